@@ -1,0 +1,148 @@
+//! Browser tests of the landing page against a running server.
+//!
+//! Run from this directory with the app up: `cd end2end && cargo test`
+//! (`E2E_BASE_URL` overrides http://127.0.0.1:3000).
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use playwright_rs::{Page, ScreenshotOptions};
+use support::{UI_POLL_INTERVAL, UI_TIMEOUT, bounded, screenshot_path, with_landing_page};
+
+const CALLS_INPUT: &str = "#plan-calls";
+const RECOMMENDATION: &str = "#plan-recommendation";
+const THEME_TOGGLE: &str = "#theme-toggle";
+
+/// Types `calls` into the plan calculator and waits (up to [`UI_TIMEOUT`]) for the
+/// recommendation to mention `expected_plan`. Err says what was shown instead.
+async fn expect_recommendation(page: &Page, calls: u32, expected_plan: &str) -> Result<(), String> {
+    // fill() sets the value and dispatches the `input` event the signal listens to.
+    page.locator(CALLS_INPUT)
+        .fill(&calls.to_string(), None)
+        .await
+        .map_err(|err| format!("could not fill {CALLS_INPUT} with {calls}: {err}"))?;
+    support::wait_for_text_containing(&page.locator(RECOMMENDATION), expected_plan, UI_TIMEOUT)
+        .await
+        .map(|_| ())
+        .map_err(|err| {
+            format!(
+                "for {calls} calls the recommendation should name the {expected_plan} plan: {err}"
+            )
+        })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn landing_page_shows_a_heading() {
+    with_landing_page(async |page: &Page| {
+        let h1 = page.locator("h1").first();
+        let visible = bounded(UI_TIMEOUT, h1.is_visible()).await?;
+        if !visible {
+            return Err("the landing page's h1 is not visible".to_string());
+        }
+        let text = bounded(UI_TIMEOUT, h1.text_content())
+            .await?
+            .unwrap_or_default();
+        if text.trim().is_empty() {
+            return Err("the landing page's h1 is empty".to_string());
+        }
+
+        let path = screenshot_path("landing.png");
+        let options = ScreenshotOptions::builder().full_page(true).build();
+        page.screenshot_to_file(&path, options)
+            .await
+            .map_err(|err| format!("screenshot to {} failed: {err}", path.display()))?;
+        Ok(())
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn plan_recommendation_follows_call_volume() {
+    with_landing_page(async |page: &Page| {
+        for (calls, plan) in [
+            (600, "Starter"),
+            (2000, "Pro"),
+            (5000, "Enterprise"),
+            (100, "Free"),
+        ] {
+            expect_recommendation(page, calls, plan).await?;
+        }
+        Ok(())
+    })
+    .await;
+}
+
+/// The check above must be able to fail: 600 calls is Starter, not Enterprise.
+/// If this test fails, `expect_recommendation` passes regardless of the page.
+#[tokio::test(flavor = "multi_thread")]
+async fn recommendation_check_rejects_the_wrong_plan() {
+    with_landing_page(async |page: &Page| {
+        match expect_recommendation(page, 600, "Enterprise").await {
+            Err(err) => {
+                eprintln!("expected failure, got it: {err}");
+                Ok(())
+            }
+            Ok(()) => Err(
+                "expect_recommendation(600, \"Enterprise\") returned Ok: the check cannot fail"
+                    .to_string(),
+            ),
+        }
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn theme_toggle_switches_dark_mode() {
+    with_landing_page(async |page: &Page| {
+        let initially_dark = html_is_dark(page).await?;
+        let toggle = page.locator(THEME_TOGGLE);
+
+        toggle
+            .click(None)
+            .await
+            .map_err(|err| format!("could not click {THEME_TOGGLE}: {err}"))?;
+        wait_for_dark(page, !initially_dark).await?;
+
+        toggle
+            .click(None)
+            .await
+            .map_err(|err| format!("could not click {THEME_TOGGLE} again: {err}"))?;
+        wait_for_dark(page, initially_dark).await
+    })
+    .await;
+}
+
+/// Whether `<html>` carries the `dark` class.
+async fn html_is_dark(page: &Page) -> Result<bool, String> {
+    let class = bounded(UI_TIMEOUT, page.locator("html").get_attribute("class")).await?;
+    Ok(class
+        .unwrap_or_default()
+        .split_whitespace()
+        .any(|c| c == "dark"))
+}
+
+/// Polls `<html>`'s class until the presence of `dark` equals `want`, for at most [`UI_TIMEOUT`].
+async fn wait_for_dark(page: &Page, want: bool) -> Result<(), String> {
+    let deadline = Instant::now() + UI_TIMEOUT;
+    let mut poll = tokio::time::interval(UI_POLL_INTERVAL);
+    loop {
+        poll.tick().await;
+        if html_is_dark(page).await? == want {
+            return Ok(());
+        }
+        if Instant::now() >= deadline {
+            let class = bounded(
+                Duration::from_secs(2),
+                page.locator("html").get_attribute("class"),
+            )
+            .await;
+            return Err(format!(
+                "after clicking {THEME_TOGGLE}, <html> should {} the `dark` class within {} ms; \
+                 class attribute is {class:?}",
+                if want { "have" } else { "not have" },
+                UI_TIMEOUT.as_millis()
+            ));
+        }
+    }
+}

@@ -1,0 +1,3 @@
+DROP TABLE oauth_states;
+DROP TABLE divisions;
+DROP TABLE connections;

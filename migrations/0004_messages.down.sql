@@ -1,0 +1,3 @@
+DROP TABLE email_outbox;
+DROP TABLE tickets;
+DROP TABLE notifications;

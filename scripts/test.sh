@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# One command runs every check: formatting, clippy (server and wasm builds), the wasm build's
+# dependency hygiene, unit and integration tests on SQLite, the same integration tests on Postgres
+# when TEST_POSTGRES_URL is set, and the browser (E2E) suite against the real built service.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+step() { printf '\n==> %s\n' "$*"; }
+started=$(date +%s)
+
+scripts/setup.sh
+
+step "formatting"
+cargo fmt --all --check
+
+step "clippy: server (ssr), tests and benches"
+cargo clippy --features ssr --all-targets -- -D warnings
+step "clippy: browser (hydrate, wasm32)"
+cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features hydrate -- -D warnings
+step "clippy: E2E crate"
+cargo clippy -p end2end --all-targets -- -D warnings
+
+step "the wasm build contains no server-only crate"
+forbidden='^(sqlx|sqlx-core|mio|tokio|axum|hyper|aes-gcm|argon2|leptos_axum|tower-http)$'
+found=$(cargo tree -p exact-mcp --target wasm32-unknown-unknown --no-default-features --features hydrate \
+          -e normal --prefix none | sed 's/ .*//' | sort -u | grep -E "$forbidden" || true)
+if [ -n "$found" ]; then
+  echo "server-only crates in the hydrate build: $found" >&2
+  exit 1
+fi
+echo "ok: none of sqlx, mio, tokio, axum, hyper, aes-gcm, argon2 in the wasm dependency tree"
+
+step "unit and integration tests (SQLite)"
+cargo test --features ssr
+
+if [ -n "${TEST_POSTGRES_URL:-}" ]; then
+  step "integration tests (Postgres at ${TEST_POSTGRES_URL%%@*}@…)"
+  TEST_DATABASE_BACKEND=postgres cargo test --features ssr --tests
+else
+  echo "TEST_POSTGRES_URL is not set: the Postgres pass is skipped (.ci/run sets it)"
+fi
+
+step "E2E: build the site and serve it"
+cargo leptos build
+e2e_dir=$(mktemp -d)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+env -i PATH="$PATH" HOME="$HOME" \
+  DATABASE_URL="sqlite://$e2e_dir/e2e.db" DATA_DIR="$e2e_dir" \
+  LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT="$root/target/site" \
+  RUST_LOG=warn target/debug/exact-mcp serve >"$e2e_dir/server.log" 2>&1 &
+server=$!
+cleanup() { kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; }
+trap cleanup EXIT
+step "E2E: browser tests (Chromium via playwright-rs)"
+if ! (cd end2end && E2E_BASE_URL="http://127.0.0.1:$port" cargo test); then
+  echo "--- server log ---" >&2; tail -50 "$e2e_dir/server.log" >&2
+  exit 1
+fi
+cleanup
+trap - EXIT
+
+echo
+echo "all checks passed in $(( $(date +%s) - started )) s"

@@ -1,0 +1,207 @@
+//! Registration, login, logout and "who am I".
+
+use crate::domain::Me;
+use leptos::prelude::*;
+
+#[server(prefix = "/api", endpoint = "register")]
+pub async fn register(
+    email: String,
+    password: String,
+    display_name: String,
+) -> Result<(), ServerFnError> {
+    use crate::server::{accounts, auth::guard::refuse};
+    let (state, parts) = context()?;
+    let created = accounts::create(
+        &state.db,
+        state.clock.as_ref(),
+        &state.settings.admin_emails,
+        accounts::CreateAccount {
+            email: &email,
+            password: password.into(),
+            display_name: &display_name,
+            admin: false,
+            plan: crate::domain::Plan::Free,
+        },
+    )
+    .await;
+    let user = match created {
+        Ok(user) => user,
+        Err(accounts::AccountError::Internal(e)) => {
+            tracing::error!(error = ?e, "registration failed");
+            return Err(ServerFnError::new(
+                "Something went wrong; please try again.",
+            ));
+        }
+        Err(e @ accounts::AccountError::EmailTaken) => {
+            return Err(refuse(http::StatusCode::CONFLICT, &e.to_string()));
+        }
+        Err(other) => {
+            return Err(refuse(
+                http::StatusCode::UNPROCESSABLE_ENTITY,
+                &other.to_string(),
+            ));
+        }
+    };
+    tracing::info!(user_id = %user.id, "account registered");
+    sign_in(&state, &parts, &user.id).await
+}
+
+#[server(prefix = "/api", endpoint = "login")]
+pub async fn login(email: String, password: String) -> Result<(), ServerFnError> {
+    use crate::server::{accounts, auth::guard::refuse};
+    let (state, parts) = context()?;
+    let ip = client_ip(&parts);
+    match accounts::login(
+        &state.db,
+        state.clock.as_ref(),
+        &email,
+        password.into(),
+        &ip,
+    )
+    .await
+    {
+        Ok(user) => {
+            sign_in(&state, &parts, &user.id).await?;
+            tracing::info!(target: "security", user_id = %user.id, "login succeeded");
+            Ok(())
+        }
+        Err(e @ accounts::LoginError::Failed) => {
+            Err(refuse(http::StatusCode::UNAUTHORIZED, &e.to_string()))
+        }
+        Err(e @ accounts::LoginError::Throttled) => {
+            Err(refuse(http::StatusCode::TOO_MANY_REQUESTS, &e.to_string()))
+        }
+        Err(accounts::LoginError::Internal(e)) => Err(internal(e)),
+    }
+}
+
+/// What the forgot-password form answers: the same whether or not the address has an account.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ResetRequested {
+    pub message: String,
+    /// Development without SMTP: where the mail can be read instead.
+    pub outbox_url: Option<String>,
+}
+
+#[server(prefix = "/api", endpoint = "forgot-password")]
+pub async fn request_password_reset(email: String) -> Result<ResetRequested, ServerFnError> {
+    use crate::server::accounts;
+    let (state, _) = context()?;
+    accounts::request_password_reset(
+        &state.db,
+        state.clock.as_ref(),
+        &state.settings.public_base(),
+        &email,
+    )
+    .await
+    .map_err(internal)?;
+    Ok(ResetRequested {
+        message: RESET_SENT.to_string(),
+        outbox_url: state
+            .settings
+            .dev_outbox_enabled()
+            .then(|| "/dev/outbox".to_string()),
+    })
+}
+
+pub const RESET_SENT: &str = "If an account exists for that address, we have sent it a link to choose a new password. The link works once, for 30 minutes.";
+
+#[server(prefix = "/api", endpoint = "reset-password")]
+pub async fn reset_password(token: String, password: String) -> Result<(), ServerFnError> {
+    use crate::server::{accounts, auth::guard::refuse};
+    let (state, _) = context()?;
+    match accounts::reset_password(&state.db, state.clock.as_ref(), &token, password.into()).await {
+        Ok(()) => {
+            leptos_axum::redirect("/login?reset=1");
+            Ok(())
+        }
+        Err(accounts::AccountError::Internal(e)) => Err(internal(e)),
+        Err(e) => Err(refuse(
+            http::StatusCode::UNPROCESSABLE_ENTITY,
+            &e.to_string(),
+        )),
+    }
+}
+
+#[server(prefix = "/api", endpoint = "logout")]
+pub async fn logout() -> Result<(), ServerFnError> {
+    use crate::server::auth::{guard::require_user, session};
+    let signed_in = require_user().await?;
+    let (state, _) = context()?;
+    session::end(&state.db, &signed_in)
+        .await
+        .map_err(internal)?;
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.insert_header(http::header::SET_COOKIE, session::clear_cookie(&state));
+    }
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "whoami")]
+pub async fn whoami() -> Result<Me, ServerFnError> {
+    let signed_in = crate::server::auth::guard::require_user().await?;
+    let u = signed_in.user;
+    Ok(Me {
+        email: u.email,
+        display_name: u.display_name,
+        role: u.role,
+        plan: u.plan,
+    })
+}
+
+#[cfg(feature = "ssr")]
+fn context() -> Result<(crate::server::state::AppState, http::request::Parts), ServerFnError> {
+    let state = use_context::<crate::server::state::AppState>()
+        .ok_or_else(|| ServerFnError::new("unavailable"))?;
+    let parts =
+        use_context::<http::request::Parts>().ok_or_else(|| ServerFnError::new("unavailable"))?;
+    Ok((state, parts))
+}
+
+#[cfg(feature = "ssr")]
+fn internal(e: impl std::fmt::Display) -> ServerFnError {
+    tracing::error!(error = %e, "request failed");
+    ServerFnError::new("Something went wrong; please try again.")
+}
+
+/// The peer address of the connection.
+#[cfg(feature = "ssr")]
+fn client_ip(parts: &http::request::Parts) -> String {
+    parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_default()
+}
+
+/// Replaces any session this browser had with a new one (no fixation) and sends it to the
+/// dashboard.
+#[cfg(feature = "ssr")]
+async fn sign_in(
+    state: &crate::server::state::AppState,
+    parts: &http::request::Parts,
+    user_id: &str,
+) -> Result<(), ServerFnError> {
+    use crate::server::auth::session;
+    if let Ok(Some(old)) = session::resolve(state, &parts.headers).await {
+        session::end(&state.db, &old).await.map_err(internal)?;
+    }
+    let header = |name: http::HeaderName| {
+        parts
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    };
+    let ip = client_ip(parts);
+    let cookie = session::start(state, user_id, &ip, &header(http::header::USER_AGENT))
+        .await
+        .map_err(internal)?;
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.insert_header(http::header::SET_COOKIE, cookie);
+    }
+    leptos_axum::redirect("/dashboard");
+    Ok(())
+}

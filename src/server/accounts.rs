@@ -1,0 +1,306 @@
+//! Account services: the rules around creating and changing accounts, independent of whether the
+//! request came from a form, a server function or the command line.
+
+use super::{
+    auth::password,
+    clock::Clock,
+    db::{Db, DbError, users},
+};
+use crate::domain::{Email, Plan, Role, check_password};
+use secrecy::{ExposeSecret, SecretString};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    /// Safe to show as it is.
+    #[error("{0}")]
+    Validation(String),
+    #[error("an account with this email address already exists")]
+    EmailTaken,
+    #[error("no account with this email address")]
+    NotFound,
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl From<DbError> for AccountError {
+    fn from(e: DbError) -> Self {
+        AccountError::Internal(e.into())
+    }
+}
+
+pub struct CreateAccount<'a> {
+    pub email: &'a str,
+    pub password: SecretString,
+    pub display_name: &'a str,
+    pub admin: bool,
+    pub plan: Plan,
+}
+
+/// Creates a password account. Addresses listed in `ADMIN_EMAILS` become admins too.
+pub async fn create(
+    db: &Db,
+    clock: &dyn Clock,
+    admin_emails: &[String],
+    req: CreateAccount<'_>,
+) -> Result<users::UserRow, AccountError> {
+    let email = Email::parse(req.email).map_err(|e| AccountError::Validation(e.to_string()))?;
+    check_password(req.password.expose_secret())
+        .map_err(|p| AccountError::Validation(format!("password: {p}")))?;
+    let display_name = req.display_name.trim();
+    if display_name.chars().count() > 100 {
+        return Err(AccountError::Validation(
+            "name: use at most 100 characters".into(),
+        ));
+    }
+    let role = if req.admin || admin_emails.iter().any(|a| a == email.as_str()) {
+        Role::Admin
+    } else {
+        Role::User
+    };
+    let hash = password::hash(req.password)
+        .await
+        .map_err(|e| AccountError::Internal(e.into()))?;
+    users::insert(
+        db,
+        users::NewUser {
+            email: &email,
+            password_hash: Some(&hash),
+            display_name,
+            role,
+            plan: req.plan,
+        },
+        clock.now(),
+    )
+    .await?
+    .ok_or(AccountError::EmailTaken)
+}
+
+pub async fn set_plan(
+    db: &Db,
+    clock: &dyn Clock,
+    email: &str,
+    plan: Plan,
+) -> Result<(), AccountError> {
+    let email = Email::parse(email).map_err(|e| AccountError::Validation(e.to_string()))?;
+    if users::set_plan(db, &email, plan, clock.now()).await? {
+        Ok(())
+    } else {
+        Err(AccountError::NotFound)
+    }
+}
+
+/// Throttling: this many failures within [`THROTTLE_WINDOW_SECONDS`] refuse further attempts.
+pub const MAX_FAILURES_PER_EMAIL: i64 = 5;
+pub const MAX_FAILURES_PER_IP: i64 = 20;
+pub const THROTTLE_WINDOW_SECONDS: i64 = 15 * 60;
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoginError {
+    #[error("That email address and password do not match an account.")]
+    Failed,
+    #[error(
+        "Too many failed sign-in attempts. Wait 15 minutes and try again, or reset your password."
+    )]
+    Throttled,
+    #[error("internal error")]
+    Internal(#[source] anyhow::Error),
+}
+
+impl From<DbError> for LoginError {
+    fn from(e: DbError) -> Self {
+        LoginError::Internal(e.into())
+    }
+}
+
+/// Checks a password login. Every failure looks the same (one message, one timing); failures
+/// are counted per email and per IP address and logged as security events.
+pub async fn login(
+    db: &Db,
+    clock: &dyn Clock,
+    email: &str,
+    password: SecretString,
+    ip: &str,
+) -> Result<users::UserRow, LoginError> {
+    use super::db::security::{self, AuditEntry};
+    use crate::domain::AccountStatus;
+    let now = clock.now();
+    // Unparseable input is still counted, under its trimmed lower-case form.
+    let parsed = Email::parse(email).ok();
+    let key = parsed
+        .as_ref()
+        .map(|e| e.as_str().to_string())
+        .unwrap_or_else(|| email.trim().to_lowercase().chars().take(254).collect());
+
+    let (by_email, by_ip) =
+        security::failed_logins(db, &key, ip, now - THROTTLE_WINDOW_SECONDS).await?;
+    if by_email >= MAX_FAILURES_PER_EMAIL || by_ip >= MAX_FAILURES_PER_IP {
+        tracing::warn!(target: "security", by_email, by_ip, "login throttled");
+        let detail =
+            serde_json::json!({ "failures_for_email": by_email, "failures_for_ip": by_ip });
+        let entry = AuditEntry {
+            actor_user_id: None,
+            action: "login.throttled",
+            target_type: "email",
+            target_id: &key,
+            detail,
+            ip,
+        };
+        security::audit(db, entry, now).await?;
+        return Err(LoginError::Throttled);
+    }
+
+    let user = match &parsed {
+        Some(e) => users::by_email(db, e).await?,
+        None => None,
+    };
+    let matches = password::verify(
+        user.as_ref().and_then(|u| u.password_hash.clone()),
+        password,
+    )
+    .await;
+    match user {
+        Some(u) if matches && u.status == AccountStatus::Active => {
+            security::clear_failed_logins(db, &key).await?;
+            let entry = AuditEntry {
+                actor_user_id: Some(&u.id),
+                action: "login.succeeded",
+                target_type: "user",
+                target_id: &u.id,
+                detail: serde_json::json!({}),
+                ip,
+            };
+            security::audit(db, entry, now).await?;
+            Ok(u)
+        }
+        _ => {
+            security::record_failed_login(db, &key, ip, now).await?;
+            tracing::warn!(target: "security", "login failed");
+            let entry = AuditEntry {
+                actor_user_id: None,
+                action: "login.failed",
+                target_type: "email",
+                target_id: &key,
+                detail: serde_json::json!({}),
+                ip,
+            };
+            security::audit(db, entry, now).await?;
+            Err(LoginError::Failed)
+        }
+    }
+}
+
+pub const RESET_TOKEN_SECONDS: i64 = 30 * 60;
+
+/// Sends a single-use, 30-minute reset link to an active password account. Says nothing about
+/// whether the account exists: the caller shows the same message either way.
+pub async fn request_password_reset(
+    db: &Db,
+    clock: &dyn Clock,
+    public_base: &str,
+    email: &str,
+) -> Result<(), AccountError> {
+    use super::db::security;
+    let Ok(email) = Email::parse(email) else {
+        return Ok(());
+    };
+    let Some(user) = users::by_email(db, &email).await? else {
+        return Ok(());
+    };
+    if user.status != crate::domain::AccountStatus::Active {
+        return Ok(());
+    }
+    let now = clock.now();
+    let token = super::auth::session::random_token();
+    security::insert_password_reset(
+        db,
+        &super::auth::session::hash_token(&token),
+        &user.id,
+        now,
+        now + RESET_TOKEN_SECONDS,
+    )
+    .await?;
+    let body = format!(
+        "Someone (hopefully you) asked to reset the password of your exact-mcp account.\n\n\
+         Choose a new password here within 30 minutes:\n{public_base}/reset-password?token={token}\n\n\
+         If this was not you, ignore this mail: your password stays as it is."
+    );
+    let id = security::queue_mail(
+        db,
+        email.as_str(),
+        "Reset your exact-mcp password",
+        &body,
+        now,
+    )
+    .await?;
+    // The outbox row holds the link; the log line never does.
+    tracing::info!(mail_id = %id, "password reset mail queued");
+    Ok(())
+}
+
+/// Sets a new password with a reset token (once), and ends every session of that account.
+pub async fn reset_password(
+    db: &Db,
+    clock: &dyn Clock,
+    token: &str,
+    new_password: SecretString,
+) -> Result<(), AccountError> {
+    use super::db::{security, sessions};
+    check_password(new_password.expose_secret())
+        .map_err(|p| AccountError::Validation(format!("password: {p}")))?;
+    let now = clock.now();
+    let Some(user_id) =
+        security::consume_password_reset(db, &super::auth::session::hash_token(token), now).await?
+    else {
+        return Err(AccountError::Validation(
+            "This reset link is invalid, used or expired. Ask for a new one.".into(),
+        ));
+    };
+    let hash = password::hash(new_password)
+        .await
+        .map_err(|e| AccountError::Internal(e.into()))?;
+    security::set_password_hash(db, &user_id, &hash, now).await?;
+    security::clear_failed_logins_for_user(db, &user_id).await?;
+    sessions::delete_for_user(db, &user_id).await?;
+    Ok(())
+}
+
+/// Changes the password after checking the current one; every other session of the account ends.
+pub async fn change_password(
+    db: &Db,
+    clock: &dyn Clock,
+    user: &users::UserRow,
+    current_session_hash: &str,
+    current: SecretString,
+    new: SecretString,
+) -> Result<(), AccountError> {
+    use super::db::{security, sessions};
+    if !password::verify(user.password_hash.clone(), current).await {
+        return Err(AccountError::Validation(
+            "current password: that is not your current password".into(),
+        ));
+    }
+    check_password(new.expose_secret())
+        .map_err(|p| AccountError::Validation(format!("new password: {p}")))?;
+    let hash = password::hash(new)
+        .await
+        .map_err(|e| AccountError::Internal(e.into()))?;
+    security::set_password_hash(db, &user.id, &hash, clock.now()).await?;
+    sessions::delete_others_for_user(db, &user.id, current_session_hash).await?;
+    Ok(())
+}
+
+/// Deletes the account after the person typed its email address to confirm.
+pub async fn delete_account(
+    db: &Db,
+    user: &users::UserRow,
+    typed_email: &str,
+) -> Result<(), AccountError> {
+    if typed_email.trim().to_lowercase() != user.email {
+        return Err(AccountError::Validation(
+            "type your account's email address to confirm".into(),
+        ));
+    }
+    super::db::account_data::delete_user(db, &user.id, &user.email).await?;
+    tracing::info!(target: "security", user_id = %user.id, "account deleted");
+    Ok(())
+}

@@ -1,0 +1,145 @@
+//! Starting and stopping the service: connect and migrate the database, build the router, serve
+//! until a stop signal, then drain and finish in-flight requests within a bound.
+
+use super::{
+    clock::{SharedClock, SystemClock},
+    config::{AppEnv, Settings},
+    db::{Db, migrate},
+    http,
+    state::{AppState, Lifecycle},
+};
+use axum::Router;
+use leptos::config::{Env, LeptosOptions, get_configuration};
+use std::{future::Future, net::SocketAddr, sync::Arc};
+use tokio::net::TcpListener;
+
+/// The runtime site options: `Leptos.toml` (LEPTOS_* variables override it) when present,
+/// otherwise the same defaults; the listen address always comes from [`Settings`].
+pub fn leptos_options(settings: &Settings) -> LeptosOptions {
+    let mut options = get_configuration(Some("Leptos.toml"))
+        .map(|c| c.leptos_options)
+        .unwrap_or_else(|_| {
+            LeptosOptions::builder()
+                .output_name("exact-mcp")
+                .site_root(
+                    std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into()),
+                )
+                .site_pkg_dir("pkg")
+                .build()
+        });
+    options.site_addr = settings.site_addr;
+    options.env = match settings.env {
+        AppEnv::Production => Env::PROD,
+        AppEnv::Development => Env::DEV,
+    };
+    options
+}
+
+/// Connects to the database and applies pending migrations.
+pub async fn open_database(settings: &Settings) -> anyhow::Result<Db> {
+    let db = Db::connect(&settings.database_url, settings.database_max_connections).await?;
+    let applied = migrate::up(&db).await?;
+    if !applied.is_empty() {
+        tracing::info!(?applied, "database migrations applied");
+    }
+    Ok(db)
+}
+
+pub async fn build_state(
+    settings: Settings,
+    leptos_options: LeptosOptions,
+    clock: SharedClock,
+) -> anyhow::Result<AppState> {
+    let db = open_database(&settings).await?;
+    Ok(AppState {
+        settings: Arc::new(settings),
+        db,
+        clock,
+        leptos_options,
+        lifecycle: Lifecycle::default(),
+    })
+}
+
+/// `exact-mcp serve`: runs until SIGTERM or Ctrl-C.
+pub async fn serve(settings: Settings) -> anyhow::Result<()> {
+    tracing::info!(settings = %settings.summary(), "starting exact-mcp");
+    let options = leptos_options(&settings);
+    let addr = settings.site_addr;
+    let state = build_state(settings, options, Arc::new(SystemClock)).await?;
+    let listener = TcpListener::bind(addr).await?;
+    tracing::info!("listening on http://{}", listener.local_addr()?);
+    run(state, listener, None, stop_signal()).await
+}
+
+/// Serves `state` on `listener` until `stop` resolves, then: `/readyz` turns 503, the drain delay
+/// passes (the load balancer notices), the listener closes, and in-flight requests get
+/// `shutdown_timeout` to finish before we return anyway.
+pub async fn run(
+    state: AppState,
+    listener: TcpListener,
+    extra_routes: Option<Router<AppState>>,
+    stop: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let settings = state.settings.clone();
+    let lifecycle = state.lifecycle.clone();
+    let db = state.db.clone();
+    let app = http::router(state, extra_routes);
+
+    let (close_tx, close_rx) = tokio::sync::oneshot::channel::<()>();
+    let server = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        let _ = close_rx.await;
+    })
+    .into_future();
+    tokio::pin!(server);
+
+    tokio::select! {
+        result = &mut server => return result.map_err(Into::into),
+        () = stop => {}
+    }
+    lifecycle.start_draining();
+    tracing::info!(drain = ?settings.shutdown_drain_delay, "stop requested: draining");
+    tokio::select! {
+        result = &mut server => return result.map_err(Into::into),
+        () = tokio::time::sleep(settings.shutdown_drain_delay) => {}
+    }
+    let _ = close_tx.send(());
+    let outcome = match tokio::time::timeout(settings.shutdown_timeout, &mut server).await {
+        Ok(result) => result.map_err(Into::into),
+        Err(_) => {
+            tracing::warn!(
+                timeout = ?settings.shutdown_timeout,
+                "in-flight requests did not finish in time; stopping anyway"
+            );
+            Ok(())
+        }
+    };
+    db.close().await;
+    tracing::info!("stopped");
+    outcome
+}
+
+/// Resolves on SIGTERM (orchestrators) or SIGINT (Ctrl-C).
+async fn stop_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+}

@@ -1,0 +1,119 @@
+//! Authorization, checked on the server for every request that needs it, through one place:
+//! `require_user` / `require_admin` for server functions, `protect_pages` for page routes, and
+//! `same_origin_only` in front of every state-changing browser request.
+
+use super::session::{self, SignedIn};
+use crate::domain::Role;
+use crate::server::state::AppState;
+use axum::{
+    extract::{Request, State},
+    http::{Method, StatusCode, header},
+    middleware::Next,
+    response::{IntoResponse, Redirect, Response},
+};
+use leptos::prelude::{ServerFnError, use_context};
+
+/// The signed-in user for a server function, or an error that says to sign in (HTTP 401).
+pub async fn require_user() -> Result<SignedIn, ServerFnError> {
+    let state = use_context::<AppState>().ok_or_else(|| ServerFnError::new("unavailable"))?;
+    let parts =
+        use_context::<http::request::Parts>().ok_or_else(|| ServerFnError::new("unavailable"))?;
+    match session::resolve(&state, &parts.headers).await {
+        Ok(Some(signed_in)) => Ok(signed_in),
+        Ok(None) => Err(refuse(StatusCode::UNAUTHORIZED, "Please sign in first.")),
+        Err(e) => {
+            tracing::error!(error = %e, "session lookup failed");
+            Err(refuse(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Something went wrong; please try again.",
+            ))
+        }
+    }
+}
+
+/// An admin for a server function; anyone else gets HTTP 403.
+pub async fn require_admin() -> Result<SignedIn, ServerFnError> {
+    let signed_in = require_user().await?;
+    if signed_in.user.role != Role::Admin {
+        return Err(refuse(
+            StatusCode::FORBIDDEN,
+            "This is for administrators only.",
+        ));
+    }
+    Ok(signed_in)
+}
+
+/// A server function error with its HTTP status (the message is shown to the person as it is).
+pub fn refuse(status: StatusCode, message: &str) -> ServerFnError {
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(status);
+    }
+    ServerFnError::new(message)
+}
+
+/// Page routes under `/dashboard` need a session (else a redirect to `/login`), those under
+/// `/admin` an admin (else 403). The signed-in user rides along in the request extensions.
+pub async fn protect_pages(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let path = req.uri().path();
+    let needs_admin = path == "/admin" || path.starts_with("/admin/");
+    let needs_user = needs_admin || path == "/dashboard" || path.starts_with("/dashboard/");
+    if !needs_user {
+        return next.run(req).await;
+    }
+    match session::resolve(&state, req.headers()).await {
+        Ok(Some(signed_in)) => {
+            if needs_admin && signed_in.user.role != Role::Admin {
+                return (StatusCode::FORBIDDEN, axum::response::Html(FORBIDDEN_HTML))
+                    .into_response();
+            }
+            req.extensions_mut().insert(signed_in);
+            next.run(req).await
+        }
+        Ok(None) => Redirect::to("/login").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "session lookup failed");
+            crate::server::http::pages::internal_error_page()
+        }
+    }
+}
+
+const FORBIDDEN_HTML: &str = r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Not allowed · exact-mcp</title><link rel="stylesheet" href="/pkg/exact-mcp.css"></head><body><main class="mx-auto flex min-h-screen max-w-xl flex-col items-center justify-center px-4 text-center"><p class="text-sm font-semibold text-emerald-600">403</p><h1 class="mt-2 text-3xl font-bold">This page is for administrators</h1><p class="mt-4 text-slate-600">Your account does not have access here.</p><a href="/dashboard" class="mt-8 rounded-md bg-emerald-600 px-4 py-2 font-medium text-white">Back to your dashboard</a></main></body></html>"#;
+
+/// Refuses state-changing requests that a browser marks as cross-site, or that carry no proof of
+/// origin at all (on top of SameSite cookies). `/mcp` is exempt: it authenticates with API keys,
+/// never cookies.
+pub async fn same_origin_only(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if !unsafe_method || req.uri().path().starts_with("/mcp") {
+        return next.run(req).await;
+    }
+    let headers = req.headers();
+    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
+    let allowed = match (fetch_site, origin) {
+        (Some(site), _) if site != "same-origin" && site != "none" => false,
+        (_, Some(origin)) => origin_matches(&state, headers, origin),
+        (Some(_), None) => true,
+        (None, None) => false,
+    };
+    if allowed {
+        next.run(req).await
+    } else {
+        tracing::warn!(?fetch_site, ?origin, "cross-site request refused");
+        (StatusCode::FORBIDDEN, "Cross-site request refused.").into_response()
+    }
+}
+
+fn origin_matches(state: &AppState, headers: &axum::http::HeaderMap, origin: &str) -> bool {
+    let public = state.settings.public_url.origin().ascii_serialization();
+    if origin == public {
+        return true;
+    }
+    // Our own address as the browser used it (e.g. a second hostname for the same service).
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    host.is_some_and(|h| origin == format!("http://{h}") || origin == format!("https://{h}"))
+}

@@ -1,0 +1,5 @@
+//! Who is calling: passwords, browser sessions, the authorization guards and CSRF checks.
+
+pub mod guard;
+pub mod password;
+pub mod session;

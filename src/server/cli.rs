@@ -1,0 +1,196 @@
+//! The command line: `serve` (the default), `migrate`, `keygen`. Commands other than `serve`
+//! print one result line and exit 0, or one clear error line and exit non-zero.
+
+use super::{
+    accounts::{self, CreateAccount},
+    app,
+    clock::SystemClock,
+    config::{Settings, TokenKey},
+    db::{Db, migrate},
+    telemetry,
+};
+use crate::domain::Plan;
+use clap::{Parser, Subcommand};
+use secrecy::SecretString;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "exact-mcp",
+    version,
+    about = "Exact Online for AI assistants, over MCP"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web service (the default command).
+    Serve,
+    /// Apply, revert or list database migrations.
+    Migrate {
+        #[command(subcommand)]
+        action: MigrateAction,
+    },
+    /// Print a fresh token encryption key (base64 of 32 random bytes).
+    Keygen,
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserAction {
+    /// Create a password account; the password is read from standard input (one line).
+    Create {
+        #[arg(long)]
+        email: String,
+        /// Make the account an administrator.
+        #[arg(long)]
+        admin: bool,
+        /// free, starter, pro or enterprise.
+        #[arg(long, default_value = "free")]
+        plan: Plan,
+    },
+    /// Change an account's plan.
+    SetPlan {
+        #[arg(long)]
+        email: String,
+        /// free, starter, pro or enterprise.
+        #[arg(long)]
+        plan: Plan,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MigrateAction {
+    /// Apply every pending migration.
+    Up,
+    /// Revert the newest migrations.
+    Down {
+        /// How many migrations to revert.
+        #[arg(long, default_value_t = 1)]
+        steps: usize,
+    },
+    /// List migrations and whether each is applied.
+    Status,
+}
+
+/// Runs the chosen command. The error, if any, is one line for the person at the terminal.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Keygen => {
+            println!("{}", TokenKey::generate().to_base64());
+            Ok(())
+        }
+        Command::Serve => {
+            let settings = Settings::from_env()?;
+            telemetry::init(settings.log_format, &settings.log_filter);
+            app::serve(settings).await
+        }
+        Command::User { action } => {
+            let settings = Settings::from_env()?;
+            telemetry::init(settings.log_format, "warn");
+            let db = app::open_database(&settings).await?;
+            let result = user_command(&db, &settings, action).await;
+            db.close().await;
+            result
+        }
+        Command::Migrate { action } => {
+            let settings = Settings::from_env()?;
+            telemetry::init(settings.log_format, "warn");
+            let db = Db::connect(&settings.database_url, 1).await?;
+            let result = migrate_command(&db, action).await;
+            db.close().await;
+            result
+        }
+    }
+}
+
+async fn migrate_command(db: &Db, action: MigrateAction) -> anyhow::Result<()> {
+    match action {
+        MigrateAction::Up => {
+            let applied = migrate::up(db).await?;
+            if applied.is_empty() {
+                println!("migrations: already up to date");
+            } else {
+                println!("migrations: applied {}", join(&applied));
+            }
+        }
+        MigrateAction::Down { steps } => {
+            let reverted = migrate::down(db, steps).await?;
+            if reverted.is_empty() {
+                println!("migrations: nothing to revert");
+            } else {
+                println!("migrations: reverted {}", join(&reverted));
+            }
+        }
+        MigrateAction::Status => {
+            for m in migrate::status(db).await? {
+                println!(
+                    "{:04} {:<8} {}",
+                    m.version,
+                    if m.applied { "applied" } else { "pending" },
+                    m.description
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn user_command(db: &Db, settings: &Settings, action: UserAction) -> anyhow::Result<()> {
+    match action {
+        UserAction::Create { email, admin, plan } => {
+            let password = read_password_line()?;
+            let user = accounts::create(
+                db,
+                &SystemClock,
+                &settings.admin_emails,
+                CreateAccount {
+                    email: &email,
+                    password,
+                    display_name: "",
+                    admin,
+                    plan,
+                },
+            )
+            .await?;
+            println!(
+                "user created: {} (role {}, plan {})",
+                user.email,
+                user.role.as_str(),
+                user.plan
+            );
+        }
+        UserAction::SetPlan { email, plan } => {
+            accounts::set_plan(db, &SystemClock, &email, plan).await?;
+            println!("plan set: {} is now on {plan}", email.trim().to_lowercase());
+        }
+    }
+    Ok(())
+}
+
+/// One line from standard input, without its line ending; never echoed or logged.
+fn read_password_line() -> anyhow::Result<SecretString> {
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line)?;
+    let password = line.trim_end_matches(['\n', '\r']).to_string();
+    if password.is_empty() {
+        anyhow::bail!(
+            "no password on standard input: pipe it in, e.g. `printf '%s' \"$PW\" | exact-mcp user create ...`"
+        );
+    }
+    Ok(SecretString::from(password))
+}
+
+fn join(versions: &[i64]) -> String {
+    versions
+        .iter()
+        .map(|v| format!("{v:04}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

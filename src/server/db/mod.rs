@@ -1,0 +1,136 @@
+//! The database: one pool, SQLite or Postgres, chosen by `DATABASE_URL`.
+//!
+//! Why sqlx's `Any` driver rather than an enum over two typed pools: every query is written once,
+//! in portable SQL with `$1` placeholders (which sqlx's SQLite driver also binds by number), and
+//! runs unchanged on both backends, so one test suite covers both and no query can drift between
+//! two copies. The price is a small type vocabulary: ids are TEXT, times are BIGINT Unix seconds
+//! (which the injected clock produces anyway), flags are BIGINT 0/1. Where the backends truly
+//! differ (row locks, schema introspection) the code asks [`Db::backend`] and says why.
+
+pub mod account_data;
+pub mod migrate;
+pub mod security;
+pub mod sessions;
+pub mod users;
+
+use secrecy::{ExposeSecret, SecretString};
+use sqlx::{
+    AnyPool, Executor,
+    any::{AnyPoolOptions, install_default_drivers},
+};
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("unsupported database URL: use sqlite:// or postgres://")]
+    UnsupportedUrl,
+    #[error("could not prepare the SQLite directory: {0}")]
+    Directory(#[from] std::io::Error),
+    #[error(transparent)]
+    Sqlx(#[from] sqlx::Error),
+    #[error(transparent)]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl Db {
+    pub async fn connect(url: &SecretString, max_connections: u32) -> Result<Db, DbError> {
+        install_default_drivers();
+        let raw = url.expose_secret();
+        let (backend, url) = if raw.starts_with("sqlite:") {
+            (Backend::Sqlite, sqlite_url(raw)?)
+        } else if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
+            (Backend::Postgres, raw.to_string())
+        } else {
+            return Err(DbError::UnsupportedUrl);
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(max_connections.max(1))
+            .acquire_timeout(Duration::from_secs(5))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // WAL lets readers proceed while one writer commits; the busy timeout
+                        // makes concurrent writers queue instead of failing with SQLITE_BUSY.
+                        conn.execute("PRAGMA journal_mode = WAL").await?;
+                        conn.execute("PRAGMA busy_timeout = 10000").await?;
+                        conn.execute("PRAGMA foreign_keys = ON").await?;
+                        conn.execute("PRAGMA synchronous = NORMAL").await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(&url)
+            .await?;
+        Ok(Db { pool, backend })
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// A cheap round trip, for readiness checks.
+    pub async fn ping(&self) -> Result<(), DbError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Creates the SQLite file's directory and asks for the file to be created when missing.
+fn sqlite_url(raw: &str) -> Result<String, DbError> {
+    let rest = raw
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    let parent = std::path::Path::new(path).parent();
+    if path != ":memory:"
+        && let Some(parent) = parent.filter(|p| !p.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(parent)?;
+    }
+    let query = if query.contains("mode=") {
+        query.to_string()
+    } else if query.is_empty() {
+        "mode=rwc".to_string()
+    } else {
+        format!("{query}&mode=rwc")
+    };
+    Ok(format!("sqlite://{path}?{query}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_urls_ask_for_creation() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("nested/app.db");
+        let url = sqlite_url(&format!("sqlite://{}", file.display())).unwrap();
+        assert_eq!(url, format!("sqlite://{}?mode=rwc", file.display()));
+        assert!(file.parent().unwrap().is_dir());
+        assert_eq!(
+            sqlite_url("sqlite://x.db?mode=ro").unwrap(),
+            "sqlite://x.db?mode=ro"
+        );
+    }
+}

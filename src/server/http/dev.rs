@@ -1,0 +1,92 @@
+//! Development helpers, mounted only in development without SMTP: the mail outbox, so password
+//! reset links can be followed without a mail server. It holds live reset links, so it answers
+//! only on this machine, even when a development server listens on a public address.
+
+use crate::server::{db::security, state::AppState};
+use axum::{
+    extract::{ConnectInfo, State},
+    http::StatusCode,
+    response::{Html, IntoResponse, Response},
+};
+use std::net::{IpAddr, SocketAddr};
+
+/// Only callers on this machine may read the outbox.
+fn outbox_visible_to(ip: IpAddr) -> bool {
+    ip.is_loopback()
+}
+
+pub async fn outbox(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+) -> Response {
+    if !outbox_visible_to(peer.ip()) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    outbox_page(&state).await.into_response()
+}
+
+async fn outbox_page(state: &AppState) -> Html<String> {
+    let mails = security::latest_mail(&state.db, 50)
+        .await
+        .unwrap_or_default();
+    let mut html = String::from(
+        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Outbox · exact-mcp (development)</title><link rel="stylesheet" href="/pkg/exact-mcp.css"></head><body><main class="mx-auto max-w-3xl px-4 py-10"><h1 class="text-2xl font-bold">Outbox (development)</h1><p class="mt-2 text-slate-600">Mail that would have been sent. Without SMTP_URL it stays here.</p>"#,
+    );
+    if mails.is_empty() {
+        html.push_str(r#"<p class="mt-6">No mail yet.</p>"#);
+    }
+    for m in mails {
+        html.push_str(&format!(
+            r#"<article class="mt-6 rounded-lg border p-4"><p class="text-sm text-slate-500">To {} · {}</p><h2 class="font-semibold">{}</h2><div class="mt-2 whitespace-pre-wrap">{}</div></article>"#,
+            escape(&m.to_address),
+            m.created_at,
+            escape(&m.subject),
+            linkify(&escape(&m.body_text)),
+        ));
+    }
+    html.push_str("</main></body></html>");
+    Html(html)
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+/// Turns (already escaped) http(s) URLs on their own into links.
+fn linkify(escaped: &str) -> String {
+    escaped
+        .lines()
+        .map(|line| {
+            let l = line.trim();
+            if (l.starts_with("http://") || l.starts_with("https://")) && !l.contains(' ') {
+                format!(r#"<a class="outbox-link text-emerald-700 underline" href="{l}">{l}</a>"#)
+            } else {
+                line.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_outbox_is_for_this_machine_only() {
+        assert!(super::outbox_visible_to("127.0.0.1".parse().unwrap()));
+        assert!(super::outbox_visible_to("::1".parse().unwrap()));
+        assert!(!super::outbox_visible_to("192.0.2.7".parse().unwrap()));
+    }
+
+    #[test]
+    fn mail_text_is_escaped_and_links_kept() {
+        let out = super::linkify(&super::escape(
+            "<b>hi</b>\nhttps://x.example/reset?token=a&b=c",
+        ));
+        assert!(out.starts_with("&lt;b&gt;hi&lt;/b&gt;\n<a "));
+        assert!(out.contains(r#"href="https://x.example/reset?token=a&amp;b=c""#));
+    }
+}

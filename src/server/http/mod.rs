@@ -1,0 +1,91 @@
+//! Plain Axum routes and the middleware stack around everything, pages included.
+
+mod account_export;
+mod assets;
+mod dev;
+mod headers;
+mod health;
+pub mod pages;
+
+use super::{auth::guard, state::AppState};
+use crate::ui::App;
+use axum::{Router, extract::DefaultBodyLimit, http::HeaderName, middleware, routing::get};
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower::ServiceBuilder;
+use tower_http::{
+    catch_panic::CatchPanicLayer,
+    compression::CompressionLayer,
+    limit::RequestBodyLimitLayer,
+    request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer},
+    trace::{DefaultOnFailure, DefaultOnResponse, TraceLayer},
+};
+use tracing::Level;
+
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The whole application: pages, health, static files and the middleware around them.
+/// `extra` lets tests mount probe routes inside the same stack.
+pub fn router(state: AppState, extra: Option<Router<AppState>>) -> Router {
+    let routes = generate_route_list(App);
+    let mut app = Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route(
+            "/dashboard/settings/export.json",
+            get(account_export::export),
+        )
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            {
+                let state = state.clone();
+                move || leptos::prelude::provide_context(state.clone())
+            },
+            {
+                let options = state.leptos_options.clone();
+                move || pages::shell(options.clone())
+            },
+        );
+    if state.settings.dev_outbox_enabled() {
+        app = app.route("/dev/outbox", get(dev::outbox));
+    }
+    if let Some(extra) = extra {
+        app = app.merge(extra);
+    }
+    let app = app
+        .fallback_service(assets::service(state.clone()))
+        .with_state(state.clone());
+    let guard_state = state.clone();
+
+    let max_body = state.settings.max_body_bytes;
+    // Outermost first: the request id exists before anything logs, panics become the 500 page
+    // inside the trace span, and security headers are set on every response, errors included.
+    let stack = ServiceBuilder::new()
+        .layer(middleware::from_fn(headers::sanitize_request_id))
+        .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(headers::request_span)
+                .on_request(())
+                .on_response(DefaultOnResponse::new().level(Level::INFO))
+                .on_failure(DefaultOnFailure::new().level(Level::ERROR)),
+        )
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(middleware::from_fn_with_state(
+            state,
+            headers::security_headers,
+        ))
+        .layer(CatchPanicLayer::custom(pages::panic_response))
+        .layer(middleware::from_fn_with_state(
+            guard_state.clone(),
+            guard::same_origin_only,
+        ))
+        .layer(middleware::from_fn_with_state(
+            guard_state,
+            guard::protect_pages,
+        ))
+        .layer(CompressionLayer::new())
+        .layer(RequestBodyLimitLayer::new(max_body))
+        .layer(DefaultBodyLimit::max(max_body));
+    app.layer(stack)
+}

@@ -1,0 +1,13 @@
+//! Everything that touches the world: settings, database, HTTP, and (in later modules) Exact,
+//! MCP, usage and jobs. Compiled only into the server binary.
+
+pub mod accounts;
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod http;
+pub mod state;
+pub mod telemetry;

@@ -1,0 +1,39 @@
+//! The state every handler can reach. Cheap to clone: everything inside is shared.
+
+use super::{clock::SharedClock, config::Settings, db::Db};
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use std::sync::{
+    Arc,
+    atomic::{AtomicBool, Ordering},
+};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub settings: Arc<Settings>,
+    pub db: Db,
+    pub clock: SharedClock,
+    pub leptos_options: LeptosOptions,
+    pub lifecycle: Lifecycle,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+/// Whether the process is draining for shutdown; `/readyz` reports it so a load balancer stops
+/// sending new requests before the listener closes.
+#[derive(Clone, Default, Debug)]
+pub struct Lifecycle(Arc<AtomicBool>);
+
+impl Lifecycle {
+    pub fn start_draining(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    pub fn is_draining(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}

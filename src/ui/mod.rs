@@ -1,0 +1,48 @@
+//! Leptos components and pages, shared by the server render and the wasm hydration. Nothing here
+//! touches the database or secrets: server functions are the only bridge to the server.
+
+mod account;
+mod dashboard;
+mod landing;
+mod layout;
+mod not_found;
+mod theme;
+
+use leptos::prelude::*;
+use leptos_meta::{Title, provide_meta_context};
+use leptos_router::{
+    StaticSegment,
+    components::{Route, Router, Routes},
+    path,
+};
+
+pub use landing::LandingPage;
+pub use layout::Layout;
+pub use not_found::NotFound;
+pub use theme::theme_bootstrap_js;
+
+/// The root component: meta context, router and the app shell around every page.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Title formatter=|page: String| if page.is_empty() { "exact-mcp".to_string() } else { format!("{page} · exact-mcp") } />
+        <Router>
+            <Layout>
+                <Routes fallback=|| view! { <NotFound/> }>
+                    <Route path=StaticSegment("") view=LandingPage/>
+                    <Route path=path!("/login") view=account::LoginPage/>
+                    <Route path=path!("/register") view=account::RegisterPage/>
+                    <Route path=path!("/forgot-password") view=account::ForgotPasswordPage/>
+                    <Route path=path!("/reset-password") view=account::ResetPasswordPage/>
+                    <Route path=path!("/dashboard") view=|| view! { <dashboard::DashboardPage section=""/> }/>
+                    <Route path=path!("/dashboard/connections") view=|| view! { <dashboard::DashboardPage section="connections"/> }/>
+                    <Route path=path!("/dashboard/keys") view=|| view! { <dashboard::DashboardPage section="keys"/> }/>
+                    <Route path=path!("/dashboard/usage") view=|| view! { <dashboard::DashboardPage section="usage"/> }/>
+                    <Route path=path!("/dashboard/settings") view=|| view! { <dashboard::DashboardPage section="settings"/> }/>
+                    <Route path=path!("/admin") view=dashboard::AdminPage/>
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}

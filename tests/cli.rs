@@ -1,0 +1,379 @@
+//! The binary as an operator meets it: commands, their output and exit codes, and a clean exit
+//! on SIGTERM.
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use common::TestDatabase;
+use exact_mcp::server::config::TokenKey;
+use std::{
+    process::{Command, Output, Stdio},
+    time::{Duration, Instant},
+};
+
+fn exe() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_exact-mcp"));
+    // Only what the test gives: no developer .env, no inherited settings.
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .current_dir(tempfile::tempdir().unwrap().keep());
+    cmd
+}
+
+fn with_db(cmd: &mut Command, url: &str) {
+    cmd.env("DATABASE_URL", url).env(
+        "TOKEN_ENCRYPTION_KEY",
+        TokenKey::from_bytes([3; 32]).to_base64(),
+    );
+}
+
+fn text(out: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn help_is_available_for_every_command() {
+    for args in [
+        vec!["--help"],
+        vec!["serve", "--help"],
+        vec!["migrate", "--help"],
+        vec!["migrate", "up", "--help"],
+        vec!["migrate", "down", "--help"],
+        vec!["migrate", "status", "--help"],
+        vec!["keygen", "--help"],
+    ] {
+        let out = exe().args(&args).output().unwrap();
+        assert!(out.status.success(), "{args:?}");
+        assert!(text(&out).0.contains("Usage"), "{args:?}");
+    }
+}
+
+#[test]
+fn keygen_prints_a_fresh_32_byte_key() {
+    let a = text(&exe().arg("keygen").output().unwrap()).0;
+    let b = text(&exe().arg("keygen").output().unwrap()).0;
+    assert!(TokenKey::from_base64(a.trim()).is_ok(), "{a}");
+    assert_ne!(a, b);
+}
+
+#[test]
+fn production_refuses_to_start_with_one_line_per_problem() {
+    let out = exe()
+        .arg("serve")
+        .env("APP_ENV", "production")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let (_, err) = text(&out);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 3, "{err}");
+    assert!(
+        lines.iter().all(|l| l.starts_with("configuration error: ")),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn migrate_commands_report_and_change_the_schema() {
+    let database = TestDatabase::create().await;
+    let run = |args: &[&str]| {
+        let mut cmd = exe();
+        with_db(&mut cmd, database.url());
+        let out = cmd.args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}: {:?}", text(&out));
+        text(&out).0
+    };
+    let status = run(&["migrate", "status"]);
+    assert!(
+        status.lines().count() >= 6 && status.lines().all(|l| l.contains("pending")),
+        "{status}"
+    );
+    assert!(run(&["migrate", "up"]).starts_with("migrations: applied 0001"));
+    assert_eq!(
+        run(&["migrate", "up"]).trim(),
+        "migrations: already up to date"
+    );
+    let reverted = run(&["migrate", "down", "--steps", "2"]);
+    assert!(reverted.starts_with("migrations: reverted"), "{reverted}");
+    let status = run(&["migrate", "status"]);
+    assert_eq!(
+        status.lines().filter(|l| l.contains("pending")).count(),
+        2,
+        "{status}"
+    );
+    assert!(status.lines().next().unwrap().contains("applied"));
+}
+
+#[tokio::test]
+async fn migrate_against_an_unreachable_database_fails_with_one_line() {
+    let mut cmd = exe();
+    with_db(&mut cmd, "postgres://nobody@127.0.0.1:1/none");
+    let out = cmd.args(["migrate", "up"]).output().unwrap();
+    assert!(!out.status.success());
+    let (_, err) = text(&out);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+}
+
+#[tokio::test]
+async fn serve_exits_cleanly_on_sigterm() {
+    let database = TestDatabase::create().await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut cmd = exe();
+    with_db(&mut cmd, database.url());
+    let mut child = cmd
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("LOG_FORMAT", "json")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+
+    let url = format!("http://127.0.0.1:{port}/readyz");
+    let started = Instant::now();
+    let mut poll = tokio::time::interval(Duration::from_millis(50));
+    loop {
+        poll.tick().await;
+        if let Ok(res) = reqwest::get(&url).await
+            && res.status().is_success()
+        {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "server did not become ready"
+        );
+        assert!(child.try_wait().unwrap().is_none(), "server exited early");
+    }
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(out.status.success(), "exit status {:?}", out.status);
+
+    // JSON logs, one object a line, each request line with its request id.
+    let logs = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<serde_json::Value> = logs
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|_| panic!("not JSON: {l}")))
+        .collect();
+    assert!(lines.iter().any(|l| l["message"] == "stopped"), "{logs}");
+    let request_lines: Vec<_> = lines
+        .iter()
+        .filter(|l| l["span"]["name"] == "request")
+        .collect();
+    assert!(!request_lines.is_empty(), "{logs}");
+    assert!(
+        request_lines.iter().all(|l| l["span"]["request_id"]
+            .as_str()
+            .is_some_and(|id| id.len() == 36)),
+        "{logs}"
+    );
+    let key = TokenKey::from_bytes([3; 32]).to_base64();
+    assert!(!logs.contains(&key), "the key never reaches the log");
+}
+
+fn run_with_stdin(args: &[&str], url: &str, stdin: &str, extra_env: &[(&str, &str)]) -> Output {
+    use std::io::Write;
+    let mut cmd = exe();
+    with_db(&mut cmd, url);
+    for (k, v) in extra_env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[tokio::test]
+async fn user_create_and_set_plan_from_the_command_line() {
+    let database = TestDatabase::create().await;
+    let url = database.url().to_string();
+    let password = "kaas-brood-fiets-42";
+
+    let out = run_with_stdin(
+        &[
+            "user",
+            "create",
+            "--email",
+            " Anna@Bakkerij.Example ",
+            "--plan",
+            "starter",
+        ],
+        &url,
+        &format!("{password}\n"),
+        &[],
+    );
+    assert!(out.status.success(), "{:?}", text(&out));
+    assert_eq!(
+        text(&out).0.trim(),
+        "user created: anna@bakkerij.example (role user, plan starter)"
+    );
+
+    let out = run_with_stdin(
+        &[
+            "user",
+            "create",
+            "--email",
+            "root@exact-mcp.example",
+            "--admin",
+        ],
+        &url,
+        password,
+        &[],
+    );
+    assert!(
+        text(&out).0.contains("role admin, plan free"),
+        "{:?}",
+        text(&out)
+    );
+
+    let out = run_with_stdin(
+        &["user", "create", "--email", "boss@exact-mcp.example"],
+        &url,
+        password,
+        &[(
+            "ADMIN_EMAILS",
+            "ops@exact-mcp.example, BOSS@exact-mcp.example",
+        )],
+    );
+    assert!(
+        text(&out).0.contains("role admin"),
+        "ADMIN_EMAILS makes admins: {:?}",
+        text(&out)
+    );
+
+    // The same address in other letters is the same account.
+    let out = run_with_stdin(
+        &["user", "create", "--email", "ANNA@bakkerij.example"],
+        &url,
+        password,
+        &[],
+    );
+    assert!(!out.status.success());
+    assert_eq!(
+        text(&out).1.trim(),
+        "an account with this email address already exists"
+    );
+
+    // Weak, missing and oddly formed input: one clear line, nothing stored.
+    for (email, stdin, expected) in [
+        (
+            "weak@bakkerij.example",
+            "password1234\n",
+            "password: this password is too common",
+        ),
+        (
+            "short@bakkerij.example",
+            "kort\n",
+            "password: use at least 12 characters",
+        ),
+        ("nopw@bakkerij.example", "", "no password on standard input"),
+        (
+            "not-an-email",
+            "kaas-brood-fiets-42",
+            "enter a valid email address",
+        ),
+    ] {
+        let out = run_with_stdin(&["user", "create", "--email", email], &url, stdin, &[]);
+        assert!(!out.status.success(), "{email}");
+        let err = text(&out).1;
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+        assert!(err.contains(expected), "{email}: {err}");
+    }
+
+    let out = run_with_stdin(
+        &[
+            "user",
+            "set-plan",
+            "--email",
+            "anna@bakkerij.example",
+            "--plan",
+            "pro",
+        ],
+        &url,
+        "",
+        &[],
+    );
+    assert_eq!(
+        text(&out).0.trim(),
+        "plan set: anna@bakkerij.example is now on pro"
+    );
+    let out = run_with_stdin(
+        &[
+            "user",
+            "set-plan",
+            "--email",
+            "ghost@bakkerij.example",
+            "--plan",
+            "pro",
+        ],
+        &url,
+        "",
+        &[],
+    );
+    assert!(!out.status.success());
+    assert!(text(&out).1.contains("no account with this email address"));
+    let out = run_with_stdin(
+        &[
+            "user",
+            "set-plan",
+            "--email",
+            "anna@bakkerij.example",
+            "--plan",
+            "gold",
+        ],
+        &url,
+        "",
+        &[],
+    );
+    assert!(!out.status.success(), "unknown plans are refused");
+
+    // What is stored: normalised email, the plan, an argon2id hash and never the password.
+    let db = database.connect().await;
+    let rows: Vec<(String, String, String, Option<String>)> =
+        sqlx::query_as("SELECT email, role, plan, password_hash FROM users ORDER BY email")
+            .fetch_all(db.pool())
+            .await
+            .unwrap();
+    let emails: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
+    assert_eq!(
+        emails,
+        [
+            "anna@bakkerij.example",
+            "boss@exact-mcp.example",
+            "root@exact-mcp.example"
+        ]
+    );
+    let anna = &rows[0];
+    assert_eq!((anna.1.as_str(), anna.2.as_str()), ("user", "pro"));
+    let hash = anna.3.as_deref().unwrap();
+    assert!(
+        hash.starts_with("$argon2id$") && !hash.contains(password),
+        "{hash}"
+    );
+    db.close().await;
+}
