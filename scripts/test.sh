@@ -8,6 +8,7 @@ root=$PWD
 
 step() { printf '\n==> %s\n' "$*"; }
 started=$(date +%s)
+echo "disk free where target/ lives: $(df -h . | awk 'NR==2{print $4}')"
 
 scripts/setup.sh
 

@@ -694,6 +694,9 @@ async fn seed_everything(app: &TestApp, user_id: &str, email: &str, tag: &str) {
             "INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES ('r-{tag}', '{user_id}', 1, 2)"
         ),
         format!(
+            "INSERT INTO email_changes (token_hash, user_id, new_email, created_at, expires_at) VALUES ('ec-{tag}', '{user_id}', 'new-{tag}@example.nl', 1, 2)"
+        ),
+        format!(
             "INSERT INTO oauth_states (state_hash, session_id, user_id, purpose, region, created_at, expires_at) VALUES ('o-{tag}', 's', '{user_id}', 'connect', 'nl', 1, 2)"
         ),
         format!(
@@ -751,7 +754,7 @@ async fn deleting_the_account_removes_every_row_of_the_user_and_keeps_anonymous_
         res.text()
             .await
             .unwrap()
-            .contains("type your account's email address")
+            .contains("Type your account's email address")
     );
     assert_eq!(
         count(&app, "SELECT COUNT(*) FROM users WHERE id = $1", &anna).await,
@@ -774,6 +777,7 @@ async fn deleting_the_account_removes_every_row_of_the_user_and_keeps_anonymous_
         "SELECT COUNT(*) FROM notifications WHERE user_id = $1",
         "SELECT COUNT(*) FROM tickets WHERE user_id = $1",
         "SELECT COUNT(*) FROM password_resets WHERE user_id = $1",
+        "SELECT COUNT(*) FROM email_changes WHERE user_id = $1",
         "SELECT COUNT(*) FROM oauth_states WHERE user_id = $1",
         "SELECT COUNT(*) FROM usage_events WHERE user_id = $1",
         "SELECT COUNT(*) FROM usage_daily WHERE user_id = $1",

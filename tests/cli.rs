@@ -284,18 +284,18 @@ async fn user_create_and_set_plan_from_the_command_line() {
         (
             "weak@bakkerij.example",
             "password1234\n",
-            "password: this password is too common",
+            "This password is too common",
         ),
         (
             "short@bakkerij.example",
             "kort\n",
-            "password: use at least 12 characters",
+            "Use at least 12 characters",
         ),
         ("nopw@bakkerij.example", "", "no password on standard input"),
         (
             "not-an-email",
             "kaas-brood-fiets-42",
-            "enter a valid email address",
+            "Enter a valid email address",
         ),
     ] {
         let out = run_with_stdin(&["user", "create", "--email", email], &url, stdin, &[]);

@@ -1,7 +1,10 @@
-//! Registration, login, logout and "who am I".
+//! Registration, login, logout, password reset and "who am I".
 
 use crate::domain::Me;
 use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use super::support::{account_error, client_ip, context, internal};
 
 #[server(prefix = "/api", endpoint = "register")]
 pub async fn register(
@@ -9,9 +12,9 @@ pub async fn register(
     password: String,
     display_name: String,
 ) -> Result<(), ServerFnError> {
-    use crate::server::{accounts, auth::guard::refuse};
+    use crate::server::accounts;
     let (state, parts) = context()?;
-    let created = accounts::create(
+    let user = accounts::create(
         &state.db,
         state.clock.as_ref(),
         &state.settings.admin_emails,
@@ -23,34 +26,18 @@ pub async fn register(
             plan: crate::domain::Plan::Free,
         },
     )
-    .await;
-    let user = match created {
-        Ok(user) => user,
-        Err(accounts::AccountError::Internal(e)) => {
-            tracing::error!(error = ?e, "registration failed");
-            return Err(ServerFnError::new(
-                "Something went wrong; please try again.",
-            ));
-        }
-        Err(e @ accounts::AccountError::EmailTaken) => {
-            return Err(refuse(http::StatusCode::CONFLICT, &e.to_string()));
-        }
-        Err(other) => {
-            return Err(refuse(
-                http::StatusCode::UNPROCESSABLE_ENTITY,
-                &other.to_string(),
-            ));
-        }
-    };
+    .await
+    .map_err(account_error)?;
     tracing::info!(user_id = %user.id, "account registered");
     sign_in(&state, &parts, &user.id).await
 }
 
 #[server(prefix = "/api", endpoint = "login")]
 pub async fn login(email: String, password: String) -> Result<(), ServerFnError> {
-    use crate::server::{accounts, auth::guard::refuse};
+    use crate::server::{accounts, auth::guard::refuse, locale::current_texts};
     let (state, parts) = context()?;
     let ip = client_ip(&parts);
+    let t = current_texts();
     match accounts::login(
         &state.db,
         state.clock.as_ref(),
@@ -65,13 +52,14 @@ pub async fn login(email: String, password: String) -> Result<(), ServerFnError>
             tracing::info!(target: "security", user_id = %user.id, "login succeeded");
             Ok(())
         }
-        Err(e @ accounts::LoginError::Failed) => {
-            Err(refuse(http::StatusCode::UNAUTHORIZED, &e.to_string()))
+        Err(accounts::LoginError::Failed) => {
+            Err(refuse(http::StatusCode::UNAUTHORIZED, t.login_failed))
         }
-        Err(e @ accounts::LoginError::Throttled) => {
-            Err(refuse(http::StatusCode::TOO_MANY_REQUESTS, &e.to_string()))
-        }
-        Err(accounts::LoginError::Internal(e)) => Err(internal(e)),
+        Err(accounts::LoginError::Throttled) => Err(refuse(
+            http::StatusCode::TOO_MANY_REQUESTS,
+            t.login_throttled,
+        )),
+        Err(accounts::LoginError::Internal(e)) => Err(internal(format!("{e:#}"))),
     }
 }
 
@@ -85,18 +73,20 @@ pub struct ResetRequested {
 
 #[server(prefix = "/api", endpoint = "forgot-password")]
 pub async fn request_password_reset(email: String) -> Result<ResetRequested, ServerFnError> {
-    use crate::server::accounts;
+    use crate::server::{accounts, locale::current_texts};
     let (state, _) = context()?;
+    let t = current_texts();
     accounts::request_password_reset(
         &state.db,
         state.clock.as_ref(),
         &state.settings.public_base(),
+        t,
         &email,
     )
     .await
-    .map_err(internal)?;
+    .map_err(account_error)?;
     Ok(ResetRequested {
-        message: RESET_SENT.to_string(),
+        message: t.reset_sent.to_string(),
         outbox_url: state
             .settings
             .dev_outbox_enabled()
@@ -104,23 +94,15 @@ pub async fn request_password_reset(email: String) -> Result<ResetRequested, Ser
     })
 }
 
-pub const RESET_SENT: &str = "If an account exists for that address, we have sent it a link to choose a new password. The link works once, for 30 minutes.";
-
 #[server(prefix = "/api", endpoint = "reset-password")]
 pub async fn reset_password(token: String, password: String) -> Result<(), ServerFnError> {
-    use crate::server::{accounts, auth::guard::refuse};
+    use crate::server::accounts;
     let (state, _) = context()?;
-    match accounts::reset_password(&state.db, state.clock.as_ref(), &token, password.into()).await {
-        Ok(()) => {
-            leptos_axum::redirect("/login?reset=1");
-            Ok(())
-        }
-        Err(accounts::AccountError::Internal(e)) => Err(internal(e)),
-        Err(e) => Err(refuse(
-            http::StatusCode::UNPROCESSABLE_ENTITY,
-            &e.to_string(),
-        )),
-    }
+    accounts::reset_password(&state.db, state.clock.as_ref(), &token, password.into())
+        .await
+        .map_err(account_error)?;
+    leptos_axum::redirect("/login?reset=1");
+    Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "logout")]
@@ -148,31 +130,6 @@ pub async fn whoami() -> Result<Me, ServerFnError> {
         role: u.role,
         plan: u.plan,
     })
-}
-
-#[cfg(feature = "ssr")]
-fn context() -> Result<(crate::server::state::AppState, http::request::Parts), ServerFnError> {
-    let state = use_context::<crate::server::state::AppState>()
-        .ok_or_else(|| ServerFnError::new("unavailable"))?;
-    let parts =
-        use_context::<http::request::Parts>().ok_or_else(|| ServerFnError::new("unavailable"))?;
-    Ok((state, parts))
-}
-
-#[cfg(feature = "ssr")]
-fn internal(e: impl std::fmt::Display) -> ServerFnError {
-    tracing::error!(error = %e, "request failed");
-    ServerFnError::new("Something went wrong; please try again.")
-}
-
-/// The peer address of the connection.
-#[cfg(feature = "ssr")]
-fn client_ip(parts: &http::request::Parts) -> String {
-    parts
-        .extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_default()
 }
 
 /// Replaces any session this browser had with a new one (no fixation) and sends it to the

@@ -1,5 +1,48 @@
 //! Server functions: the only bridge from the UI to the server. Each one is a public endpoint
-//! with a pinned URL; it authorizes first, then calls a service.
+//! with a pinned URL; it authorizes first, then calls a service. Messages come back in the
+//! request's language; internal details go to the log only.
 
+pub mod admin;
 pub mod auth;
 pub mod settings;
+
+#[cfg(feature = "ssr")]
+mod support {
+    use crate::server::{accounts::AccountError, auth::guard::refuse, state::AppState};
+    use http::StatusCode;
+    use leptos::prelude::{ServerFnError, use_context};
+
+    /// The application state and the request being served.
+    pub fn context() -> Result<(AppState, http::request::Parts), ServerFnError> {
+        let state = use_context::<AppState>().ok_or_else(|| ServerFnError::new("unavailable"))?;
+        let parts = use_context::<http::request::Parts>()
+            .ok_or_else(|| ServerFnError::new("unavailable"))?;
+        Ok((state, parts))
+    }
+
+    /// Logs the detail, answers with the generic message.
+    pub fn internal(e: impl std::fmt::Display) -> ServerFnError {
+        tracing::error!(error = %e, "request failed");
+        ServerFnError::new(crate::server::locale::current_texts().something_went_wrong)
+    }
+
+    /// An account service error as the person should see it.
+    pub fn account_error(e: AccountError) -> ServerFnError {
+        let t = crate::server::locale::current_texts();
+        match e {
+            AccountError::Internal(e) => internal(format!("{e:#}")),
+            AccountError::EmailTaken => refuse(StatusCode::CONFLICT, t.email_taken),
+            AccountError::NotFound => refuse(StatusCode::NOT_FOUND, t.no_such_account),
+            AccountError::Validation(p) => refuse(StatusCode::UNPROCESSABLE_ENTITY, t.problem(p)),
+        }
+    }
+
+    /// The peer address of the connection.
+    pub fn client_ip(parts: &http::request::Parts) -> String {
+        parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+            .unwrap_or_default()
+    }
+}

@@ -1,20 +1,69 @@
-//! Account settings: change password, sign out everywhere, delete the account.
+//! Account settings: change email (confirmed by mail), change password, sign out everywhere,
+//! delete the account.
 
 use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use super::support::{account_error, context, internal};
+
+/// What a successful settings change tells the person, and in development where the mail went.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Done {
+    pub message: String,
+    pub outbox_url: Option<String>,
+}
+
+#[server(prefix = "/api", endpoint = "change-email")]
+pub async fn change_email(
+    new_email: String,
+    current_password: String,
+) -> Result<Done, ServerFnError> {
+    use crate::server::{accounts, auth::guard::require_user, locale::current_texts};
+    let signed_in = require_user().await?;
+    let (state, _) = context()?;
+    let t = current_texts();
+    let new_email = accounts::request_email_change(
+        &state.db,
+        state.clock.as_ref(),
+        &state.settings.public_base(),
+        t,
+        &signed_in.user,
+        &new_email,
+        current_password.into(),
+    )
+    .await
+    .map_err(account_error)?;
+    Ok(Done {
+        message: (t.email_change_sent)(new_email.as_str()),
+        outbox_url: state
+            .settings
+            .dev_outbox_enabled()
+            .then(|| "/dev/outbox".to_string()),
+    })
+}
+
+/// Uses the link from the confirmation mail. No session needed: the single-use token, mailed to
+/// the new address after the password was checked, is the proof.
+#[server(prefix = "/api", endpoint = "confirm-email")]
+pub async fn confirm_email(token: String) -> Result<String, ServerFnError> {
+    use crate::server::{accounts, locale::current_texts};
+    let (state, _) = context()?;
+    let t = current_texts();
+    accounts::confirm_email_change(&state.db, state.clock.as_ref(), t, &token)
+        .await
+        .map_err(account_error)?;
+    Ok(t.email_changed.to_string())
+}
 
 #[server(prefix = "/api", endpoint = "change-password")]
 pub async fn change_password(
     current_password: String,
     new_password: String,
 ) -> Result<String, ServerFnError> {
-    use crate::server::{
-        accounts,
-        auth::guard::{refuse, require_user},
-        state::AppState,
-    };
+    use crate::server::{accounts, auth::guard::require_user, locale::current_texts};
     let signed_in = require_user().await?;
-    let state = use_context::<AppState>().ok_or_else(|| ServerFnError::new("unavailable"))?;
-    match accounts::change_password(
+    let (state, _) = context()?;
+    accounts::change_password(
         &state.db,
         state.clock.as_ref(),
         &signed_in.user,
@@ -23,19 +72,8 @@ pub async fn change_password(
         new_password.into(),
     )
     .await
-    {
-        Ok(()) => Ok("Password changed. You were signed out everywhere else.".to_string()),
-        Err(accounts::AccountError::Internal(e)) => {
-            tracing::error!(error = ?e, "password change failed");
-            Err(ServerFnError::new(
-                "Something went wrong; please try again.",
-            ))
-        }
-        Err(e) => Err(refuse(
-            http::StatusCode::UNPROCESSABLE_ENTITY,
-            &e.to_string(),
-        )),
-    }
+    .map_err(account_error)?;
+    Ok(current_texts().password_changed.to_string())
 }
 
 #[server(prefix = "/api", endpoint = "sign-out-everywhere")]
@@ -43,16 +81,12 @@ pub async fn sign_out_everywhere() -> Result<(), ServerFnError> {
     use crate::server::{
         auth::{guard::require_user, session},
         db::sessions,
-        state::AppState,
     };
     let signed_in = require_user().await?;
-    let state = use_context::<AppState>().ok_or_else(|| ServerFnError::new("unavailable"))?;
+    let (state, _) = context()?;
     sessions::delete_for_user(&state.db, &signed_in.user.id)
         .await
-        .map_err(|e| {
-            tracing::error!(error = %e, "sign out everywhere failed");
-            ServerFnError::new("Something went wrong; please try again.")
-        })?;
+        .map_err(internal)?;
     if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
         res.insert_header(http::header::SET_COOKIE, session::clear_cookie(&state));
     }
@@ -64,31 +98,16 @@ pub async fn sign_out_everywhere() -> Result<(), ServerFnError> {
 pub async fn delete_account(confirm_email: String) -> Result<(), ServerFnError> {
     use crate::server::{
         accounts,
-        auth::{
-            guard::{refuse, require_user},
-            session,
-        },
-        state::AppState,
+        auth::{guard::require_user, session},
     };
     let signed_in = require_user().await?;
-    let state = use_context::<AppState>().ok_or_else(|| ServerFnError::new("unavailable"))?;
-    match accounts::delete_account(&state.db, &signed_in.user, &confirm_email).await {
-        Ok(()) => {
-            if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-                res.insert_header(http::header::SET_COOKIE, session::clear_cookie(&state));
-            }
-            leptos_axum::redirect("/");
-            Ok(())
-        }
-        Err(accounts::AccountError::Internal(e)) => {
-            tracing::error!(error = ?e, "account deletion failed");
-            Err(ServerFnError::new(
-                "Something went wrong; please try again.",
-            ))
-        }
-        Err(e) => Err(refuse(
-            http::StatusCode::UNPROCESSABLE_ENTITY,
-            &e.to_string(),
-        )),
+    let (state, _) = context()?;
+    accounts::delete_account(&state.db, &signed_in.user, &confirm_email)
+        .await
+        .map_err(account_error)?;
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.insert_header(http::header::SET_COOKIE, session::clear_cookie(&state));
     }
+    leptos_axum::redirect("/");
+    Ok(())
 }

@@ -124,7 +124,7 @@ pub struct Me {
 pub const MIN_PASSWORD_CHARS: usize = 12;
 pub const MAX_PASSWORD_CHARS: usize = 256;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
 pub enum PasswordProblem {
     #[error("use at least 12 characters")]
     TooShort,
@@ -275,5 +275,39 @@ mod tests {
             AccountStatus::from_stored("weird"),
             AccountStatus::Suspended
         );
+    }
+}
+
+/// Something the person typed that cannot be accepted. The words for it come from the page's
+/// language ([`crate::i18n::Texts::problem`]); `Display` is for logs only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum Problem {
+    #[error("invalid email address")]
+    InvalidEmail,
+    #[error("password: {0}")]
+    Password(PasswordProblem),
+    #[error("name too long")]
+    NameTooLong,
+    #[error("wrong current password")]
+    WrongCurrentPassword,
+    #[error("reset link invalid, used or expired")]
+    ResetLinkInvalid,
+    #[error("confirmation email does not match")]
+    ConfirmEmailMismatch,
+    #[error("email confirmation link invalid, used or expired")]
+    EmailLinkInvalid,
+    #[error("the new email address is the current one")]
+    SameEmail,
+}
+
+impl From<InvalidEmail> for Problem {
+    fn from(_: InvalidEmail) -> Self {
+        Problem::InvalidEmail
+    }
+}
+
+impl From<PasswordProblem> for Problem {
+    fn from(p: PasswordProblem) -> Self {
+        Problem::Password(p)
     }
 }

@@ -6,6 +6,6 @@ mod plan;
 
 pub use account::{
     AccountStatus, Email, InvalidEmail, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, Me,
-    PasswordProblem, Role, check_password,
+    PasswordProblem, Problem, Role, check_password,
 };
 pub use plan::{Plan, UnknownPlan};

@@ -6,14 +6,15 @@ use super::{
     clock::Clock,
     db::{Db, DbError, users},
 };
-use crate::domain::{Email, Plan, Role, check_password};
+use crate::domain::{Email, Plan, Problem, Role, check_password};
+use crate::i18n::Texts;
 use secrecy::{ExposeSecret, SecretString};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
-    /// Safe to show as it is.
-    #[error("{0}")]
-    Validation(String),
+    /// Something the person typed; shown in their language (in English on the command line).
+    #[error("{}", crate::i18n::Lang::En.texts().problem(*.0))]
+    Validation(Problem),
     #[error("an account with this email address already exists")]
     EmailTaken,
     #[error("no account with this email address")]
@@ -43,14 +44,11 @@ pub async fn create(
     admin_emails: &[String],
     req: CreateAccount<'_>,
 ) -> Result<users::UserRow, AccountError> {
-    let email = Email::parse(req.email).map_err(|e| AccountError::Validation(e.to_string()))?;
-    check_password(req.password.expose_secret())
-        .map_err(|p| AccountError::Validation(format!("password: {p}")))?;
+    let email = Email::parse(req.email).map_err(|e| AccountError::Validation(e.into()))?;
+    check_password(req.password.expose_secret()).map_err(|p| AccountError::Validation(p.into()))?;
     let display_name = req.display_name.trim();
     if display_name.chars().count() > 100 {
-        return Err(AccountError::Validation(
-            "name: use at most 100 characters".into(),
-        ));
+        return Err(AccountError::Validation(Problem::NameTooLong));
     }
     let role = if req.admin || admin_emails.iter().any(|a| a == email.as_str()) {
         Role::Admin
@@ -81,12 +79,31 @@ pub async fn set_plan(
     email: &str,
     plan: Plan,
 ) -> Result<(), AccountError> {
-    let email = Email::parse(email).map_err(|e| AccountError::Validation(e.to_string()))?;
+    let email = Email::parse(email).map_err(|e| AccountError::Validation(e.into()))?;
     if users::set_plan(db, &email, plan, clock.now()).await? {
         Ok(())
     } else {
         Err(AccountError::NotFound)
     }
+}
+
+/// Suspends or reactivates an account. Suspension ends every session at once; a suspended
+/// account cannot sign in (see [`login`]) and its API keys stop working.
+pub async fn set_status(
+    db: &Db,
+    clock: &dyn Clock,
+    email: &str,
+    status: crate::domain::AccountStatus,
+) -> Result<(), AccountError> {
+    let email = Email::parse(email).map_err(|e| AccountError::Validation(e.into()))?;
+    let Some(user_id) = users::set_status(db, &email, status, clock.now()).await? else {
+        return Err(AccountError::NotFound);
+    };
+    if status == crate::domain::AccountStatus::Suspended {
+        super::db::sessions::delete_for_user(db, &user_id).await?;
+    }
+    tracing::info!(target: "security", user_id = %user_id, status = status.as_str(), "account status changed");
+    Ok(())
 }
 
 /// Throttling: this many failures within [`THROTTLE_WINDOW_SECONDS`] refuse further attempts.
@@ -197,6 +214,7 @@ pub async fn request_password_reset(
     db: &Db,
     clock: &dyn Clock,
     public_base: &str,
+    texts: &Texts,
     email: &str,
 ) -> Result<(), AccountError> {
     use super::db::security;
@@ -219,19 +237,8 @@ pub async fn request_password_reset(
         now + RESET_TOKEN_SECONDS,
     )
     .await?;
-    let body = format!(
-        "Someone (hopefully you) asked to reset the password of your exact-mcp account.\n\n\
-         Choose a new password here within 30 minutes:\n{public_base}/reset-password?token={token}\n\n\
-         If this was not you, ignore this mail: your password stays as it is."
-    );
-    let id = security::queue_mail(
-        db,
-        email.as_str(),
-        "Reset your exact-mcp password",
-        &body,
-        now,
-    )
-    .await?;
+    let body = (texts.mail_reset_body)(&format!("{public_base}/reset-password?token={token}"));
+    let id = security::queue_mail(db, email.as_str(), texts.mail_reset_subject, &body, now).await?;
     // The outbox row holds the link; the log line never does.
     tracing::info!(mail_id = %id, "password reset mail queued");
     Ok(())
@@ -245,15 +252,12 @@ pub async fn reset_password(
     new_password: SecretString,
 ) -> Result<(), AccountError> {
     use super::db::{security, sessions};
-    check_password(new_password.expose_secret())
-        .map_err(|p| AccountError::Validation(format!("password: {p}")))?;
+    check_password(new_password.expose_secret()).map_err(|p| AccountError::Validation(p.into()))?;
     let now = clock.now();
     let Some(user_id) =
         security::consume_password_reset(db, &super::auth::session::hash_token(token), now).await?
     else {
-        return Err(AccountError::Validation(
-            "This reset link is invalid, used or expired. Ask for a new one.".into(),
-        ));
+        return Err(AccountError::Validation(Problem::ResetLinkInvalid));
     };
     let hash = password::hash(new_password)
         .await
@@ -275,12 +279,9 @@ pub async fn change_password(
 ) -> Result<(), AccountError> {
     use super::db::{security, sessions};
     if !password::verify(user.password_hash.clone(), current).await {
-        return Err(AccountError::Validation(
-            "current password: that is not your current password".into(),
-        ));
+        return Err(AccountError::Validation(Problem::WrongCurrentPassword));
     }
-    check_password(new.expose_secret())
-        .map_err(|p| AccountError::Validation(format!("new password: {p}")))?;
+    check_password(new.expose_secret()).map_err(|p| AccountError::Validation(p.into()))?;
     let hash = password::hash(new)
         .await
         .map_err(|e| AccountError::Internal(e.into()))?;
@@ -296,11 +297,97 @@ pub async fn delete_account(
     typed_email: &str,
 ) -> Result<(), AccountError> {
     if typed_email.trim().to_lowercase() != user.email {
-        return Err(AccountError::Validation(
-            "type your account's email address to confirm".into(),
-        ));
+        return Err(AccountError::Validation(Problem::ConfirmEmailMismatch));
     }
     super::db::account_data::delete_user(db, &user.id, &user.email).await?;
     tracing::info!(target: "security", user_id = %user.id, "account deleted");
+    Ok(())
+}
+
+pub const EMAIL_CHANGE_SECONDS: i64 = 24 * 60 * 60;
+
+/// Starts a change of email address: checks the current password and that the new address is
+/// free, then mails a single-use, 24-hour confirmation link to the new address. The address
+/// changes only when that link is used ([`confirm_email_change`]).
+pub async fn request_email_change(
+    db: &Db,
+    clock: &dyn Clock,
+    public_base: &str,
+    texts: &Texts,
+    user: &users::UserRow,
+    new_email: &str,
+    current_password: SecretString,
+) -> Result<Email, AccountError> {
+    use super::db::security;
+    let new_email = Email::parse(new_email).map_err(|e| AccountError::Validation(e.into()))?;
+    if !password::verify(user.password_hash.clone(), current_password).await {
+        return Err(AccountError::Validation(Problem::WrongCurrentPassword));
+    }
+    if new_email.as_str() == user.email {
+        return Err(AccountError::Validation(Problem::SameEmail));
+    }
+    if users::by_email(db, &new_email).await?.is_some() {
+        return Err(AccountError::EmailTaken);
+    }
+    let now = clock.now();
+    let token = super::auth::session::random_token();
+    security::insert_email_change(
+        db,
+        &super::auth::session::hash_token(&token),
+        &user.id,
+        new_email.as_str(),
+        now,
+        now + EMAIL_CHANGE_SECONDS,
+    )
+    .await?;
+    let link = format!("{public_base}/verify-email?token={token}");
+    let body = (texts.mail_verify_body)(new_email.as_str(), &link);
+    let id = security::queue_mail(
+        db,
+        new_email.as_str(),
+        texts.mail_verify_subject,
+        &body,
+        now,
+    )
+    .await?;
+    tracing::info!(user_id = %user.id, mail_id = %id, "email change requested");
+    Ok(new_email)
+}
+
+/// Uses an email-change link (once): the account takes the new address, which counts as
+/// verified, and the old address is told about the change.
+pub async fn confirm_email_change(
+    db: &Db,
+    clock: &dyn Clock,
+    texts: &Texts,
+    token: &str,
+) -> Result<(), AccountError> {
+    use super::db::security::{self, AuditEntry};
+    let now = clock.now();
+    let Some((user_id, new_email)) =
+        security::consume_email_change(db, &super::auth::session::hash_token(token), now).await?
+    else {
+        return Err(AccountError::Validation(Problem::EmailLinkInvalid));
+    };
+    let Some(old_email) = users::email_of(db, &user_id).await? else {
+        return Err(AccountError::Validation(Problem::EmailLinkInvalid));
+    };
+    let new_email = Email::parse(&new_email).map_err(|e| AccountError::Validation(e.into()))?;
+    if !users::set_email(db, &user_id, &new_email, now).await? {
+        // Someone registered the address after the link was sent.
+        return Err(AccountError::EmailTaken);
+    }
+    let body = (texts.mail_email_changed_body)(new_email.as_str());
+    security::queue_mail(db, &old_email, texts.mail_email_changed_subject, &body, now).await?;
+    let entry = AuditEntry {
+        actor_user_id: Some(&user_id),
+        action: "user.email_changed",
+        target_type: "user",
+        target_id: &user_id,
+        detail: serde_json::json!({}),
+        ip: "",
+    };
+    security::audit(db, entry, now).await?;
+    tracing::info!(target: "security", user_id = %user_id, "email address changed");
     Ok(())
 }

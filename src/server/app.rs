@@ -83,6 +83,15 @@ pub async fn run(
     let settings = state.settings.clone();
     let lifecycle = state.lifecycle.clone();
     let db = state.db.clone();
+    if let Some(url) = &settings.smtp_url {
+        let sender = super::mail::Sender::new(url, &settings.mail_from)?;
+        super::mail::spawn_sender(
+            db.clone(),
+            state.clock.clone(),
+            sender,
+            std::time::Duration::from_secs(2),
+        );
+    }
     let app = http::router(state, extra_routes);
 
     let (close_tx, close_rx) = tokio::sync::oneshot::channel::<()>();

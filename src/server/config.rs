@@ -92,6 +92,8 @@ pub struct Settings {
     pub exact: ExactMode,
     pub admin_emails: Vec<String>,
     pub smtp_url: Option<SecretString>,
+    /// The sender of every mail, as `Name <address>` or a bare address.
+    pub mail_from: String,
     pub log_format: LogFormat,
     pub log_filter: String,
     /// How long in-flight requests may take to finish after SIGTERM before the process exits.
@@ -307,6 +309,23 @@ impl Settings {
             .collect();
 
         let smtp_url = v.val("SMTP_URL").map(|s| SecretString::from(s.to_string()));
+        if let Some(url) = &smtp_url
+            && let Err(e) = crate::server::mail::check_smtp_url(url.expose_secret())
+        {
+            errors.push(format!("SMTP_URL is not usable: {e}"));
+        }
+        let mail_from = match v.val("MAIL_FROM") {
+            Some(from) => from.to_string(),
+            None => format!(
+                "exact-mcp <no-reply@{}>",
+                public_url.domain().unwrap_or("localhost")
+            ),
+        };
+        if let Err(e) = mail_from.parse::<lettre::message::Mailbox>() {
+            errors.push(format!(
+                "MAIL_FROM must be an address like exact-mcp <no-reply@example.com>: {e}"
+            ));
+        }
 
         let log_format = match v.val("LOG_FORMAT").map(str::to_ascii_lowercase).as_deref() {
             None => {
@@ -339,6 +358,7 @@ impl Settings {
             exact,
             admin_emails,
             smtp_url,
+            mail_from,
             log_format,
             log_filter,
             shutdown_timeout,
@@ -581,5 +601,26 @@ mod tests {
         ] {
             assert!(text.contains(needle), "{needle} missing in {text}");
         }
+    }
+
+    #[test]
+    fn a_bad_smtp_url_or_sender_is_refused_without_echoing_the_url() {
+        let err = Settings::from_map(vars(&[
+            ("TOKEN_ENCRYPTION_KEY", &key()),
+            ("SMTP_URL", "ftp://mailer:hunter2@nope"),
+            ("MAIL_FROM", "not an address"),
+        ]))
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("SMTP_URL is not usable"), "{err}");
+        assert!(err.contains("MAIL_FROM must be"), "{err}");
+        assert!(!err.contains("hunter2"), "{err}");
+        let ok = Settings::from_map(vars(&[
+            ("TOKEN_ENCRYPTION_KEY", &key()),
+            ("SMTP_URL", "smtps://mailer:hunter2@smtp.example.com:465"),
+        ]))
+        .unwrap();
+        assert_eq!(ok.mail_from, "exact-mcp <no-reply@localhost>");
+        assert!(!ok.summary().contains("hunter2"));
     }
 }

@@ -9,5 +9,7 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod http;
+pub mod locale;
+pub mod mail;
 pub mod state;
 pub mod telemetry;

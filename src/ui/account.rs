@@ -2,21 +2,25 @@
 //! functions) and, once hydrated, submit in place and show errors inline.
 
 use crate::api::auth::{Login, Register, RequestPasswordReset, ResetPassword};
-use crate::domain::{Email, MIN_PASSWORD_CHARS, check_password};
+use crate::api::settings::ConfirmEmail;
+use crate::domain::{Email, MIN_PASSWORD_CHARS, Problem, check_password};
+use crate::i18n::{Texts, use_texts};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-/// The message of a server function error, without the framework's prefix.
-pub fn error_text(e: &ServerFnError) -> String {
+/// The message of a server function error, without the framework's prefix. Server messages are
+/// already in the page's language.
+pub fn error_text(t: &'static Texts, e: &ServerFnError) -> String {
     match e {
         ServerFnError::ServerError(msg) => msg.clone(),
-        _ => "Something went wrong; please try again.".to_string(),
+        _ => t.something_went_wrong.to_string(),
     }
 }
 
-const INPUT: &str = "mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-slate-900 focus:border-emerald-500 focus:outline-none focus:ring-2 focus:ring-emerald-500 dark:border-slate-700 dark:bg-slate-950 dark:text-white";
-const LABEL: &str = "block text-sm font-medium text-slate-700 dark:text-slate-300";
+pub const INPUT: &str = "mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-slate-900 focus:border-emerald-500 focus:outline-none focus:ring-2 focus:ring-emerald-500 dark:border-slate-700 dark:bg-slate-950 dark:text-white";
+pub const LABEL: &str = "block text-sm font-medium text-slate-700 dark:text-slate-300";
 const BUTTON: &str = "w-full rounded-md bg-emerald-600 px-4 py-2 font-medium text-white hover:bg-emerald-700 disabled:opacity-60";
+const LINK: &str = "text-emerald-700 underline dark:text-emerald-400";
 
 #[component]
 fn Card(title: &'static str, children: Children) -> impl IntoView {
@@ -29,35 +33,43 @@ fn Card(title: &'static str, children: Children) -> impl IntoView {
     }
 }
 
+/// The error of an action's last result, as text.
+pub fn error_of<T>(t: &'static Texts, result: Option<Result<T, ServerFnError>>) -> Option<String> {
+    result.and_then(|r| r.err()).map(|e| error_text(t, &e))
+}
+
+#[component]
+fn FormError(message: Option<String>) -> impl IntoView {
+    message.map(|e| view! { <p id="form-error" role="alert" class="text-sm text-red-600 dark:text-red-400">{e}</p> })
+}
+
 #[component]
 pub fn LoginPage() -> impl IntoView {
+    let t = use_texts();
     let action = ServerAction::<Login>::new();
-    let error = move || {
-        action
-            .value()
-            .get()
-            .and_then(|r| r.err())
-            .map(|e| error_text(&e))
-    };
+    let error = move || error_of(t, action.value().get());
+    let query = leptos_router::hooks::use_query_map();
+    let was_reset = move || query.with(|q| q.get("reset").is_some());
     view! {
-        <Card title="Sign in">
+        <Card title=t.login_title>
+            {move || was_reset().then(|| view! { <p id="reset-done" role="status" class="mb-4 text-sm text-emerald-700 dark:text-emerald-400">{t.password_was_reset}</p> })}
             <ActionForm action=action attr:class="space-y-4" attr:novalidate="true">
                 <div>
-                    <label class=LABEL for="login-email">"Email address"</label>
+                    <label class=LABEL for="login-email">{t.email_label}</label>
                     <input class=INPUT id="login-email" name="email" type="email" autocomplete="email" required/>
                 </div>
                 <div>
-                    <label class=LABEL for="login-password">"Password"</label>
+                    <label class=LABEL for="login-password">{t.password_label}</label>
                     <input class=INPUT id="login-password" name="password" type="password" autocomplete="current-password" required/>
                 </div>
-                {move || error().map(|e| view! { <p id="form-error" role="alert" class="text-sm text-red-600 dark:text-red-400">{e}</p> })}
-                <button class=BUTTON type="submit" disabled=move || action.pending().get()>"Sign in"</button>
+                {move || view! { <FormError message=error()/> }}
+                <button class=BUTTON type="submit" disabled=move || action.pending().get()>{t.sign_in}</button>
             </ActionForm>
             <p class="mt-4 text-sm text-slate-600 dark:text-slate-400">
-                <a class="text-emerald-700 underline dark:text-emerald-400" href="/forgot-password">"Forgot your password?"</a>
+                <a class=LINK href="/forgot-password">{t.forgot_link}</a>
             </p>
             <p class="mt-2 text-sm text-slate-600 dark:text-slate-400">
-                "No account yet? " <a class="text-emerald-700 underline dark:text-emerald-400" href="/register">"Create one"</a>
+                {t.no_account}" " <a class=LINK href="/register">{t.create_one}</a>
             </p>
         </Card>
     }
@@ -65,83 +77,88 @@ pub fn LoginPage() -> impl IntoView {
 
 #[component]
 pub fn RegisterPage() -> impl IntoView {
+    let t = use_texts();
     let action = ServerAction::<Register>::new();
-    let server_error = move || {
-        action
-            .value()
-            .get()
-            .and_then(|r| r.err())
-            .map(|e| error_text(&e))
-    };
+    let server_error = move || error_of(t, action.value().get());
     // Inline validation with the server's own rules; the server checks again regardless.
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let email_problem = move || {
         let v = email.get();
         (!v.is_empty())
-            .then(|| Email::parse(&v).err().map(|e| e.to_string()))
+            .then(|| Email::parse(&v).err().map(|e| t.problem(Problem::from(e))))
             .flatten()
     };
     let password_problem = move || {
         let v = password.get();
         (!v.is_empty())
-            .then(|| check_password(&v).err().map(|e| e.to_string()))
+            .then(|| check_password(&v).err().map(|p| t.password_problem(p)))
             .flatten()
     };
     view! {
-        <Card title="Create your account">
+        <Card title=t.register_title>
             <ActionForm action=action attr:class="space-y-4" attr:novalidate="true">
                 <div>
-                    <label class=LABEL for="register-name">"Your name"</label>
+                    <label class=LABEL for="register-name">{t.name_label}</label>
                     <input class=INPUT id="register-name" name="display_name" type="text" autocomplete="name" maxlength="100"/>
                 </div>
                 <div>
-                    <label class=LABEL for="register-email">"Email address"</label>
+                    <label class=LABEL for="register-email">{t.email_label}</label>
                     <input class=INPUT id="register-email" name="email" type="email" autocomplete="email" required
                         aria-describedby="register-email-problem"
                         on:input=move |ev| email.set(event_target_value(&ev))/>
                     <p id="register-email-problem" class="mt-1 text-sm text-red-600 dark:text-red-400">{email_problem}</p>
                 </div>
                 <div>
-                    <label class=LABEL for="register-password">"Password"</label>
+                    <label class=LABEL for="register-password">{t.password_label}</label>
                     <input class=INPUT id="register-password" name="password" type="password" autocomplete="new-password" required
                         minlength=MIN_PASSWORD_CHARS.to_string()
-                        aria-describedby="register-password-problem"
+                        aria-describedby="register-password-problem register-password-hint"
                         on:input=move |ev| password.set(event_target_value(&ev))/>
                     <p id="register-password-problem" class="mt-1 text-sm text-red-600 dark:text-red-400">{password_problem}</p>
-                    <p class="mt-1 text-xs text-slate-500">"At least 12 characters. A few unrelated words work well."</p>
+                    <p id="register-password-hint" class="mt-1 text-xs text-slate-500">{t.password_hint}</p>
                 </div>
-                {move || server_error().map(|e| view! { <p id="form-error" role="alert" class="text-sm text-red-600 dark:text-red-400">{e}</p> })}
-                <button class=BUTTON type="submit" disabled=move || action.pending().get()>"Create account"</button>
+                {move || view! { <FormError message=server_error()/> }}
+                <button class=BUTTON type="submit" disabled=move || action.pending().get()>{t.create_account}</button>
             </ActionForm>
             <p class="mt-4 text-sm text-slate-600 dark:text-slate-400">
-                "Already have an account? " <a class="text-emerald-700 underline dark:text-emerald-400" href="/login">"Sign in"</a>
+                {t.have_account}" " <a class=LINK href="/login">{t.sign_in}</a>
             </p>
         </Card>
     }
 }
 
+/// In development without SMTP, where the mail can be read.
+#[component]
+pub fn OutboxHint(url: Option<String>) -> impl IntoView {
+    let t = use_texts();
+    url.map(|url| {
+        view! {
+            <p class="mt-2 text-sm">{t.outbox_before}" "
+                <a id="outbox-link" class=LINK href=url rel="external">{t.outbox_link}</a>"."</p>
+        }
+    })
+}
+
 #[component]
 pub fn ForgotPasswordPage() -> impl IntoView {
+    let t = use_texts();
     let action = ServerAction::<RequestPasswordReset>::new();
     view! {
-        <Card title="Reset your password">
+        <Card title=t.forgot_title>
             <ActionForm action=action attr:class="space-y-4">
                 <div>
-                    <label class=LABEL for="forgot-email">"Email address of your account"</label>
+                    <label class=LABEL for="forgot-email">{t.forgot_email_label}</label>
                     <input class=INPUT id="forgot-email" name="email" type="email" autocomplete="email" required/>
                 </div>
-                <button class=BUTTON type="submit" disabled=move || action.pending().get()>"Send me a link"</button>
+                <button class=BUTTON type="submit" disabled=move || action.pending().get()>{t.send_link}</button>
             </ActionForm>
             {move || action.value().get().map(|r| match r {
                 Ok(sent) => view! {
                     <p id="reset-sent" role="status" class="mt-4 text-sm text-slate-700 dark:text-slate-300">{sent.message}</p>
-                    {sent.outbox_url.map(|url| view! {
-                        <p class="mt-2 text-sm">"Development: no mail server is set, so the mail is in the "
-                            <a id="outbox-link" class="text-emerald-700 underline dark:text-emerald-400" href=url rel="external">"outbox"</a>"."</p>
-                    })}
+                    <OutboxHint url=sent.outbox_url/>
                 }.into_any(),
-                Err(e) => view! { <p id="form-error" role="alert" class="mt-4 text-sm text-red-600">{error_text(&e)}</p> }.into_any(),
+                Err(e) => view! { <p id="form-error" role="alert" class="mt-4 text-sm text-red-600">{error_text(t, &e)}</p> }.into_any(),
             })}
         </Card>
     }
@@ -149,29 +166,50 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 
 #[component]
 pub fn ResetPasswordPage() -> impl IntoView {
+    let t = use_texts();
     let action = ServerAction::<ResetPassword>::new();
     let query = leptos_router::hooks::use_query_map();
     let token = move || query.with(|q| q.get("token").unwrap_or_default());
-    let error = move || {
-        action
-            .value()
-            .get()
-            .and_then(|r| r.err())
-            .map(|e| error_text(&e))
-    };
+    let error = move || error_of(t, action.value().get());
     view! {
-        <Card title="Choose a new password">
+        <Card title=t.reset_title>
             <ActionForm action=action attr:class="space-y-4">
                 <input type="hidden" name="token" prop:value=token/>
                 <div>
-                    <label class=LABEL for="reset-password">"New password"</label>
+                    <label class=LABEL for="reset-password">{t.new_password_label}</label>
                     <input class=INPUT id="reset-password" name="password" type="password" autocomplete="new-password" required
                         minlength=MIN_PASSWORD_CHARS.to_string()/>
-                    <p class="mt-1 text-xs text-slate-500">"At least 12 characters. Signing in elsewhere ends when you save."</p>
+                    <p class="mt-1 text-xs text-slate-500">{t.reset_hint}</p>
                 </div>
-                {move || error().map(|e| view! { <p id="form-error" role="alert" class="text-sm text-red-600 dark:text-red-400">{e}</p> })}
-                <button class=BUTTON type="submit" disabled=move || action.pending().get()>"Save the new password"</button>
+                {move || view! { <FormError message=error()/> }}
+                <button class=BUTTON type="submit" disabled=move || action.pending().get()>{t.save_new_password}</button>
             </ActionForm>
+        </Card>
+    }
+}
+
+/// The target of the link in the email-change mail. Confirming is a button (a POST), so a mail
+/// scanner that follows links cannot use the token by itself.
+#[component]
+pub fn VerifyEmailPage() -> impl IntoView {
+    let t = use_texts();
+    let action = ServerAction::<ConfirmEmail>::new();
+    let query = leptos_router::hooks::use_query_map();
+    let token = move || query.with(|q| q.get("token").unwrap_or_default());
+    view! {
+        <Card title=t.verify_email_title>
+            <p class="text-sm text-slate-600 dark:text-slate-400">{t.verify_email_lead}</p>
+            <ActionForm action=action attr:class="mt-4 space-y-4">
+                <input type="hidden" name="token" prop:value=token/>
+                <button id="confirm-email" class=BUTTON type="submit" disabled=move || action.pending().get()>{t.verify_email_button}</button>
+            </ActionForm>
+            {move || action.value().get().map(|r| match r {
+                Ok(msg) => view! {
+                    <p id="email-confirmed" role="status" class="mt-4 text-sm text-emerald-700 dark:text-emerald-400">{msg}" "
+                        <a class=LINK href="/dashboard/settings">{t.section_settings}</a></p>
+                }.into_any(),
+                Err(e) => view! { <p id="form-error" role="alert" class="mt-4 text-sm text-red-600">{error_text(t, &e)}</p> }.into_any(),
+            })}
         </Card>
     }
 }

@@ -1,43 +1,47 @@
-//! The signed-in area: the dashboard shell with its sections, and the admin panel stub. Access is
+//! The signed-in area: the dashboard shell with its sections, and the admin panel. Access is
 //! enforced on the server (the page guard and every server function), never by hiding links.
 
-use super::account::error_text;
+use super::account::{INPUT, LABEL, OutboxHint, error_of, error_text};
+use crate::api::admin::list_users;
 use crate::api::auth::{Logout, whoami};
-use crate::api::settings::{ChangePassword, DeleteAccount, SignOutEverywhere};
+use crate::api::settings::{ChangeEmail, ChangePassword, DeleteAccount, SignOutEverywhere};
 use crate::domain::Role;
+use crate::i18n::use_texts;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
 fn SignOut() -> impl IntoView {
+    let t = use_texts();
     let action = ServerAction::<Logout>::new();
     view! {
         <ActionForm action=action>
-            <button id="sign-out" type="submit" class="rounded-md border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-900">"Sign out"</button>
+            <button id="sign-out" type="submit" class="rounded-md border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-900">{t.sign_out}</button>
         </ActionForm>
     }
 }
 
 #[component]
 pub fn DashboardPage(#[prop(into)] section: String) -> impl IntoView {
+    let t = use_texts();
     let me = Resource::new(|| (), |_| whoami());
     let sections = [
-        ("", "Overview"),
-        ("connections", "Connections"),
-        ("keys", "API keys"),
-        ("usage", "Usage"),
-        ("settings", "Settings"),
+        ("", t.section_overview),
+        ("connections", t.section_connections),
+        ("keys", t.section_keys),
+        ("usage", t.section_usage),
+        ("settings", t.section_settings),
     ];
     let current = section.clone();
     let title = sections
         .iter()
         .find(|(s, _)| *s == section)
         .map(|(_, t)| *t)
-        .unwrap_or("Overview");
+        .unwrap_or(t.section_overview);
     view! {
         <Title text=title/>
         <div class="mx-auto flex max-w-6xl flex-col gap-8 px-4 py-10 md:flex-row">
-            <nav class="md:w-48" aria-label="Dashboard">
+            <nav class="md:w-48" aria-label=t.dashboard_nav>
                 <ul class="flex gap-2 overflow-x-auto md:flex-col">
                     {sections
                         .into_iter()
@@ -60,17 +64,17 @@ pub fn DashboardPage(#[prop(into)] section: String) -> impl IntoView {
                     <h1 class="text-2xl font-bold text-slate-900 dark:text-white">{title}</h1>
                     <SignOut/>
                 </div>
-                <Suspense fallback=|| view! { <p class="mt-4 text-slate-500">"Loading…"</p> }>
+                <Suspense fallback=move || view! { <p class="mt-4 text-slate-500">{t.loading}</p> }>
                     {move || me.get().map(|r| match r {
                         Ok(me) => view! {
                             <p id="signed-in-as" class="mt-4 text-slate-600 dark:text-slate-400">
-                                "Signed in as " <strong>{me.email.clone()}</strong>
+                                {t.signed_in_as}" " <strong>{me.email.clone()}</strong>
                                 {(!me.display_name.is_empty()).then(|| format!(" ({})", me.display_name))}
-                                " · plan " {me.plan.display_name()}
-                                {(me.role == Role::Admin).then(|| view! { " · " <a class="underline" href="/admin">"admin panel"</a> })}
+                                " · "{t.plan_word}" " {me.plan.display_name()}
+                                {(me.role == Role::Admin).then(|| view! { " · " <a class="underline" href="/admin">{t.admin_panel_link}</a> })}
                             </p>
                         }.into_any(),
-                        Err(e) => view! { <p role="alert" class="mt-4 text-red-600">{error_text(&e)}</p> }.into_any(),
+                        Err(e) => view! { <p role="alert" class="mt-4 text-red-600">{error_text(t, &e)}</p> }.into_any(),
                     })}
                 </Suspense>
                 {if section == "settings" {
@@ -78,7 +82,7 @@ pub fn DashboardPage(#[prop(into)] section: String) -> impl IntoView {
                 } else {
                     view! {
                         <div class="mt-8 rounded-xl border border-dashed border-slate-300 p-8 text-slate-500 dark:border-slate-700">
-                            "This section fills in as exact-mcp grows: Exact connections, API keys and live usage arrive next."
+                            {t.section_coming}
                         </div>
                     }.into_any()
                 }}
@@ -87,78 +91,136 @@ pub fn DashboardPage(#[prop(into)] section: String) -> impl IntoView {
     }
 }
 
+/// The admin panel: for now the user list. The page guard answers 403 to non-admins before this
+/// renders, and `list_users` checks again on its own.
 #[component]
 pub fn AdminPage() -> impl IntoView {
+    let t = use_texts();
+    let users = Resource::new(|| (), |_| list_users(0));
+    let th = "px-3 py-2 text-left font-semibold";
+    let td = "px-3 py-2";
     view! {
-        <Title text="Admin"/>
+        <Title text=t.admin_title/>
         <section class="mx-auto max-w-6xl px-4 py-10">
-            <h1 class="text-2xl font-bold text-slate-900 dark:text-white">"Admin panel"</h1>
-            <p class="mt-4 text-slate-600 dark:text-slate-400">"Users, plans, usage, tickets, jobs and the audit log will be managed here."</p>
+            <h1 class="text-2xl font-bold text-slate-900 dark:text-white">{t.admin_title}</h1>
+            <p class="mt-4 text-slate-600 dark:text-slate-400">{t.admin_lead}</p>
+            <h2 class="mt-8 text-lg font-semibold">{t.admin_users_heading}</h2>
+            <Suspense fallback=move || view! { <p class="mt-4 text-slate-500">{t.loading}</p> }>
+                {move || users.get().map(|r| match r {
+                    Ok(users) => view! {
+                        <div class="mt-4 overflow-x-auto rounded-xl border border-slate-200 dark:border-slate-800">
+                            <table id="admin-users" class="min-w-full text-sm">
+                                <thead class="bg-slate-50 dark:bg-slate-900">
+                                    <tr>
+                                        <th scope="col" class=th>{t.admin_col_email}</th>
+                                        <th scope="col" class=th>{t.admin_col_name}</th>
+                                        <th scope="col" class=th>{t.admin_col_role}</th>
+                                        <th scope="col" class=th>{t.admin_col_plan}</th>
+                                        <th scope="col" class=th>{t.admin_col_status}</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    {users.into_iter().map(|u| view! {
+                                        <tr class="border-t border-slate-200 dark:border-slate-800">
+                                            <td class=td>{u.email}</td>
+                                            <td class=td>{u.display_name}</td>
+                                            <td class=td>{u.role.as_str()}</td>
+                                            <td class=td>{u.plan.display_name()}</td>
+                                            <td class=td>{u.status.as_str()}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                    }.into_any(),
+                    Err(e) => view! { <p role="alert" class="mt-4 text-red-600">{error_text(t, &e)}</p> }.into_any(),
+                })}
+            </Suspense>
         </section>
     }
 }
 
-const INPUT: &str = "mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-slate-900 focus:border-emerald-500 focus:outline-none focus:ring-2 focus:ring-emerald-500 dark:border-slate-700 dark:bg-slate-950 dark:text-white";
-const LABEL: &str = "block text-sm font-medium text-slate-700 dark:text-slate-300";
-
-/// Change password, sign out everywhere, download my data, delete the account.
+/// Change email, change password, sign out everywhere, download my data, delete the account.
 #[component]
 fn SettingsPanel() -> impl IntoView {
+    let t = use_texts();
+    let change_email = ServerAction::<ChangeEmail>::new();
     let change = ServerAction::<ChangePassword>::new();
     let everywhere = ServerAction::<SignOutEverywhere>::new();
     let delete = ServerAction::<DeleteAccount>::new();
+    let change_email_result = move || {
+        change_email.value().get().map(|r| match r {
+            Ok(done) => view! {
+                <p id="change-email-result" role="status" class="text-sm text-emerald-700">{done.message}</p>
+                <OutboxHint url=done.outbox_url/>
+            }.into_any(),
+            Err(e) => view! { <p id="change-email-result" role="alert" class="text-sm text-red-600">{error_text(t, &e)}</p> }.into_any(),
+        })
+    };
     let change_result = move || {
         change.value().get().map(|r| match r {
             Ok(msg) => view! { <p id="change-password-result" role="status" class="text-sm text-emerald-700">{msg}</p> }.into_any(),
-            Err(e) => view! { <p id="change-password-result" role="alert" class="text-sm text-red-600">{error_text(&e)}</p> }.into_any(),
+            Err(e) => view! { <p id="change-password-result" role="alert" class="text-sm text-red-600">{error_text(t, &e)}</p> }.into_any(),
         })
     };
-    let delete_error = move || {
-        delete
-            .value()
-            .get()
-            .and_then(|r| r.err())
-            .map(|e| error_text(&e))
-    };
+    let delete_error = move || error_of(t, delete.value().get());
+    let primary = "rounded-md bg-emerald-600 px-4 py-2 font-medium text-white hover:bg-emerald-700";
+    let secondary = "rounded-md border border-slate-300 px-4 py-2 hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-900";
     view! {
         <div class="mt-8 space-y-10">
+            <section aria-labelledby="email-heading">
+                <h2 id="email-heading" class="text-lg font-semibold">{t.change_email_heading}</h2>
+                <p class="mt-2 text-sm text-slate-600 dark:text-slate-400">{t.change_email_lead}</p>
+                <ActionForm action=change_email attr:class="mt-4 max-w-md space-y-4">
+                    <div>
+                        <label class=LABEL for="new-email">{t.new_email_label}</label>
+                        <input class=INPUT id="new-email" name="new_email" type="email" autocomplete="email" required/>
+                    </div>
+                    <div>
+                        <label class=LABEL for="email-current-password">{t.current_password_label}</label>
+                        <input class=INPUT id="email-current-password" name="current_password" type="password" autocomplete="current-password" required/>
+                    </div>
+                    {change_email_result}
+                    <button id="change-email" type="submit" class=primary>{t.change_email_button}</button>
+                </ActionForm>
+            </section>
             <section aria-labelledby="pw-heading">
-                <h2 id="pw-heading" class="text-lg font-semibold">"Change password"</h2>
+                <h2 id="pw-heading" class="text-lg font-semibold">{t.change_password_heading}</h2>
                 <ActionForm action=change attr:class="mt-4 max-w-md space-y-4">
                     <div>
-                        <label class=LABEL for="current-password">"Current password"</label>
+                        <label class=LABEL for="current-password">{t.current_password_label}</label>
                         <input class=INPUT id="current-password" name="current_password" type="password" autocomplete="current-password" required/>
                     </div>
                     <div>
-                        <label class=LABEL for="new-password">"New password"</label>
+                        <label class=LABEL for="new-password">{t.new_password_label}</label>
                         <input class=INPUT id="new-password" name="new_password" type="password" autocomplete="new-password" required minlength="12"/>
                     </div>
                     {change_result}
-                    <button type="submit" class="rounded-md bg-emerald-600 px-4 py-2 font-medium text-white hover:bg-emerald-700">"Change password"</button>
+                    <button type="submit" class=primary>{t.change_password_button}</button>
                 </ActionForm>
             </section>
             <section aria-labelledby="sessions-heading">
-                <h2 id="sessions-heading" class="text-lg font-semibold">"Sessions"</h2>
-                <p class="mt-2 text-sm text-slate-600 dark:text-slate-400">"Signed in on a computer you no longer use? End every session, this one included."</p>
+                <h2 id="sessions-heading" class="text-lg font-semibold">{t.sessions_heading}</h2>
+                <p class="mt-2 text-sm text-slate-600 dark:text-slate-400">{t.sessions_lead}</p>
                 <ActionForm action=everywhere attr:class="mt-4">
-                    <button id="sign-out-everywhere" type="submit" class="rounded-md border border-slate-300 px-4 py-2 hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-900">"Sign out everywhere"</button>
+                    <button id="sign-out-everywhere" type="submit" class=secondary>{t.sign_out_everywhere}</button>
                 </ActionForm>
             </section>
             <section aria-labelledby="data-heading">
-                <h2 id="data-heading" class="text-lg font-semibold">"Your data"</h2>
-                <p class="mt-2 text-sm text-slate-600 dark:text-slate-400">"Everything we store about you, as JSON (passwords, keys and tokens excluded)."</p>
-                <a id="download-data" rel="external" download="exact-mcp-my-data.json" href="/dashboard/settings/export.json" class="mt-4 inline-block rounded-md border border-slate-300 px-4 py-2 hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-900">"Download my data"</a>
+                <h2 id="data-heading" class="text-lg font-semibold">{t.data_heading}</h2>
+                <p class="mt-2 text-sm text-slate-600 dark:text-slate-400">{t.data_lead}</p>
+                <a id="download-data" rel="external" download="exact-mcp-my-data.json" href="/dashboard/settings/export.json" class=format!("mt-4 inline-block {secondary}")>{t.download_data}</a>
             </section>
             <section aria-labelledby="delete-heading" class="rounded-xl border border-red-200 p-6 dark:border-red-900">
-                <h2 id="delete-heading" class="text-lg font-semibold text-red-700 dark:text-red-400">"Delete account"</h2>
-                <p class="mt-2 text-sm text-slate-600 dark:text-slate-400">"This removes your sessions, API keys, Exact connections and their tokens. Usage totals are kept without your name. It cannot be undone."</p>
+                <h2 id="delete-heading" class="text-lg font-semibold text-red-700 dark:text-red-400">{t.delete_heading}</h2>
+                <p class="mt-2 text-sm text-slate-600 dark:text-slate-400">{t.delete_lead}</p>
                 <ActionForm action=delete attr:class="mt-4 max-w-md space-y-4">
                     <div>
-                        <label class=LABEL for="confirm-email">"Type your email address to confirm"</label>
+                        <label class=LABEL for="confirm-email">{t.delete_confirm_label}</label>
                         <input class=INPUT id="confirm-email" name="confirm_email" type="email" autocomplete="off" required/>
                     </div>
                     {move || delete_error().map(|e| view! { <p role="alert" class="text-sm text-red-600">{e}</p> })}
-                    <button id="delete-account" type="submit" class="rounded-md bg-red-600 px-4 py-2 font-medium text-white hover:bg-red-700">"Delete my account"</button>
+                    <button id="delete-account" type="submit" class="rounded-md bg-red-600 px-4 py-2 font-medium text-white hover:bg-red-700">{t.delete_button}</button>
                 </ActionForm>
             </section>
         </div>

@@ -2,14 +2,16 @@
 //! how it keeps a company's books safe. The plan estimator is the page's interactive part.
 
 use crate::domain::Plan;
+use crate::i18n::use_texts;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
 #[component]
 pub fn LandingPage() -> impl IntoView {
+    let t = use_texts();
     view! {
-        <Title text="Exact Online for your AI assistant"/>
-        <Meta name="description" content="Connect Exact Online to Claude, ChatGPT, Cursor and any MCP client. Read-only, encrypted, and metered per plan."/>
+        <Title text=t.landing_title/>
+        <Meta name="description" content=t.landing_description/>
         <Hero/>
         <HowItWorks/>
         <Tools/>
@@ -20,20 +22,20 @@ pub fn LandingPage() -> impl IntoView {
 
 #[component]
 fn Hero() -> impl IntoView {
+    let t = use_texts();
     view! {
         <section class="bg-gradient-to-b from-emerald-50 to-white dark:from-slate-900 dark:to-slate-950">
             <div class="mx-auto max-w-6xl px-4 py-20 md:py-28">
-                <p class="text-sm font-semibold uppercase tracking-wide text-emerald-700 dark:text-emerald-400">"Model Context Protocol server for Exact Online"</p>
+                <p class="text-sm font-semibold uppercase tracking-wide text-emerald-700 dark:text-emerald-400">{t.hero_kicker}</p>
                 <h1 class="mt-3 max-w-3xl text-4xl font-bold tracking-tight text-slate-900 md:text-5xl dark:text-white">
-                    "Ask your AI assistant about your books — and get answers from Exact Online."
+                    {t.hero_heading}
                 </h1>
                 <p class="mt-6 max-w-2xl text-lg text-slate-600 dark:text-slate-300">
-                    "exact-mcp connects Claude, ChatGPT, Cursor and every other MCP client to your Exact Online administrations. "
-                    "Outstanding invoices, profit and loss, a customer's payment history: your assistant reads them through a key you control, and never writes a thing."
+                    {t.hero_lead}
                 </p>
                 <div class="mt-8 flex flex-wrap gap-3">
-                    <a href="#how-it-works" class="rounded-md bg-emerald-600 px-5 py-2.5 font-medium text-white shadow-sm hover:bg-emerald-700">"See how it works"</a>
-                    <a href="#pricing" class="rounded-md border border-slate-300 px-5 py-2.5 font-medium text-slate-700 hover:bg-slate-50 dark:border-slate-700 dark:text-slate-200 dark:hover:bg-slate-900">"Plans and pricing"</a>
+                    <a href="#how-it-works" class="rounded-md bg-emerald-600 px-5 py-2.5 font-medium text-white shadow-sm hover:bg-emerald-700">{t.hero_cta_how}</a>
+                    <a href="#pricing" class="rounded-md border border-slate-300 px-5 py-2.5 font-medium text-slate-700 hover:bg-slate-50 dark:border-slate-700 dark:text-slate-200 dark:hover:bg-slate-900">{t.hero_cta_pricing}</a>
                 </div>
             </div>
         </section>
@@ -42,32 +44,17 @@ fn Hero() -> impl IntoView {
 
 #[component]
 fn HowItWorks() -> impl IntoView {
-    let steps = [
-        (
-            "1",
-            "Create an account",
-            "Sign up with your email address, or sign in with your Exact Online login.",
-        ),
-        (
-            "2",
-            "Connect Exact Online",
-            "Give consent on Exact's own page and choose the administrations your assistant may read.",
-        ),
-        (
-            "3",
-            "Paste a snippet",
-            "Create an API key and paste the ready-made snippet into Claude, Cursor or ChatGPT.",
-        ),
-    ];
+    let t = use_texts();
     view! {
         <section id="how-it-works" class="mx-auto max-w-6xl scroll-mt-20 px-4 py-16">
-            <h2 class="text-2xl font-bold text-slate-900 dark:text-white">"How it works"</h2>
+            <h2 class="text-2xl font-bold text-slate-900 dark:text-white">{t.how_heading}</h2>
             <ol class="mt-8 grid gap-6 md:grid-cols-3">
-                {steps
+                {t.how_steps
                     .into_iter()
-                    .map(|(n, title, text)| view! {
+                    .enumerate()
+                    .map(|(i, (title, text))| view! {
                         <li class="rounded-xl border border-slate-200 p-6 dark:border-slate-800">
-                            <span class="inline-flex h-8 w-8 items-center justify-center rounded-full bg-emerald-100 font-semibold text-emerald-800 dark:bg-emerald-900 dark:text-emerald-200">{n}</span>
+                            <span class="inline-flex h-8 w-8 items-center justify-center rounded-full bg-emerald-100 font-semibold text-emerald-800 dark:bg-emerald-900 dark:text-emerald-200">{i + 1}</span>
                             <h3 class="mt-4 font-semibold text-slate-900 dark:text-white">{title}</h3>
                             <p class="mt-2 text-slate-600 dark:text-slate-400">{text}</p>
                         </li>
@@ -80,36 +67,14 @@ fn HowItWorks() -> impl IntoView {
 
 #[component]
 fn Tools() -> impl IntoView {
-    let tools = [
-        (
-            "Relations",
-            "Find customers and suppliers, with a 360° view of one customer.",
-        ),
-        (
-            "Invoices",
-            "Sales and purchase invoices, outstanding items and ageing.",
-        ),
-        (
-            "Ledger",
-            "Chart of accounts, transaction lines and journal entries.",
-        ),
-        (
-            "Reports",
-            "Profit and loss, a financial snapshot and cash-flow overview.",
-        ),
-        ("Items", "Articles, prices and stock positions."),
-        (
-            "Prompts",
-            "Ready-made analyses: health check, debtor collection, VAT preparation.",
-        ),
-    ];
+    let t = use_texts();
     view! {
         <section id="tools" class="scroll-mt-20 bg-slate-50 py-16 dark:bg-slate-900">
             <div class="mx-auto max-w-6xl px-4">
-                <h2 class="text-2xl font-bold text-slate-900 dark:text-white">"What your assistant can read"</h2>
-                <p class="mt-2 max-w-2xl text-slate-600 dark:text-slate-400">"Every tool is read-only. Results come with totals and continue where a long list left off, so nothing is silently cut."</p>
+                <h2 class="text-2xl font-bold text-slate-900 dark:text-white">{t.tools_heading}</h2>
+                <p class="mt-2 max-w-2xl text-slate-600 dark:text-slate-400">{t.tools_lead}</p>
                 <ul class="mt-8 grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
-                    {tools
+                    {t.tools
                         .into_iter()
                         .map(|(title, text)| view! {
                             <li class="rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200 dark:bg-slate-950 dark:ring-slate-800">
@@ -124,31 +89,25 @@ fn Tools() -> impl IntoView {
     }
 }
 
-fn quota_text(plan: Plan) -> String {
-    match plan.monthly_quota() {
-        Some(q) => format!("{q} tool calls a month"),
-        None => "Unlimited tool calls".to_string(),
-    }
-}
-
 #[component]
 fn Pricing() -> impl IntoView {
+    let t = use_texts();
     view! {
         <section id="pricing" class="mx-auto max-w-6xl scroll-mt-20 px-4 py-16">
-            <h2 class="text-2xl font-bold text-slate-900 dark:text-white">"Plans"</h2>
+            <h2 class="text-2xl font-bold text-slate-900 dark:text-white">{t.plans_heading}</h2>
             <div class="mt-8 grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
                 {Plan::ALL
                     .into_iter()
                     .map(|plan| {
                         let divisions = plan
                             .max_active_divisions()
-                            .map_or("Unlimited administrations".to_string(), |d| format!("{d} active administrations"));
+                            .map_or(t.unlimited_divisions.to_string(), t.active_divisions);
                         view! {
                             <div class="rounded-xl border border-slate-200 p-6 dark:border-slate-800">
                                 <h3 class="text-lg font-semibold text-slate-900 dark:text-white">{plan.display_name()}</h3>
                                 <ul class="mt-4 space-y-2 text-sm text-slate-600 dark:text-slate-400">
-                                    <li>{quota_text(plan)}</li>
-                                    <li>{format!("{} calls per minute", plan.rate_limit_per_minute())}</li>
+                                    <li>{t.plan_quota(plan)}</li>
+                                    <li>{(t.calls_per_minute)(plan.rate_limit_per_minute())}</li>
                                     <li>{divisions}</li>
                                 </ul>
                             </div>
@@ -166,9 +125,10 @@ fn Pricing() -> impl IntoView {
 fn PlanEstimator() -> impl IntoView {
     let calls = RwSignal::new(100_u64);
     let recommended = Memo::new(move |_| Plan::cheapest_for(calls.get()));
+    let t = use_texts();
     view! {
         <div class="mt-10 rounded-xl bg-emerald-50 p-6 dark:bg-slate-900">
-            <label for="plan-calls" class="block font-medium text-slate-900 dark:text-white">"How many questions will your assistant ask Exact each month?"</label>
+            <label for="plan-calls" class="block font-medium text-slate-900 dark:text-white">{t.estimator_label}</label>
             <div class="mt-3 flex flex-wrap items-center gap-4">
                 <input
                     id="plan-calls"
@@ -184,9 +144,9 @@ fn PlanEstimator() -> impl IntoView {
                     }
                 />
                 <p id="plan-recommendation" class="text-slate-700 dark:text-slate-300" aria-live="polite">
-                    "Recommended plan: "
+                    {t.recommended_plan}" "
                     <strong class="text-emerald-700 dark:text-emerald-400">{move || recommended.get().display_name()}</strong>
-                    " ("{move || quota_text(recommended.get())}")"
+                    " ("{move || t.plan_quota(recommended.get())}")"
                 </p>
             </div>
         </div>
@@ -195,26 +155,13 @@ fn PlanEstimator() -> impl IntoView {
 
 #[component]
 fn Security() -> impl IntoView {
-    let points = [
-        (
-            "Read-only",
-            "The tools only read. Nothing in your administration is created, changed or deleted.",
-        ),
-        (
-            "Encrypted tokens",
-            "Exact's tokens are stored with AES-256-GCM and refreshed safely; they never reach your assistant.",
-        ),
-        (
-            "Your keys, your limits",
-            "Every call is authenticated with your API key, rate limited and shown on your dashboard.",
-        ),
-    ];
+    let t = use_texts();
     view! {
         <section id="security" class="scroll-mt-20 bg-slate-50 py-16 dark:bg-slate-900">
             <div class="mx-auto max-w-6xl px-4">
-                <h2 class="text-2xl font-bold text-slate-900 dark:text-white">"Built for the keys to your books"</h2>
+                <h2 class="text-2xl font-bold text-slate-900 dark:text-white">{t.security_heading}</h2>
                 <div class="mt-8 grid gap-6 md:grid-cols-3">
-                    {points
+                    {t.security_points
                         .into_iter()
                         .map(|(title, text)| view! {
                             <div>

@@ -2,18 +2,20 @@
 //! collapses into a menu button on small screens.
 
 use super::theme::ThemeToggle;
+use crate::i18n::{Lang, use_lang, use_texts};
 use leptos::prelude::*;
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let (menu_open, set_menu_open) = signal(false);
+    let t = use_texts();
     view! {
         <div class="flex min-h-screen flex-col bg-white text-slate-800 dark:bg-slate-950 dark:text-slate-200">
             <a href="#main" class="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:rounded focus:bg-emerald-600 focus:px-3 focus:py-2 focus:text-white">
-                "Skip to content"
+                {t.skip_to_content}
             </a>
             <header class="sticky top-0 z-20 border-b border-slate-200 bg-white/90 backdrop-blur dark:border-slate-800 dark:bg-slate-950/90">
-                <nav class="mx-auto flex max-w-6xl items-center justify-between gap-4 px-4 py-3" aria-label="Main">
+                <nav class="mx-auto flex max-w-6xl items-center justify-between gap-4 px-4 py-3" aria-label=t.nav_main>
                     <a href="/" class="flex items-center gap-2 font-semibold text-slate-900 dark:text-white">
                         <span class="inline-flex h-8 w-8 items-center justify-center rounded-lg bg-emerald-600 text-sm font-bold text-white">"e"</span>
                         <span>"exact-mcp"</span>
@@ -22,13 +24,14 @@ pub fn Layout(children: Children) -> impl IntoView {
                         <NavLinks/>
                     </div>
                     <div class="flex items-center gap-1">
-                        <a href="/login" class="hidden rounded-md px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-100 sm:inline-block dark:text-slate-200 dark:hover:bg-slate-800">"Sign in"</a>
-                        <a href="/register" class="hidden rounded-md bg-emerald-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-emerald-700 sm:inline-block">"Get started"</a>
+                        <a href="/login" class="hidden rounded-md px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-100 sm:inline-block dark:text-slate-200 dark:hover:bg-slate-800">{t.sign_in}</a>
+                        <a href="/register" class="hidden rounded-md bg-emerald-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-emerald-700 sm:inline-block">{t.get_started}</a>
+                        <LanguageSwitch/>
                         <ThemeToggle/>
                         <button
                             type="button"
                             class="rounded-md p-2 md:hidden hover:bg-slate-100 dark:hover:bg-slate-800"
-                            aria-label="Open menu"
+                            aria-label=t.open_menu
                             aria-controls="mobile-menu"
                             aria-expanded=move || menu_open.get().to_string()
                             on:click=move |_| set_menu_open.update(|o| *o = !*o)
@@ -46,8 +49,8 @@ pub fn Layout(children: Children) -> impl IntoView {
             <main id="main" class="flex-1">{children()}</main>
             <footer class="border-t border-slate-200 py-8 text-sm text-slate-500 dark:border-slate-800 dark:text-slate-400">
                 <div class="mx-auto flex max-w-6xl flex-col gap-2 px-4 md:flex-row md:items-center md:justify-between">
-                    <p>"exact-mcp — read-only access to Exact Online for AI assistants."</p>
-                    <p>"Not affiliated with Exact. Your tokens are encrypted at rest."</p>
+                    <p>{t.footer_tagline}</p>
+                    <p>{t.footer_note}</p>
                 </div>
             </footer>
         </div>
@@ -57,10 +60,61 @@ pub fn Layout(children: Children) -> impl IntoView {
 #[component]
 fn NavLinks() -> impl IntoView {
     let link = "text-slate-600 hover:text-slate-900 dark:text-slate-300 dark:hover:text-white";
+    let t = use_texts();
     view! {
-        <a class=link href="/#how-it-works">"How it works"</a>
-        <a class=link href="/#tools">"Tools"</a>
-        <a class=link href="/#pricing">"Pricing"</a>
-        <a class=link href="/#security">"Security"</a>
+        <a class=link href="/#how-it-works">{t.nav_how}</a>
+        <a class=link href="/#tools">{t.nav_tools}</a>
+        <a class=link href="/#pricing">{t.nav_pricing}</a>
+        <a class=link href="/#security">{t.nav_security}</a>
+    }
+}
+
+/// Links to the other languages. A full page load through `/lang/{code}` (hence `rel=external`,
+/// which keeps the client-side router out), back to the page the person was on.
+#[component]
+fn LanguageSwitch() -> impl IntoView {
+    let current = use_lang();
+    let t = use_texts();
+    let location = leptos_router::hooks::use_location();
+    let here = move || format!("{}{}", location.pathname.get(), location.search.get());
+    Lang::ALL
+        .into_iter()
+        .filter(move |l| *l != current)
+        .map(|other| {
+            let href = move || format!("/lang/{}?next={}", other.code(), encode_component(&here()));
+            view! {
+                <a id="lang-switch" rel="external" href=href hreflang=other.code() lang=other.code()
+                    title=other.native_name()
+                    aria-label=format!("{}: {}", t.language_label, other.native_name())
+                    class="rounded-md px-2 py-1.5 text-sm font-medium uppercase text-slate-600 hover:bg-slate-100 hover:text-slate-900 dark:text-slate-300 dark:hover:bg-slate-800 dark:hover:text-white">
+                    {other.code()}
+                </a>
+            }
+        })
+        .collect_view()
+}
+
+/// Percent-encodes a query parameter value (RFC 3986 unreserved characters and `/` stay).
+fn encode_component(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                out.push(char::from(b))
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn next_paths_are_encoded() {
+        assert_eq!(
+            super::encode_component("/a b?x=1&y=é"),
+            "/a%20b%3Fx%3D1%26y%3D%C3%A9"
+        );
     }
 }

@@ -8,6 +8,7 @@ mod layout;
 mod not_found;
 mod theme;
 
+use crate::i18n::Lang;
 use leptos::prelude::*;
 use leptos_meta::{Title, provide_meta_context};
 use leptos_router::{
@@ -25,6 +26,7 @@ pub use theme::theme_bootstrap_js;
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    provide_context(initial_lang());
     view! {
         <Title formatter=|page: String| if page.is_empty() { "exact-mcp".to_string() } else { format!("{page} · exact-mcp") } />
         <Router>
@@ -35,6 +37,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/register") view=account::RegisterPage/>
                     <Route path=path!("/forgot-password") view=account::ForgotPasswordPage/>
                     <Route path=path!("/reset-password") view=account::ResetPasswordPage/>
+                    <Route path=path!("/verify-email") view=account::VerifyEmailPage/>
                     <Route path=path!("/dashboard") view=|| view! { <dashboard::DashboardPage section=""/> }/>
                     <Route path=path!("/dashboard/connections") view=|| view! { <dashboard::DashboardPage section="connections"/> }/>
                     <Route path=path!("/dashboard/keys") view=|| view! { <dashboard::DashboardPage section="keys"/> }/>
@@ -45,4 +48,21 @@ pub fn App() -> impl IntoView {
             </Layout>
         </Router>
     }
+}
+
+/// The language to render in: on the server, the request's (cookie, then `Accept-Language`); in
+/// the browser, the one the server wrote into `<html lang>`, so hydration sees the same texts.
+fn initial_lang() -> Lang {
+    #[cfg(feature = "ssr")]
+    let lang = crate::server::locale::current_lang();
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    let lang = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+        .and_then(|e| e.get_attribute("lang"))
+        .and_then(|l| Lang::parse(&l))
+        .unwrap_or_default();
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    let lang = Lang::default();
+    lang
 }

@@ -20,12 +20,19 @@ pub async fn require_user() -> Result<SignedIn, ServerFnError> {
         use_context::<http::request::Parts>().ok_or_else(|| ServerFnError::new("unavailable"))?;
     match session::resolve(&state, &parts.headers).await {
         Ok(Some(signed_in)) => Ok(signed_in),
-        Ok(None) => Err(refuse(StatusCode::UNAUTHORIZED, "Please sign in first.")),
+        Ok(None) => Err(refuse(
+            StatusCode::UNAUTHORIZED,
+            crate::server::locale::lang_of(&parts.headers)
+                .texts()
+                .please_sign_in,
+        )),
         Err(e) => {
             tracing::error!(error = %e, "session lookup failed");
             Err(refuse(
                 StatusCode::SERVICE_UNAVAILABLE,
-                "Something went wrong; please try again.",
+                crate::server::locale::lang_of(&parts.headers)
+                    .texts()
+                    .something_went_wrong,
             ))
         }
     }
@@ -37,7 +44,7 @@ pub async fn require_admin() -> Result<SignedIn, ServerFnError> {
     if signed_in.user.role != Role::Admin {
         return Err(refuse(
             StatusCode::FORBIDDEN,
-            "This is for administrators only.",
+            crate::server::locale::current_texts().admins_only,
         ));
     }
     Ok(signed_in)
@@ -67,7 +74,11 @@ pub async fn protect_pages(
     match session::resolve(&state, req.headers()).await {
         Ok(Some(signed_in)) => {
             if needs_admin && signed_in.user.role != Role::Admin {
-                return (StatusCode::FORBIDDEN, axum::response::Html(FORBIDDEN_HTML))
+                let lang = crate::server::locale::lang_of(req.headers());
+                return (
+                    StatusCode::FORBIDDEN,
+                    axum::response::Html(forbidden_html(lang)),
+                )
                     .into_response();
             }
             req.extensions_mut().insert(signed_in);
@@ -81,7 +92,16 @@ pub async fn protect_pages(
     }
 }
 
-const FORBIDDEN_HTML: &str = r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Not allowed · exact-mcp</title><link rel="stylesheet" href="/pkg/exact-mcp.css"></head><body><main class="mx-auto flex min-h-screen max-w-xl flex-col items-center justify-center px-4 text-center"><p class="text-sm font-semibold text-emerald-600">403</p><h1 class="mt-2 text-3xl font-bold">This page is for administrators</h1><p class="mt-4 text-slate-600">Your account does not have access here.</p><a href="/dashboard" class="mt-8 rounded-md bg-emerald-600 px-4 py-2 font-medium text-white">Back to your dashboard</a></main></body></html>"#;
+/// The 403 page for signed-in non-admins (no framework involved, so it cannot fail to render).
+fn forbidden_html(lang: crate::i18n::Lang) -> String {
+    let t = lang.texts();
+    format!(
+        r#"<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>403 · exact-mcp</title><link rel="stylesheet" href="/pkg/exact-mcp.css"></head><body><main class="mx-auto flex min-h-screen max-w-xl flex-col items-center justify-center px-4 text-center"><p class="text-sm font-semibold text-emerald-600">403</p><h1 class="mt-2 text-3xl font-bold">{heading}</h1><a href="/dashboard" class="mt-8 rounded-md bg-emerald-600 px-4 py-2 font-medium text-white">{back}</a></main></body></html>"#,
+        lang = lang.code(),
+        heading = t.admins_only,
+        back = t.section_overview,
+    )
+}
 
 /// Refuses state-changing requests that a browser marks as cross-site, or that carry no proof of
 /// origin at all (on top of SameSite cookies). `/mcp` is exempt: it authenticates with API keys,

@@ -151,6 +151,17 @@ pub async fn export(db: &Db, user_id: &str) -> Result<Value, DbError> {
             ("created_at", true)
         ]
     );
+    let email_changes = export_query!(
+        db,
+        user_id,
+        "SELECT new_email, created_at, expires_at, used_at FROM email_changes WHERE user_id = $1 ORDER BY created_at",
+        [
+            ("new_email", false),
+            ("created_at", true),
+            ("expires_at", true),
+            ("used_at", true)
+        ]
+    );
     Ok(json!({
         "account": account.into_iter().next().unwrap_or(Value::Null),
         "sessions": sessions,
@@ -161,11 +172,12 @@ pub async fn export(db: &Db, user_id: &str) -> Result<Value, DbError> {
         "tickets": tickets,
         "usage_daily": usage_daily,
         "usage_events": usage_events,
+        "email_changes": email_changes,
     }))
 }
 
 /// Deletes the user and, by cascade, their sessions, keys, connections (with their tokens),
-/// divisions, notifications, tickets and reset tokens. Usage rows stay, under an anonymous id,
+/// divisions, notifications, tickets, reset tokens and pending email changes. Usage rows stay, under an anonymous id,
 /// so totals remain right; login attempts and audit entries lose the address.
 pub async fn delete_user(db: &Db, user_id: &str, email: &str) -> Result<(), DbError> {
     let anonymous = format!("deleted:{}", uuid::Uuid::new_v4().simple());

@@ -91,6 +91,45 @@ pub async fn consume_password_reset(
     Ok(row.map(|r| r.try_get(0)).transpose()?)
 }
 
+pub async fn insert_email_change(
+    db: &Db,
+    token_hash: &str,
+    user_id: &str,
+    new_email: &str,
+    now: i64,
+    expires_at: i64,
+) -> Result<(), DbError> {
+    sqlx::query("INSERT INTO email_changes (token_hash, user_id, new_email, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(new_email)
+        .bind(now)
+        .bind(expires_at)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Marks an email-change token used, atomically; returns (user id, new address) when it was
+/// unused and unexpired.
+pub async fn consume_email_change(
+    db: &Db,
+    token_hash: &str,
+    now: i64,
+) -> Result<Option<(String, String)>, DbError> {
+    let row = sqlx::query(
+        "UPDATE email_changes SET used_at = $2 \
+         WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING user_id, new_email",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row
+        .map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?)))
+        .transpose()?)
+}
+
 pub async fn set_password_hash(
     db: &Db,
     user_id: &str,

@@ -100,3 +100,59 @@ pub async fn set_plan(db: &Db, email: &Email, plan: Plan, now: i64) -> Result<bo
         .await?;
     Ok(result.rows_affected() > 0)
 }
+
+pub async fn email_of(db: &Db, id: &str) -> Result<Option<String>, DbError> {
+    let row = sqlx::query("SELECT email FROM users WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(row.map(|r| r.try_get(0)).transpose()?)
+}
+
+/// Gives a user a new (verified) address. Returns false when another account has it.
+pub async fn set_email(db: &Db, id: &str, email: &Email, now: i64) -> Result<bool, DbError> {
+    let result = sqlx::query(
+        "UPDATE users SET email = $1, email_verified_at = $2, updated_at = $2 \
+         WHERE id = $3 AND NOT EXISTS (SELECT 1 FROM users WHERE email = $1)",
+    )
+    .bind(email.as_str())
+    .bind(now)
+    .bind(id)
+    .execute(db.pool())
+    .await;
+    match result {
+        Ok(r) => Ok(r.rows_affected() > 0),
+        // Lost a race with a registration of the same address.
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Every user, newest first, for the admin panel.
+pub async fn list(db: &Db, limit: i64, offset: i64) -> Result<Vec<UserRow>, DbError> {
+    let rows = sqlx::query(select_users!(
+        "ORDER BY created_at DESC, id DESC LIMIT $1 OFFSET $2"
+    ))
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
+}
+
+/// Sets a user's status; returns their id, or `None` when no user has that email.
+pub async fn set_status(
+    db: &Db,
+    email: &Email,
+    status: AccountStatus,
+    now: i64,
+) -> Result<Option<String>, DbError> {
+    let row =
+        sqlx::query("UPDATE users SET status = $1, updated_at = $2 WHERE email = $3 RETURNING id")
+            .bind(status.as_str())
+            .bind(now)
+            .bind(email.as_str())
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(row.map(|r| r.try_get(0)).transpose()?)
+}

@@ -5,6 +5,7 @@ mod assets;
 mod dev;
 mod headers;
 mod health;
+mod lang;
 pub mod pages;
 
 use super::{auth::guard, state::AppState};
@@ -34,6 +35,7 @@ pub fn router(state: AppState, extra: Option<Router<AppState>>) -> Router {
             "/dashboard/settings/export.json",
             get(account_export::export),
         )
+        .route("/lang/{code}", get(lang::switch))
         .leptos_routes_with_context(
             &state,
             routes,

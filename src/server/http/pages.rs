@@ -24,9 +24,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         }
     }
     let css = format!("/{}/{}.css", options.site_pkg_dir, options.output_name);
+    let lang = crate::server::locale::current_lang();
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang=lang.code()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -66,7 +67,7 @@ pub fn internal_error_page() -> Response {
 }
 
 const INTERNAL_ERROR_HTML: &str = r#"<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang=lang.code()><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Something went wrong · exact-mcp</title><link rel="stylesheet" href="/pkg/exact-mcp.css"></head>
 <body class="antialiased"><main class="mx-auto flex min-h-screen max-w-xl flex-col items-center justify-center px-4 text-center">
 <p class="text-sm font-semibold text-emerald-600">500</p>

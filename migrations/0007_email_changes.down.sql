@@ -1,0 +1,2 @@
+ALTER TABLE email_outbox DROP COLUMN next_attempt_at;
+DROP TABLE email_changes;

@@ -1,0 +1,128 @@
+//! Admin server functions, all under `/api/admin/`. Each calls `require_admin` first; anyone else
+//! gets 401 (signed out) or 403 (signed in, not an admin). Every change is audited.
+
+use crate::domain::{AccountStatus, Plan, Role};
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use super::support::{account_error, client_ip, context, internal};
+
+/// One row of the admin user list. No hashes, no secrets.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct UserSummary {
+    pub id: String,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub plan: Plan,
+    pub status: AccountStatus,
+    pub created_at: i64,
+}
+
+pub const USERS_PAGE_SIZE: i64 = 50;
+
+#[server(prefix = "/api/admin", endpoint = "users")]
+pub async fn list_users(page: u32) -> Result<Vec<UserSummary>, ServerFnError> {
+    use crate::server::db::users;
+    crate::server::auth::guard::require_admin().await?;
+    let (state, _) = context()?;
+    let rows = users::list(
+        &state.db,
+        USERS_PAGE_SIZE,
+        i64::from(page) * USERS_PAGE_SIZE,
+    )
+    .await
+    .map_err(internal)?;
+    Ok(rows
+        .into_iter()
+        .map(|u| UserSummary {
+            id: u.id,
+            email: u.email,
+            display_name: u.display_name,
+            role: u.role,
+            plan: u.plan,
+            status: u.status,
+            created_at: u.created_at,
+        })
+        .collect())
+}
+
+#[server(prefix = "/api/admin", endpoint = "set-plan")]
+pub async fn admin_set_plan(email: String, plan: String) -> Result<(), ServerFnError> {
+    use crate::server::{
+        accounts::{self, AccountError},
+        auth::guard::refuse,
+        locale::current_texts,
+    };
+    let admin = crate::server::auth::guard::require_admin().await?;
+    let (state, parts) = context()?;
+    let Ok(plan) = plan.parse::<Plan>() else {
+        return Err(refuse(
+            http::StatusCode::UNPROCESSABLE_ENTITY,
+            current_texts().something_went_wrong,
+        ));
+    };
+    accounts::set_plan(&state.db, state.clock.as_ref(), &email, plan)
+        .await
+        .map_err(account_error)?;
+    audit(
+        &state,
+        &parts,
+        &admin.user.id,
+        "user.set_plan",
+        &email,
+        serde_json::json!({ "plan": plan.as_str() }),
+    )
+    .await
+    .map_err(|e| account_error(AccountError::Internal(e.into())))?;
+    Ok(())
+}
+
+#[server(prefix = "/api/admin", endpoint = "set-status")]
+pub async fn admin_set_status(email: String, suspended: bool) -> Result<(), ServerFnError> {
+    use crate::server::accounts::{self, AccountError};
+    let admin = crate::server::auth::guard::require_admin().await?;
+    let (state, parts) = context()?;
+    let status = if suspended {
+        AccountStatus::Suspended
+    } else {
+        AccountStatus::Active
+    };
+    accounts::set_status(&state.db, state.clock.as_ref(), &email, status)
+        .await
+        .map_err(account_error)?;
+    audit(
+        &state,
+        &parts,
+        &admin.user.id,
+        "user.set_status",
+        &email,
+        serde_json::json!({ "status": status.as_str() }),
+    )
+    .await
+    .map_err(|e| account_error(AccountError::Internal(e.into())))?;
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+async fn audit(
+    state: &crate::server::state::AppState,
+    parts: &http::request::Parts,
+    actor: &str,
+    action: &'static str,
+    target_email: &str,
+    detail: serde_json::Value,
+) -> Result<(), crate::server::db::DbError> {
+    use crate::server::db::security::{self, AuditEntry};
+    let target = target_email.trim().to_lowercase();
+    let ip = client_ip(parts);
+    let entry = AuditEntry {
+        actor_user_id: Some(actor),
+        action,
+        target_type: "user",
+        target_id: &target,
+        detail,
+        ip: &ip,
+    };
+    security::audit(&state.db, entry, state.clock.now()).await
+}

@@ -1,0 +1,227 @@
+//! English texts.
+
+use super::Texts;
+
+fn calls_per_month(n: u64) -> String {
+    format!("{n} tool calls a month")
+}
+fn calls_per_minute(n: u32) -> String {
+    format!("{n} calls per minute")
+}
+fn active_divisions(n: u32) -> String {
+    format!("{n} active administrations")
+}
+fn email_change_sent(to: &str) -> String {
+    format!(
+        "We sent a confirmation link to {to}. Your address changes when you open it (within 24 hours)."
+    )
+}
+fn mail_reset_body(link: &str) -> String {
+    format!(
+        "Someone (hopefully you) asked to reset the password of your exact-mcp account.\n\n\
+         Choose a new password here within 30 minutes:\n{link}\n\n\
+         If this was not you, ignore this mail: your password stays as it is."
+    )
+}
+fn mail_verify_body(new_email: &str, link: &str) -> String {
+    format!(
+        "Someone (hopefully you) asked to change the email address of an exact-mcp account to {new_email}.\n\n\
+         Confirm the change within 24 hours:\n{link}\n\n\
+         If this was not you, ignore this mail: nothing changes."
+    )
+}
+fn mail_email_changed_body(new_email: &str) -> String {
+    format!(
+        "The email address of your exact-mcp account was changed to {new_email}.\n\n\
+         If you did not do this, reset your password at once and contact support."
+    )
+}
+
+pub static TEXTS: Texts = Texts {
+    skip_to_content: "Skip to content",
+    nav_main: "Main",
+    nav_how: "How it works",
+    nav_tools: "Tools",
+    nav_pricing: "Pricing",
+    nav_security: "Security",
+    sign_in: "Sign in",
+    get_started: "Get started",
+    open_menu: "Open menu",
+    footer_tagline: "exact-mcp — read-only access to Exact Online for AI assistants.",
+    footer_note: "Not affiliated with Exact. Your tokens are encrypted at rest.",
+    theme_toggle_label: "Switch between light and dark theme",
+    theme_toggle_title: "Switch theme",
+    language_label: "Language",
+
+    landing_title: "Exact Online for your AI assistant",
+    landing_description: "Connect Exact Online to Claude, ChatGPT, Cursor and any MCP client. Read-only, encrypted, and metered per plan.",
+    hero_kicker: "Model Context Protocol server for Exact Online",
+    hero_heading: "Ask your AI assistant about your books — and get answers from Exact Online.",
+    hero_lead: "exact-mcp connects Claude, ChatGPT, Cursor and every other MCP client to your Exact Online administrations. Outstanding invoices, profit and loss, a customer's payment history: your assistant reads them through a key you control, and never writes a thing.",
+    hero_cta_how: "See how it works",
+    hero_cta_pricing: "Plans and pricing",
+    how_heading: "How it works",
+    how_steps: [
+        (
+            "Create an account",
+            "Sign up with your email address, or sign in with your Exact Online login.",
+        ),
+        (
+            "Connect Exact Online",
+            "Give consent on Exact's own page and choose the administrations your assistant may read.",
+        ),
+        (
+            "Paste a snippet",
+            "Create an API key and paste the ready-made snippet into Claude, Cursor or ChatGPT.",
+        ),
+    ],
+    tools_heading: "What your assistant can read",
+    tools_lead: "Every tool is read-only. Results come with totals and continue where a long list left off, so nothing is silently cut.",
+    tools: [
+        (
+            "Relations",
+            "Find customers and suppliers, with a 360° view of one customer.",
+        ),
+        (
+            "Invoices",
+            "Sales and purchase invoices, outstanding items and ageing.",
+        ),
+        (
+            "Ledger",
+            "Chart of accounts, transaction lines and journal entries.",
+        ),
+        (
+            "Reports",
+            "Profit and loss, a financial snapshot and cash-flow overview.",
+        ),
+        ("Items", "Articles, prices and stock positions."),
+        (
+            "Prompts",
+            "Ready-made analyses: health check, debtor collection, VAT preparation.",
+        ),
+    ],
+    plans_heading: "Plans",
+    calls_per_month,
+    unlimited_calls: "Unlimited tool calls",
+    calls_per_minute,
+    active_divisions,
+    unlimited_divisions: "Unlimited administrations",
+    estimator_label: "How many questions will your assistant ask Exact each month?",
+    recommended_plan: "Recommended plan:",
+    security_heading: "Built for the keys to your books",
+    security_points: [
+        (
+            "Read-only",
+            "The tools only read. Nothing in your administration is created, changed or deleted.",
+        ),
+        (
+            "Encrypted tokens",
+            "Exact's tokens are stored with AES-256-GCM and refreshed safely; they never reach your assistant.",
+        ),
+        (
+            "Your keys, your limits",
+            "Every call is authenticated with your API key, rate limited and shown on your dashboard.",
+        ),
+    ],
+
+    email_label: "Email address",
+    password_label: "Password",
+    name_label: "Your name",
+    login_title: "Sign in",
+    forgot_link: "Forgot your password?",
+    no_account: "No account yet?",
+    create_one: "Create one",
+    register_title: "Create your account",
+    password_hint: "At least 12 characters. A few unrelated words work well.",
+    create_account: "Create account",
+    have_account: "Already have an account?",
+    forgot_title: "Reset your password",
+    forgot_email_label: "Email address of your account",
+    send_link: "Send me a link",
+    outbox_before: "Development: no mail server is set, so the mail is in the",
+    outbox_link: "outbox",
+    reset_title: "Choose a new password",
+    new_password_label: "New password",
+    reset_hint: "At least 12 characters. Signing in elsewhere ends when you save.",
+    save_new_password: "Save the new password",
+    password_was_reset: "Your password was changed. Sign in with the new one.",
+
+    dashboard_nav: "Dashboard",
+    section_overview: "Overview",
+    section_connections: "Connections",
+    section_keys: "API keys",
+    section_usage: "Usage",
+    section_settings: "Settings",
+    sign_out: "Sign out",
+    loading: "Loading…",
+    signed_in_as: "Signed in as",
+    plan_word: "plan",
+    admin_panel_link: "admin panel",
+    section_coming: "This section fills in as exact-mcp grows: Exact connections, API keys and live usage arrive next.",
+
+    change_email_heading: "Change email address",
+    change_email_lead: "We send a link to the new address; the change takes effect when you open it.",
+    new_email_label: "New email address",
+    current_password_label: "Current password",
+    change_email_button: "Send confirmation link",
+    change_password_heading: "Change password",
+    change_password_button: "Change password",
+    sessions_heading: "Sessions",
+    sessions_lead: "Signed in on a computer you no longer use? End every session, this one included.",
+    sign_out_everywhere: "Sign out everywhere",
+    data_heading: "Your data",
+    data_lead: "Everything we store about you, as JSON (passwords, keys and tokens excluded).",
+    download_data: "Download my data",
+    delete_heading: "Delete account",
+    delete_lead: "This removes your sessions, API keys, Exact connections and their tokens. Usage totals are kept without your name. It cannot be undone.",
+    delete_confirm_label: "Type your email address to confirm",
+    delete_button: "Delete my account",
+
+    verify_email_title: "Confirm your new email address",
+    verify_email_lead: "Press the button to make this your account's email address.",
+    verify_email_button: "Confirm the new address",
+    email_changed: "Your email address was changed.",
+
+    admin_title: "Admin panel",
+    admin_lead: "Users, plans, usage, tickets, jobs and the audit log are managed here.",
+    admin_users_heading: "Users",
+    admin_col_email: "Email",
+    admin_col_name: "Name",
+    admin_col_role: "Role",
+    admin_col_plan: "Plan",
+    admin_col_status: "Status",
+    admin_col_created: "Created",
+
+    not_found_title: "Page not found",
+    not_found_heading: "This page does not exist",
+    not_found_text: "The link may be old, or the address mistyped. Nothing is lost: your data and connections are where you left them.",
+    back_to_start: "Back to the start page",
+
+    something_went_wrong: "Something went wrong; please try again.",
+    please_sign_in: "Please sign in first.",
+    admins_only: "This is for administrators only.",
+    login_failed: "That email address and password do not match an account.",
+    login_throttled: "Too many failed sign-in attempts. Wait 15 minutes and try again, or reset your password.",
+    email_taken: "An account with this email address already exists.",
+    no_such_account: "There is no account with this email address.",
+    reset_sent: "If an account exists for that address, we have sent it a link to choose a new password. The link works once, for 30 minutes.",
+    password_changed: "Password changed. You were signed out everywhere else.",
+    email_change_sent,
+    problem_invalid_email: "Enter a valid email address, like name@company.nl.",
+    problem_password_short: "Use at least 12 characters for the password.",
+    problem_password_long: "Use at most 256 characters for the password.",
+    problem_password_common: "This password is too common; choose one that is hard to guess.",
+    problem_name_long: "Use at most 100 characters for your name.",
+    problem_wrong_current_password: "That is not your current password.",
+    problem_reset_link: "This reset link is invalid, used or expired. Ask for a new one.",
+    problem_confirm_email: "Type your account's email address to confirm.",
+    problem_email_link: "This confirmation link is invalid, used or expired. Change your address again in the settings.",
+    problem_same_email: "That is already your email address.",
+
+    mail_reset_subject: "Reset your exact-mcp password",
+    mail_reset_body,
+    mail_verify_subject: "Confirm your new exact-mcp email address",
+    mail_verify_body,
+    mail_email_changed_subject: "Your exact-mcp email address was changed",
+    mail_email_changed_body,
+};

@@ -1,0 +1,227 @@
+//! Nederlandse teksten.
+
+use super::Texts;
+
+fn calls_per_month(n: u64) -> String {
+    format!("{n} tool-aanroepen per maand")
+}
+fn calls_per_minute(n: u32) -> String {
+    format!("{n} aanroepen per minuut")
+}
+fn active_divisions(n: u32) -> String {
+    format!("{n} actieve administraties")
+}
+fn email_change_sent(to: &str) -> String {
+    format!(
+        "We hebben een bevestigingslink naar {to} gestuurd. Je adres verandert zodra je die opent (binnen 24 uur)."
+    )
+}
+fn mail_reset_body(link: &str) -> String {
+    format!(
+        "Iemand (hopelijk jij) heeft gevraagd het wachtwoord van je exact-mcp-account opnieuw in te stellen.\n\n\
+         Kies hier binnen 30 minuten een nieuw wachtwoord:\n{link}\n\n\
+         Was jij dit niet? Negeer deze mail dan: je wachtwoord blijft zoals het is."
+    )
+}
+fn mail_verify_body(new_email: &str, link: &str) -> String {
+    format!(
+        "Iemand (hopelijk jij) heeft gevraagd het e-mailadres van een exact-mcp-account te wijzigen in {new_email}.\n\n\
+         Bevestig de wijziging binnen 24 uur:\n{link}\n\n\
+         Was jij dit niet? Negeer deze mail dan: er verandert niets."
+    )
+}
+fn mail_email_changed_body(new_email: &str) -> String {
+    format!(
+        "Het e-mailadres van je exact-mcp-account is gewijzigd in {new_email}.\n\n\
+         Heb je dit niet zelf gedaan? Stel dan direct een nieuw wachtwoord in en neem contact op met support."
+    )
+}
+
+pub static TEXTS: Texts = Texts {
+    skip_to_content: "Naar de inhoud",
+    nav_main: "Hoofdmenu",
+    nav_how: "Hoe het werkt",
+    nav_tools: "Tools",
+    nav_pricing: "Prijzen",
+    nav_security: "Beveiliging",
+    sign_in: "Inloggen",
+    get_started: "Aan de slag",
+    open_menu: "Menu openen",
+    footer_tagline: "exact-mcp — alleen-lezen toegang tot Exact Online voor AI-assistenten.",
+    footer_note: "Niet verbonden aan Exact. Je tokens worden versleuteld opgeslagen.",
+    theme_toggle_label: "Wissel tussen licht en donker thema",
+    theme_toggle_title: "Thema wisselen",
+    language_label: "Taal",
+
+    landing_title: "Exact Online voor je AI-assistent",
+    landing_description: "Koppel Exact Online aan Claude, ChatGPT, Cursor en elke MCP-client. Alleen-lezen, versleuteld en per abonnement bemeterd.",
+    hero_kicker: "Model Context Protocol-server voor Exact Online",
+    hero_heading: "Vraag je AI-assistent naar je boekhouding — en krijg antwoord uit Exact Online.",
+    hero_lead: "exact-mcp verbindt Claude, ChatGPT, Cursor en elke andere MCP-client met je Exact Online-administraties. Openstaande facturen, winst en verlies, de betaalhistorie van een klant: je assistent leest ze via een sleutel die jij beheert, en schrijft nooit iets.",
+    hero_cta_how: "Bekijk hoe het werkt",
+    hero_cta_pricing: "Abonnementen en prijzen",
+    how_heading: "Hoe het werkt",
+    how_steps: [
+        (
+            "Maak een account",
+            "Registreer met je e-mailadres, of log in met je Exact Online-account.",
+        ),
+        (
+            "Koppel Exact Online",
+            "Geef toestemming op de pagina van Exact zelf en kies welke administraties je assistent mag lezen.",
+        ),
+        (
+            "Plak een snippet",
+            "Maak een API-sleutel en plak het kant-en-klare fragment in Claude, Cursor of ChatGPT.",
+        ),
+    ],
+    tools_heading: "Wat je assistent kan lezen",
+    tools_lead: "Elke tool leest alleen. Resultaten komen met totalen en gaan verder waar een lange lijst ophield, zodat er nooit stilletjes iets wegvalt.",
+    tools: [
+        (
+            "Relaties",
+            "Zoek klanten en leveranciers, met een 360°-beeld van één klant.",
+        ),
+        (
+            "Facturen",
+            "Verkoop- en inkoopfacturen, openstaande posten en ouderdom.",
+        ),
+        (
+            "Grootboek",
+            "Rekeningschema, transactieregels en memoriaalboekingen.",
+        ),
+        (
+            "Rapportages",
+            "Winst en verlies, een financiële momentopname en kasstroomoverzicht.",
+        ),
+        ("Artikelen", "Artikelen, prijzen en voorraadposities."),
+        (
+            "Prompts",
+            "Kant-en-klare analyses: gezondheidscheck, debiteurenbeheer, btw-voorbereiding.",
+        ),
+    ],
+    plans_heading: "Abonnementen",
+    calls_per_month,
+    unlimited_calls: "Onbeperkt tool-aanroepen",
+    calls_per_minute,
+    active_divisions,
+    unlimited_divisions: "Onbeperkt administraties",
+    estimator_label: "Hoeveel vragen stelt je assistent per maand aan Exact?",
+    recommended_plan: "Aanbevolen abonnement:",
+    security_heading: "Gebouwd voor de sleutels van je boekhouding",
+    security_points: [
+        (
+            "Alleen-lezen",
+            "De tools lezen alleen. Er wordt niets in je administratie aangemaakt, gewijzigd of verwijderd.",
+        ),
+        (
+            "Versleutelde tokens",
+            "De tokens van Exact worden met AES-256-GCM opgeslagen en veilig ververst; ze bereiken je assistent nooit.",
+        ),
+        (
+            "Jouw sleutels, jouw limieten",
+            "Elke aanroep wordt met je API-sleutel geauthenticeerd, begrensd en op je dashboard getoond.",
+        ),
+    ],
+
+    email_label: "E-mailadres",
+    password_label: "Wachtwoord",
+    name_label: "Je naam",
+    login_title: "Inloggen",
+    forgot_link: "Wachtwoord vergeten?",
+    no_account: "Nog geen account?",
+    create_one: "Maak er een",
+    register_title: "Maak je account",
+    password_hint: "Minstens 12 tekens. Een paar losse woorden werkt goed.",
+    create_account: "Account maken",
+    have_account: "Heb je al een account?",
+    forgot_title: "Wachtwoord opnieuw instellen",
+    forgot_email_label: "E-mailadres van je account",
+    send_link: "Stuur me een link",
+    outbox_before: "Ontwikkeling: er is geen mailserver ingesteld, dus de mail staat in de",
+    outbox_link: "outbox",
+    reset_title: "Kies een nieuw wachtwoord",
+    new_password_label: "Nieuw wachtwoord",
+    reset_hint: "Minstens 12 tekens. Andere sessies worden beëindigd als je opslaat.",
+    save_new_password: "Nieuw wachtwoord opslaan",
+    password_was_reset: "Je wachtwoord is gewijzigd. Log in met het nieuwe.",
+
+    dashboard_nav: "Dashboard",
+    section_overview: "Overzicht",
+    section_connections: "Koppelingen",
+    section_keys: "API-sleutels",
+    section_usage: "Gebruik",
+    section_settings: "Instellingen",
+    sign_out: "Uitloggen",
+    loading: "Laden…",
+    signed_in_as: "Ingelogd als",
+    plan_word: "abonnement",
+    admin_panel_link: "beheerpaneel",
+    section_coming: "Dit onderdeel groeit mee met exact-mcp: Exact-koppelingen, API-sleutels en live gebruik volgen.",
+
+    change_email_heading: "E-mailadres wijzigen",
+    change_email_lead: "We sturen een link naar het nieuwe adres; de wijziging gaat in zodra je die opent.",
+    new_email_label: "Nieuw e-mailadres",
+    current_password_label: "Huidig wachtwoord",
+    change_email_button: "Bevestigingslink sturen",
+    change_password_heading: "Wachtwoord wijzigen",
+    change_password_button: "Wachtwoord wijzigen",
+    sessions_heading: "Sessies",
+    sessions_lead: "Ingelogd op een computer die je niet meer gebruikt? Beëindig alle sessies, ook deze.",
+    sign_out_everywhere: "Overal uitloggen",
+    data_heading: "Je gegevens",
+    data_lead: "Alles wat we over je bewaren, als JSON (zonder wachtwoorden, sleutels en tokens).",
+    download_data: "Mijn gegevens downloaden",
+    delete_heading: "Account verwijderen",
+    delete_lead: "Dit verwijdert je sessies, API-sleutels, Exact-koppelingen en hun tokens. Gebruikstotalen blijven bewaard zonder je naam. Dit kan niet ongedaan worden gemaakt.",
+    delete_confirm_label: "Typ je e-mailadres ter bevestiging",
+    delete_button: "Mijn account verwijderen",
+
+    verify_email_title: "Bevestig je nieuwe e-mailadres",
+    verify_email_lead: "Druk op de knop om dit het e-mailadres van je account te maken.",
+    verify_email_button: "Nieuw adres bevestigen",
+    email_changed: "Je e-mailadres is gewijzigd.",
+
+    admin_title: "Beheerpaneel",
+    admin_lead: "Hier beheer je gebruikers, abonnementen, gebruik, tickets, taken en het auditlogboek.",
+    admin_users_heading: "Gebruikers",
+    admin_col_email: "E-mail",
+    admin_col_name: "Naam",
+    admin_col_role: "Rol",
+    admin_col_plan: "Abonnement",
+    admin_col_status: "Status",
+    admin_col_created: "Aangemaakt",
+
+    not_found_title: "Pagina niet gevonden",
+    not_found_heading: "Deze pagina bestaat niet",
+    not_found_text: "De link is misschien verouderd, of het adres verkeerd getypt. Er is niets verloren: je gegevens en koppelingen staan waar je ze liet.",
+    back_to_start: "Terug naar de startpagina",
+
+    something_went_wrong: "Er ging iets mis; probeer het opnieuw.",
+    please_sign_in: "Log eerst in.",
+    admins_only: "Dit is alleen voor beheerders.",
+    login_failed: "Dat e-mailadres en wachtwoord horen niet bij een account.",
+    login_throttled: "Te veel mislukte inlogpogingen. Wacht 15 minuten en probeer het opnieuw, of stel je wachtwoord opnieuw in.",
+    email_taken: "Er bestaat al een account met dit e-mailadres.",
+    no_such_account: "Er is geen account met dit e-mailadres.",
+    reset_sent: "Als er een account met dat adres bestaat, hebben we er een link naartoe gestuurd om een nieuw wachtwoord te kiezen. De link werkt één keer, 30 minuten lang.",
+    password_changed: "Wachtwoord gewijzigd. Je bent overal anders uitgelogd.",
+    email_change_sent,
+    problem_invalid_email: "Vul een geldig e-mailadres in, zoals naam@bedrijf.nl.",
+    problem_password_short: "Gebruik minstens 12 tekens voor het wachtwoord.",
+    problem_password_long: "Gebruik hoogstens 256 tekens voor het wachtwoord.",
+    problem_password_common: "Dit wachtwoord komt te vaak voor; kies er een dat moeilijk te raden is.",
+    problem_name_long: "Gebruik hoogstens 100 tekens voor je naam.",
+    problem_wrong_current_password: "Dat is niet je huidige wachtwoord.",
+    problem_reset_link: "Deze link is ongeldig, al gebruikt of verlopen. Vraag een nieuwe aan.",
+    problem_confirm_email: "Typ het e-mailadres van je account ter bevestiging.",
+    problem_email_link: "Deze bevestigingslink is ongeldig, al gebruikt of verlopen. Wijzig je adres opnieuw in de instellingen.",
+    problem_same_email: "Dat is al je e-mailadres.",
+
+    mail_reset_subject: "Stel je exact-mcp-wachtwoord opnieuw in",
+    mail_reset_body,
+    mail_verify_subject: "Bevestig je nieuwe e-mailadres voor exact-mcp",
+    mail_verify_body,
+    mail_email_changed_subject: "Je e-mailadres bij exact-mcp is gewijzigd",
+    mail_email_changed_body,
+};

@@ -1,0 +1,171 @@
+//! Outgoing mail. Everything that sends mail queues it in `email_outbox` (in the same request,
+//! so a slow or broken mail server never fails a sign-up or a reset). With `SMTP_URL` set, a
+//! background sender delivers the queue with lettre; without it the mail stays in the outbox
+//! (development shows it at `/dev/outbox`).
+//!
+//! Several replicas may run the sender at once: a row is claimed by moving its `next_attempt_at`
+//! forward in one conditional UPDATE, so only one replica sends each attempt, and a failed
+//! attempt waits with exponential back-off before the next one.
+
+use super::{
+    clock::Clock,
+    db::{Db, DbError},
+};
+use lettre::{
+    AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
+    message::{Mailbox, header::ContentType},
+};
+use secrecy::{ExposeSecret, SecretString};
+use sqlx::Row;
+use std::{sync::Arc, time::Duration};
+
+/// After this many failed attempts a mail is left alone (and counted in the log).
+pub const MAX_ATTEMPTS: i64 = 6;
+/// How long one SMTP conversation may take; the claim lasts longer than this.
+const SEND_TIMEOUT: Duration = Duration::from_secs(30);
+const CLAIM_SECONDS: i64 = 120;
+
+/// Checks that an `SMTP_URL` can be used, without connecting. The error never repeats the URL
+/// (it may hold a password).
+pub fn check_smtp_url(url: &str) -> Result<(), String> {
+    AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+        .map(|_| ())
+        .map_err(|_| "expected smtp://user:password@host:port or smtps://…".to_string())
+}
+
+#[derive(Clone)]
+pub struct Sender {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+}
+
+impl std::fmt::Debug for Sender {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sender")
+            .field("from", &self.from)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Sender {
+    pub fn new(smtp_url: &SecretString, from: &str) -> anyhow::Result<Sender> {
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(smtp_url.expose_secret())
+            .map_err(|_| anyhow::anyhow!("SMTP_URL is not usable"))?
+            .timeout(Some(SEND_TIMEOUT))
+            .build();
+        let from = from
+            .parse()
+            .map_err(|e| anyhow::anyhow!("MAIL_FROM is not an address: {e}"))?;
+        Ok(Sender { transport, from })
+    }
+
+    async fn send(&self, to: &str, subject: &str, body: &str) -> Result<(), String> {
+        let to: Mailbox = to.parse().map_err(|e| format!("bad recipient: {e}"))?;
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(subject)
+            .header(ContentType::TEXT_PLAIN)
+            .body(body.to_string())
+            .map_err(|e| format!("could not build the message: {e}"))?;
+        self.transport
+            .send(message)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// What one pass over the queue did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Delivery {
+    pub sent: usize,
+    pub failed: usize,
+}
+
+/// Sends up to `limit` due mails. Safe to run on several replicas at once.
+pub async fn deliver_due(
+    db: &Db,
+    clock: &dyn Clock,
+    sender: &Sender,
+    limit: i64,
+) -> Result<Delivery, DbError> {
+    let now = clock.now();
+    let due = sqlx::query(
+        "SELECT id, to_address, subject, body_text, attempts FROM email_outbox \
+         WHERE sent_at IS NULL AND attempts < $1 AND next_attempt_at <= $2 \
+         ORDER BY created_at, id LIMIT $3",
+    )
+    .bind(MAX_ATTEMPTS)
+    .bind(now)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?;
+    let mut done = Delivery::default();
+    for row in due {
+        let id: String = row.try_get("id")?;
+        let attempts: i64 = row.try_get("attempts")?;
+        // Claim this attempt; another replica that read the same row loses here.
+        let claimed = sqlx::query(
+            "UPDATE email_outbox SET attempts = attempts + 1, next_attempt_at = $1 \
+             WHERE id = $2 AND sent_at IS NULL AND attempts = $3 AND next_attempt_at <= $4",
+        )
+        .bind(now + CLAIM_SECONDS)
+        .bind(&id)
+        .bind(attempts)
+        .bind(now)
+        .execute(db.pool())
+        .await?
+        .rows_affected()
+            == 1;
+        if !claimed {
+            continue;
+        }
+        let to: String = row.try_get("to_address")?;
+        let subject: String = row.try_get("subject")?;
+        let body: String = row.try_get("body_text")?;
+        match sender.send(&to, &subject, &body).await {
+            Ok(()) => {
+                sqlx::query(
+                    "UPDATE email_outbox SET sent_at = $1, last_error = NULL WHERE id = $2",
+                )
+                .bind(clock.now())
+                .bind(&id)
+                .execute(db.pool())
+                .await?;
+                tracing::info!(mail_id = %id, "mail sent");
+                done.sent += 1;
+            }
+            Err(error) => {
+                // Back off 1, 2, 4, 8… minutes; the error text is the server's, never ours.
+                let backoff = 60 * (1_i64 << attempts.clamp(0, 10));
+                let error: String = error.chars().take(300).collect();
+                sqlx::query(
+                    "UPDATE email_outbox SET last_error = $1, next_attempt_at = $2 WHERE id = $3",
+                )
+                .bind(&error)
+                .bind(clock.now() + backoff)
+                .bind(&id)
+                .execute(db.pool())
+                .await?;
+                tracing::warn!(mail_id = %id, attempt = attempts + 1, %error, "mail not sent");
+                done.failed += 1;
+            }
+        }
+    }
+    Ok(done)
+}
+
+/// Runs [`deliver_due`] every few seconds until the process stops.
+pub fn spawn_sender(db: Db, clock: Arc<dyn Clock>, sender: Sender, every: Duration) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            if let Err(e) = deliver_due(&db, clock.as_ref(), &sender, 20).await {
+                tracing::error!(error = %e, "mail queue pass failed");
+            }
+        }
+    });
+}
