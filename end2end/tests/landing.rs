@@ -146,3 +146,45 @@ async fn wait_for_dark(page: &Page, want: bool) -> Result<(), String> {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn language_switch_turns_the_page_dutch_and_back() {
+    with_landing_page(async |page: &Page| {
+        let h1 = page.locator("h1").first();
+        support::wait_for_text_containing(&h1, "Ask your AI assistant", UI_TIMEOUT).await?;
+        page.locator("#lang-switch")
+            .click(None)
+            .await
+            .map_err(|err| format!("could not click the language switch: {err}"))?;
+        support::wait_for_text_containing(&h1, "Vraag je AI-assistent", support::HYDRATION_TIMEOUT)
+            .await
+            .map_err(|err| format!("after switching to Dutch: {err}"))?;
+        let lang = bounded(UI_TIMEOUT, page.locator("html").get_attribute("lang")).await?;
+        if lang.as_deref() != Some("nl") {
+            return Err(format!("<html lang> should be nl, is {lang:?}"));
+        }
+        // The hydrated page keeps working in Dutch: the plan estimator still answers.
+        page.locator(support::HYDRATED_SELECTOR)
+            .wait_for(
+                playwright_rs::WaitForOptions::builder()
+                    .state(playwright_rs::WaitForState::Attached)
+                    .timeout(support::HYDRATION_TIMEOUT.as_millis() as f64)
+                    .build(),
+            )
+            .await
+            .map_err(|err| format!("the Dutch page did not hydrate: {err}"))?;
+        expect_recommendation(page, 700, "Starter").await?;
+        support::wait_for_text_containing(&page.locator(RECOMMENDATION), "per maand", UI_TIMEOUT)
+            .await?;
+
+        page.locator("#lang-switch")
+            .click(None)
+            .await
+            .map_err(|err| format!("could not click the language switch again: {err}"))?;
+        support::wait_for_text_containing(&h1, "Ask your AI assistant", support::HYDRATION_TIMEOUT)
+            .await
+            .map(|_| ())
+            .map_err(|err| format!("after switching back to English: {err}"))
+    })
+    .await;
+}
