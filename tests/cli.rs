@@ -44,6 +44,7 @@ fn help_is_available_for_every_command() {
         vec!["migrate", "down", "--help"],
         vec!["migrate", "status", "--help"],
         vec!["keygen", "--help"],
+        vec!["vault", "rotate", "--help"],
     ] {
         let out = exe().args(&args).output().unwrap();
         assert!(out.status.success(), "{args:?}");
@@ -375,5 +376,122 @@ async fn user_create_and_set_plan_from_the_command_line() {
         hash.starts_with("$argon2id$") && !hash.contains(password),
         "{hash}"
     );
+    db.close().await;
+}
+
+#[tokio::test]
+async fn vault_rotate_re_encrypts_every_token_with_the_current_key() {
+    use exact_mcp::server::vault::{Vault, place};
+    use secrecy::{ExposeSecret, SecretString};
+    let database = TestDatabase::create().await;
+    let db = database.connect().await;
+    exact_mcp::server::db::migrate::up(&db).await.unwrap();
+    let (old_key, new_key) = (TokenKey::from_bytes([1; 32]), TokenKey::from_bytes([2; 32]));
+    let old_vault = Vault::new(&old_key, &[]);
+    sqlx::query("INSERT INTO users (id, email, created_at, updated_at) VALUES ('u-1', 'anna@bakkerij.example', 1, 1)")
+        .execute(db.pool())
+        .await
+        .unwrap();
+    let rows = [
+        // Legacy plaintext from before the vault.
+        (
+            "c-legacy",
+            "plain-access-1".to_string(),
+            "plain-refresh-1".to_string(),
+        ),
+        // Encrypted with the key that is being retired.
+        (
+            "c-old",
+            old_vault.encrypt(
+                &SecretString::from("old-access-2"),
+                &place("c-old", "access_token"),
+            ),
+            old_vault.encrypt(
+                &SecretString::from("old-refresh-2"),
+                &place("c-old", "refresh_token"),
+            ),
+        ),
+    ];
+    for (id, access, refresh) in &rows {
+        sqlx::query(
+            "INSERT INTO connections (id, user_id, region, exact_user_id, access_token, refresh_token, created_at, updated_at) \
+             VALUES ($1, 'u-1', 'nl', $1, $2, $3, 1, 1)",
+        )
+        .bind(*id)
+        .bind(access)
+        .bind(refresh)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    }
+    let keys = |current: &TokenKey, previous: Option<&TokenKey>| {
+        let mut env = vec![("TOKEN_ENCRYPTION_KEY".to_string(), current.to_base64())];
+        if let Some(p) = previous {
+            env.push(("TOKEN_ENCRYPTION_KEYS_PREVIOUS".to_string(), p.to_base64()));
+        }
+        env
+    };
+    let rotate = |env: Vec<(String, String)>| {
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        run_with_stdin(&["vault", "rotate"], database.url(), "", &env)
+    };
+
+    let out = rotate(keys(&new_key, Some(&old_key)));
+    let (stdout, stderr) = text(&out);
+    assert!(out.status.success(), "{stdout}{stderr}");
+    assert!(
+        stdout.starts_with("vault rotate: 2 connection(s) re-encrypted"),
+        "{stdout}"
+    );
+    for secret in ["plain-access-1", "old-refresh-2"] {
+        assert!(!stdout.contains(secret) && !stderr.contains(secret));
+    }
+    let new_vault = Vault::new(&new_key, &[]);
+    let stored: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT id, access_token, refresh_token FROM connections ORDER BY id")
+            .fetch_all(db.pool())
+            .await
+            .unwrap();
+    let plain: Vec<(String, String)> = stored
+        .iter()
+        .map(|(id, a, r)| {
+            assert!(
+                a.starts_with(&format!("v1.{}.", new_vault.current_kid())),
+                "{a}"
+            );
+            let a = new_vault.decrypt(a, &place(id, "access_token")).unwrap();
+            let r = new_vault.decrypt(r, &place(id, "refresh_token")).unwrap();
+            (a.expose_secret().to_string(), r.expose_secret().to_string())
+        })
+        .collect();
+    assert_eq!(
+        plain,
+        [
+            ("plain-access-1".to_string(), "plain-refresh-1".to_string()),
+            ("old-access-2".to_string(), "old-refresh-2".to_string()),
+        ]
+    );
+
+    let out = rotate(keys(&new_key, None));
+    assert!(out.status.success());
+    assert!(
+        text(&out).0.contains("0 connection(s) re-encrypted"),
+        "{:?}",
+        text(&out)
+    );
+    assert!(text(&out).0.contains("2 already current"));
+
+    // A key that cannot read the rows: one clear line, nothing changed.
+    let out = rotate(keys(&TokenKey::from_bytes([9; 32]), None));
+    assert!(!out.status.success());
+    let err = text(&out).1;
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("TOKEN_ENCRYPTION_KEYS_PREVIOUS"), "{err}");
+    let after: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT id, access_token, refresh_token FROM connections ORDER BY id")
+            .fetch_all(db.pool())
+            .await
+            .unwrap();
+    assert_eq!(after, stored);
     db.close().await;
 }

@@ -1,10 +1,10 @@
-//! The command line: `serve` (the default), `migrate`, `keygen`. Commands other than `serve`
+//! The command line: `serve` (the default), `migrate`, `user`, `keygen`, `vault`. Commands other than `serve`
 //! print one result line and exit 0, or one clear error line and exit non-zero.
 
 use super::{
     accounts::{self, CreateAccount},
     app,
-    clock::SystemClock,
+    clock::{Clock, SystemClock},
     config::{Settings, TokenKey},
     db::{Db, migrate},
     telemetry,
@@ -40,6 +40,18 @@ pub enum Command {
         #[command(subcommand)]
         action: UserAction,
     },
+    /// The token vault.
+    Vault {
+        #[command(subcommand)]
+        action: VaultAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum VaultAction {
+    /// Re-encrypt every stored token with the current TOKEN_ENCRYPTION_KEY (older keys must be
+    /// listed in TOKEN_ENCRYPTION_KEYS_PREVIOUS to be read).
+    Rotate,
 }
 
 #[derive(Debug, Subcommand)]
@@ -98,6 +110,35 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let result = user_command(&db, &settings, action).await;
             db.close().await;
             result
+        }
+        Command::Vault {
+            action: VaultAction::Rotate,
+        } => {
+            let settings = Settings::from_env()?;
+            telemetry::init(settings.log_format, "warn");
+            let db = app::open_database(&settings).await?;
+            let vault =
+                super::vault::Vault::new(&settings.token_key, &settings.previous_token_keys);
+            let result =
+                super::db::connections::rotate_tokens(&db, &vault, SystemClock.now()).await;
+            db.close().await;
+            let report = result?;
+            if report.unreadable > 0 {
+                anyhow::bail!(
+                    "vault rotate: {} connection(s) could not be decrypted with the configured keys \
+                     (list the old key in TOKEN_ENCRYPTION_KEYS_PREVIOUS); {} re-encrypted, {} already current",
+                    report.unreadable,
+                    report.rewritten,
+                    report.current
+                );
+            }
+            println!(
+                "vault rotate: {} connection(s) re-encrypted with key {}, {} already current",
+                report.rewritten,
+                vault.current_kid(),
+                report.current
+            );
+            Ok(())
         }
         Command::Migrate { action } => {
             let settings = Settings::from_env()?;

@@ -13,3 +13,4 @@ pub mod locale;
 pub mod mail;
 pub mod state;
 pub mod telemetry;
+pub mod vault;
