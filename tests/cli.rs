@@ -45,6 +45,7 @@ fn help_is_available_for_every_command() {
         vec!["migrate", "status", "--help"],
         vec!["keygen", "--help"],
         vec!["vault", "rotate", "--help"],
+        vec!["sim", "--help"],
     ] {
         let out = exe().args(&args).output().unwrap();
         assert!(out.status.success(), "{args:?}");

@@ -40,6 +40,12 @@ pub enum Command {
         #[command(subcommand)]
         action: UserAction,
     },
+    /// Run the Exact Online simulator on its own (for trying the OAuth flow against a separate
+    /// process; point EXACT_BASE_URL at it).
+    Sim {
+        #[arg(long, default_value = "127.0.0.1:3100")]
+        addr: std::net::SocketAddr,
+    },
     /// The token vault.
     Vault {
         #[command(subcommand)]
@@ -138,6 +144,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 vault.current_kid(),
                 report.current
             );
+            Ok(())
+        }
+        Command::Sim { addr } => {
+            telemetry::init(super::config::LogFormat::Pretty, "info");
+            let sim = crate::sim::Simulator::new(
+                std::sync::Arc::new(SystemClock),
+                crate::sim::DEV_CLIENT_ID,
+                crate::sim::DEV_CLIENT_SECRET,
+            );
+            let listener = tokio::net::TcpListener::bind(addr).await?;
+            println!(
+                "Exact simulator on http://{} (client id {})",
+                listener.local_addr()?,
+                crate::sim::DEV_CLIENT_ID
+            );
+            axum::serve(listener, crate::sim::router(sim)).await?;
             Ok(())
         }
         Command::Migrate { action } => {

@@ -105,10 +105,12 @@ fn forbidden_html(lang: crate::i18n::Lang) -> String {
 
 /// Refuses state-changing requests that a browser marks as cross-site, or that carry no proof of
 /// origin at all (on top of SameSite cookies). `/mcp` is exempt: it authenticates with API keys,
-/// never cookies.
+/// never cookies; so is the embedded Exact simulator (development only), which stands for another
+/// site and is called server to server.
 pub async fn same_origin_only(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if !unsafe_method || req.uri().path().starts_with("/mcp") {
+    let path = req.uri().path();
+    if !unsafe_method || path.starts_with("/mcp") || path.starts_with("/sim/exact/") {
         return next.run(req).await;
     }
     let headers = req.headers();

@@ -51,6 +51,16 @@ pub fn router(state: AppState, extra: Option<Router<AppState>>) -> Router {
     if state.settings.dev_outbox_enabled() {
         app = app.route("/dev/outbox", get(dev::outbox));
     }
+    if matches!(state.settings.exact, super::config::ExactMode::Simulator)
+        && !state.settings.is_production()
+    {
+        let sim = crate::sim::Simulator::new(
+            state.clock.clone(),
+            crate::sim::DEV_CLIENT_ID,
+            crate::sim::DEV_CLIENT_SECRET,
+        );
+        app = app.nest_service("/sim/exact", crate::sim::router(sim));
+    }
     if let Some(extra) = extra {
         app = app.merge(extra);
     }
