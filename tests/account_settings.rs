@@ -5,13 +5,7 @@
 mod common;
 
 use common::TestApp;
-use exact_mcp::{
-    domain::Plan,
-    server::{
-        accounts::{self, CreateAccount, EMAIL_CHANGE_SECONDS},
-        mail,
-    },
-};
+use exact_mcp::server::{accounts::EMAIL_CHANGE_SECONDS, mail};
 use reqwest::{StatusCode, header};
 use std::sync::{Arc, Mutex};
 
@@ -28,20 +22,7 @@ async fn post(app: &TestApp, path: &str, form: &[(&str, &str)]) -> reqwest::Resp
 }
 
 async fn create_user(app: &TestApp, email: &str, admin: bool) {
-    accounts::create(
-        &app.state.db,
-        app.state.clock.as_ref(),
-        &[],
-        CreateAccount {
-            email,
-            password: PASSWORD.into(),
-            display_name: "",
-            admin,
-            plan: Plan::Free,
-        },
-    )
-    .await
-    .unwrap();
+    app.create_user(email, PASSWORD, admin).await;
 }
 
 async fn sign_in(app: &TestApp, email: &str) {

@@ -5,13 +5,7 @@
 mod common;
 
 use common::TestApp;
-use exact_mcp::{
-    domain::Plan,
-    server::{
-        accounts::{self, CreateAccount},
-        auth::session::{ABSOLUTE_SECONDS, IDLE_SECONDS},
-    },
-};
+use exact_mcp::server::auth::session::{ABSOLUTE_SECONDS, IDLE_SECONDS};
 use reqwest::{StatusCode, header};
 
 const PASSWORD: &str = "kaas-brood-fiets-42";
@@ -79,20 +73,7 @@ async fn login(app: &TestApp, email: &str, password: &str) -> reqwest::Response 
 }
 
 async fn create_user(app: &TestApp, email: &str, admin: bool) {
-    accounts::create(
-        &app.state.db,
-        app.state.clock.as_ref(),
-        &[],
-        CreateAccount {
-            email,
-            password: PASSWORD.into(),
-            display_name: "",
-            admin,
-            plan: Plan::Free,
-        },
-    )
-    .await
-    .unwrap();
+    app.create_user(email, PASSWORD, admin).await;
 }
 
 #[tokio::test]

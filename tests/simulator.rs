@@ -109,6 +109,17 @@ async fn refresh(app: &TestApp, refresh_token: &str) -> reqwest::Response {
     .await
 }
 
+/// A REST call with a bearer token, as the app's Exact client makes it.
+async fn api_get(app: &TestApp, path: &str, access_token: &str) -> reqwest::Response {
+    common::client()
+        .get(app.at(&format!("/sim/exact/api/v1/{path}")))
+        .bearer_auth(access_token)
+        .header(header::ACCEPT, "application/json")
+        .send()
+        .await
+        .unwrap()
+}
+
 async fn counters(app: &TestApp) -> Value {
     app.get("/sim/exact/_control/counters")
         .await
@@ -140,13 +151,8 @@ async fn consent_then_code_exchange_then_me_and_divisions() {
     let code = param(&q, "code").unwrap();
 
     let (access, _) = pair(exchange(&app, &code).await).await;
-    let me: Value = common::client()
-        .get(app.at("/sim/exact/api/v1/current/Me"))
-        .bearer_auth(&access)
-        .header(header::ACCEPT, "application/json")
-        .send()
+    let me: Value = api_get(&app, "current/Me", &access)
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -154,12 +160,8 @@ async fn consent_then_code_exchange_then_me_and_divisions() {
     assert_eq!(me["CurrentDivision"], 101);
     assert!(me["Email"].as_str().unwrap().contains('@'));
 
-    let divisions: Value = common::client()
-        .get(app.at("/sim/exact/api/v1/101/system/Divisions"))
-        .bearer_auth(&access)
-        .send()
+    let divisions: Value = api_get(&app, "101/system/Divisions", &access)
         .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -172,20 +174,10 @@ async fn consent_then_code_exchange_then_me_and_divisions() {
     assert_eq!(codes, [101, 303], "only the divisions the user chose");
     assert_eq!(COMPANIES.len(), 4);
 
-    let res = common::client()
-        .get(app.at("/sim/exact/api/v1/current/Me"))
-        .bearer_auth("not-a-token")
-        .send()
-        .await
-        .unwrap();
+    let res = api_get(&app, "current/Me", "not-a-token").await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     app.clock.advance(ACCESS_TOKEN_SECONDS);
-    let res = common::client()
-        .get(app.at("/sim/exact/api/v1/current/Me"))
-        .bearer_auth(&access)
-        .send()
-        .await
-        .unwrap();
+    let res = api_get(&app, "current/Me", &access).await;
     assert_eq!(
         res.status(),
         StatusCode::UNAUTHORIZED,

@@ -49,11 +49,7 @@ pub async fn list_users(page: u32) -> Result<Vec<UserSummary>, ServerFnError> {
 
 #[server(prefix = "/api/admin", endpoint = "set-plan")]
 pub async fn admin_set_plan(email: String, plan: String) -> Result<(), ServerFnError> {
-    use crate::server::{
-        accounts::{self, AccountError},
-        auth::guard::refuse,
-        locale::current_texts,
-    };
+    use crate::server::{accounts, auth::guard::refuse, locale::current_texts};
     let admin = crate::server::auth::guard::require_admin().await?;
     let (state, parts) = context()?;
     let Ok(plan) = plan.parse::<Plan>() else {
@@ -74,13 +70,11 @@ pub async fn admin_set_plan(email: String, plan: String) -> Result<(), ServerFnE
         serde_json::json!({ "plan": plan.as_str() }),
     )
     .await
-    .map_err(|e| account_error(AccountError::Internal(e.into())))?;
-    Ok(())
 }
 
 #[server(prefix = "/api/admin", endpoint = "set-status")]
 pub async fn admin_set_status(email: String, suspended: bool) -> Result<(), ServerFnError> {
-    use crate::server::accounts::{self, AccountError};
+    use crate::server::accounts;
     let admin = crate::server::auth::guard::require_admin().await?;
     let (state, parts) = context()?;
     let status = if suspended {
@@ -100,10 +94,9 @@ pub async fn admin_set_status(email: String, suspended: bool) -> Result<(), Serv
         serde_json::json!({ "status": status.as_str() }),
     )
     .await
-    .map_err(|e| account_error(AccountError::Internal(e.into())))?;
-    Ok(())
 }
 
+/// Writes the audit entry for an admin's change to a user.
 #[cfg(feature = "ssr")]
 async fn audit(
     state: &crate::server::state::AppState,
@@ -112,7 +105,7 @@ async fn audit(
     action: &'static str,
     target_email: &str,
     detail: serde_json::Value,
-) -> Result<(), crate::server::db::DbError> {
+) -> Result<(), ServerFnError> {
     use crate::server::db::security::{self, AuditEntry};
     let target = target_email.trim().to_lowercase();
     let ip = client_ip(parts);
@@ -124,5 +117,7 @@ async fn audit(
         detail,
         ip: &ip,
     };
-    security::audit(&state.db, entry, state.clock.now()).await
+    security::audit(&state.db, entry, state.clock.now())
+        .await
+        .map_err(internal)
 }

@@ -190,7 +190,6 @@ pub static TEXTS: Texts = Texts {
     admin_col_role: "Role",
     admin_col_plan: "Plan",
     admin_col_status: "Status",
-    admin_col_created: "Created",
 
     not_found_title: "Page not found",
     not_found_heading: "This page does not exist",

@@ -213,7 +213,6 @@ pub struct Texts {
     pub admin_col_role: &'static str,
     pub admin_col_plan: &'static str,
     pub admin_col_status: &'static str,
-    pub admin_col_created: &'static str,
 
     // 404
     pub not_found_title: &'static str,

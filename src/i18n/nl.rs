@@ -190,7 +190,6 @@ pub static TEXTS: Texts = Texts {
     admin_col_role: "Rol",
     admin_col_plan: "Abonnement",
     admin_col_status: "Status",
-    admin_col_created: "Aangemaakt",
 
     not_found_title: "Pagina niet gevonden",
     not_found_heading: "Deze pagina bestaat niet",

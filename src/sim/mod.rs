@@ -11,7 +11,7 @@
 //! Mounted at `/sim/exact` in development without Exact credentials; `router()` can also be
 //! served on its own. Its clock is injected, so tests never sleep.
 
-use crate::server::clock::SharedClock;
+use crate::server::{clock::SharedClock, http::pages::escape_html as escape};
 use axum::{
     Form, Json, Router,
     extract::{Query, State},
@@ -172,14 +172,6 @@ struct AuthQuery {
     response_type: String,
     #[serde(default)]
     state: String,
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
 }
 
 async fn consent_page(State(sim): State<Simulator>, Query(q): Query<AuthQuery>) -> Response {

@@ -246,6 +246,25 @@ impl TestApp {
         &self.database
     }
 
+    /// A password account on the free plan, created through the account service (as the CLI
+    /// does), so tests start from a known user without going through the forms.
+    pub async fn create_user(&self, email: &str, password: &str, admin: bool) {
+        exact_mcp::server::accounts::create(
+            &self.state.db,
+            self.state.clock.as_ref(),
+            &[],
+            exact_mcp::server::accounts::CreateAccount {
+                email,
+                password: password.into(),
+                display_name: "",
+                admin,
+                plan: exact_mcp::domain::Plan::Free,
+            },
+        )
+        .await
+        .expect("test user created");
+    }
+
     /// Sends the stop signal (as SIGTERM would) and returns what `run` returned.
     pub fn begin_shutdown(&mut self) -> JoinHandle<anyhow::Result<()>> {
         if let Some(stop) = self.stop.take() {

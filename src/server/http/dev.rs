@@ -2,7 +2,7 @@
 //! reset links can be followed without a mail server. It holds live reset links, so it answers
 //! only on this machine, even when a development server listens on a public address.
 
-use crate::server::{db::security, state::AppState};
+use crate::server::{db::security, http::pages::escape_html as escape, state::AppState};
 use axum::{
     extract::{ConnectInfo, State},
     http::StatusCode,
@@ -46,14 +46,6 @@ async fn outbox_page(state: &AppState) -> Html<String> {
     }
     html.push_str("</main></body></html>");
     Html(html)
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
 }
 
 /// Turns (already escaped) http(s) URLs on their own into links.

@@ -76,3 +76,12 @@ const INTERNAL_ERROR_HTML: &str = r#"<!DOCTYPE html>
 If it keeps happening, contact support and mention the request id from this response.</p>
 <a href="/" class="mt-8 rounded-md bg-emerald-600 px-4 py-2 font-medium text-white">Back to the start page</a>
 </main></body></html>"#;
+
+/// Escapes text for HTML written by hand (pages that render without the framework).
+pub fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
