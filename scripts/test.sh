@@ -48,7 +48,7 @@ e2e_dir=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 env -i PATH="$PATH" HOME="$HOME" \
   DATABASE_URL="sqlite://$e2e_dir/e2e.db" DATA_DIR="$e2e_dir" \
-  LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT="$root/target/site" \
+  LEPTOS_SITE_ADDR="127.0.0.1:$port" PUBLIC_URL="http://127.0.0.1:$port" LEPTOS_SITE_ROOT="$root/target/site" \
   RUST_LOG=warn target/debug/exact-mcp serve >"$e2e_dir/server.log" 2>&1 &
 server=$!
 cleanup() { kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; }

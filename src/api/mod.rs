@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod connections;
 pub mod settings;
 
 #[cfg(feature = "ssr")]

@@ -2,6 +2,20 @@
 
 use super::Texts;
 
+fn reconnect_notification_body(name: &str) -> String {
+    format!(
+        "Exact Online no longer accepts the connection of {name}. Reconnect it so your assistants can keep reading your administrations."
+    )
+}
+fn connection_ok(name: &str) -> String {
+    format!("Exact Online answered for {name}.")
+}
+fn division_cap_reached(n: u32) -> String {
+    format!(
+        "Your plan allows {n} active administrations. Deactivate one first, or choose a larger plan."
+    )
+}
+
 fn calls_per_month(n: u64) -> String {
     format!("{n} tool calls a month")
 }
@@ -223,4 +237,48 @@ pub static TEXTS: Texts = Texts {
     mail_verify_body,
     mail_email_changed_subject: "Your exact-mcp email address was changed",
     mail_email_changed_body,
+
+    connect_success: "Exact Online is connected.",
+    oauth_error_heading: "Exact Online was not connected",
+    oauth_error_state: "This connection attempt has expired or was already used. Please start again.",
+    oauth_error_denied: "You declined access in Exact Online, so nothing was connected.",
+    oauth_error_exchange: "Exact Online did not complete the connection. Please try again in a moment.",
+    oauth_error_region: "That is not an Exact Online region we know.",
+    oauth_error_email_taken: "An exact-mcp account with this Exact user's email address already exists. Sign in with your password first, then connect Exact Online from your dashboard.",
+    oauth_error_account: "This account cannot be used right now. Please contact support.",
+    oauth_back_connections: "Back to your connections",
+    oauth_back_login: "Back to sign in",
+    reconnect_notification_title: "Reconnect Exact Online",
+    sign_in_with_exact: "Sign in with Exact Online",
+    connections_lead: "Connect the Exact Online administrations your assistants may read. Tokens are stored encrypted and you can disconnect at any time.",
+    connections_empty: "No Exact Online connection yet.",
+    connect_button: "Connect Exact Online",
+    region_label: "Region",
+    connection_status_active: "Active",
+    connection_status_needs_reauth: "Needs a new consent",
+    connection_exact_user: "Exact user",
+    connection_token_expiry: "Access token valid until",
+    connection_refresh_expiry: "Authorization valid until",
+    connection_last_used: "Last used",
+    never: "never",
+    divisions_heading: "Administrations",
+    division_default: "Default",
+    division_make_default: "Make default",
+    division_active: "Active",
+    division_inactive: "Inactive",
+    division_activate: "Activate",
+    division_deactivate: "Deactivate",
+    reconnect_button: "Reconnect",
+    disconnect_button: "Disconnect",
+    disconnect_confirm: "Disconnect this Exact Online connection? Its tokens are deleted and your assistants lose access to its administrations.",
+    check_connection_button: "Test connection",
+    connection_check_failed: "Exact Online did not answer as expected. Try again in a minute.",
+    connection_needs_reauth_message: "Exact Online no longer accepts this connection. Reconnect it to continue.",
+    connection_not_found: "That connection no longer exists.",
+    disconnected: "Disconnected. The tokens were deleted.",
+    saved: "Saved.",
+    cancel: "Cancel",
+    reconnect_notification_body,
+    connection_ok,
+    division_cap_reached,
 };

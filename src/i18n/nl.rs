@@ -2,6 +2,20 @@
 
 use super::Texts;
 
+fn reconnect_notification_body(name: &str) -> String {
+    format!(
+        "Exact Online accepteert de koppeling van {name} niet meer. Koppel opnieuw zodat je assistenten je administraties kunnen blijven lezen."
+    )
+}
+fn connection_ok(name: &str) -> String {
+    format!("Exact Online antwoordde voor {name}.")
+}
+fn division_cap_reached(n: u32) -> String {
+    format!(
+        "Je abonnement staat {n} actieve administraties toe. Deactiveer er eerst een, of kies een groter abonnement."
+    )
+}
+
 fn calls_per_month(n: u64) -> String {
     format!("{n} tool-aanroepen per maand")
 }
@@ -223,4 +237,48 @@ pub static TEXTS: Texts = Texts {
     mail_verify_body,
     mail_email_changed_subject: "Je e-mailadres bij exact-mcp is gewijzigd",
     mail_email_changed_body,
+
+    connect_success: "Exact Online is gekoppeld.",
+    oauth_error_heading: "Exact Online is niet gekoppeld",
+    oauth_error_state: "Deze koppelpoging is verlopen of al gebruikt. Begin opnieuw.",
+    oauth_error_denied: "Je hebt in Exact Online geen toegang gegeven, dus er is niets gekoppeld.",
+    oauth_error_exchange: "Exact Online heeft de koppeling niet afgerond. Probeer het zo nog eens.",
+    oauth_error_region: "Die Exact Online-regio kennen we niet.",
+    oauth_error_email_taken: "Er bestaat al een exact-mcp-account met het e-mailadres van deze Exact-gebruiker. Log eerst in met je wachtwoord en koppel Exact Online daarna vanuit je dashboard.",
+    oauth_error_account: "Dit account kan nu niet gebruikt worden. Neem contact op met support.",
+    oauth_back_connections: "Terug naar je koppelingen",
+    oauth_back_login: "Terug naar inloggen",
+    reconnect_notification_title: "Koppel Exact Online opnieuw",
+    sign_in_with_exact: "Inloggen met Exact Online",
+    connections_lead: "Koppel de Exact Online-administraties die je assistenten mogen lezen. Tokens worden versleuteld bewaard en je kunt altijd ontkoppelen.",
+    connections_empty: "Nog geen Exact Online-koppeling.",
+    connect_button: "Exact Online koppelen",
+    region_label: "Regio",
+    connection_status_active: "Actief",
+    connection_status_needs_reauth: "Opnieuw toestemming nodig",
+    connection_exact_user: "Exact-gebruiker",
+    connection_token_expiry: "Toegangstoken geldig tot",
+    connection_refresh_expiry: "Autorisatie geldig tot",
+    connection_last_used: "Laatst gebruikt",
+    never: "nooit",
+    divisions_heading: "Administraties",
+    division_default: "Standaard",
+    division_make_default: "Maak standaard",
+    division_active: "Actief",
+    division_inactive: "Inactief",
+    division_activate: "Activeren",
+    division_deactivate: "Deactiveren",
+    reconnect_button: "Opnieuw koppelen",
+    disconnect_button: "Ontkoppelen",
+    disconnect_confirm: "Deze Exact Online-koppeling ontkoppelen? De tokens worden verwijderd en je assistenten verliezen toegang tot de administraties.",
+    check_connection_button: "Koppeling testen",
+    connection_check_failed: "Exact Online antwoordde niet zoals verwacht. Probeer het over een minuut nog eens.",
+    connection_needs_reauth_message: "Exact Online accepteert deze koppeling niet meer. Koppel opnieuw om verder te gaan.",
+    connection_not_found: "Die koppeling bestaat niet meer.",
+    disconnected: "Ontkoppeld. De tokens zijn verwijderd.",
+    saved: "Opgeslagen.",
+    cancel: "Annuleren",
+    reconnect_notification_body,
+    connection_ok,
+    division_cap_reached,
 };

@@ -51,9 +51,20 @@ pub async fn build_state(
     clock: SharedClock,
 ) -> anyhow::Result<AppState> {
     let db = open_database(&settings).await?;
+    let vault = Arc::new(super::vault::Vault::new(
+        &settings.token_key,
+        &settings.previous_token_keys,
+    ));
+    let exact = super::exact::Exact::new(
+        super::exact::ExactConfig::from_settings(&settings),
+        db.clone(),
+        vault,
+        clock.clone(),
+    );
     Ok(AppState {
         settings: Arc::new(settings),
         db,
+        exact,
         clock,
         leptos_options,
         lifecycle: Lifecycle::default(),

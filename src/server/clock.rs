@@ -9,7 +9,15 @@ use std::sync::{
 pub trait Clock: Send + Sync + 'static {
     /// Unix time in seconds.
     fn now(&self) -> i64;
+
+    /// Waits `duration` of this clock's time: a real sleep for the system clock; a manual clock
+    /// jumps forward instead, so waits for a rate-limit reset or a backoff cost tests nothing.
+    fn sleep(&self, duration: std::time::Duration) -> BoxFuture {
+        Box::pin(tokio::time::sleep(duration))
+    }
 }
+
+pub type BoxFuture = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
 
 #[derive(Debug, Default, Clone, Copy)]
 pub struct SystemClock;
@@ -45,6 +53,13 @@ impl Clock for ManualClock {
     fn now(&self) -> i64 {
         self.0.load(Ordering::SeqCst)
     }
+
+    fn sleep(&self, duration: std::time::Duration) -> BoxFuture {
+        // Whole seconds, rounded up: a wait never ends before the moment it waited for.
+        let seconds = duration.as_millis().div_ceil(1000) as i64;
+        self.advance(seconds);
+        Box::pin(tokio::task::yield_now())
+    }
 }
 
 pub type SharedClock = Arc<dyn Clock>;
@@ -62,6 +77,15 @@ mod tests {
         assert_eq!(shared.now(), 1_061);
         c.set(5);
         assert_eq!(shared.now(), 5);
+    }
+
+    #[tokio::test]
+    async fn a_manual_sleep_moves_the_clock_instead_of_waiting() {
+        let c = ManualClock::at(100);
+        let started = std::time::Instant::now();
+        c.sleep(std::time::Duration::from_millis(1_500)).await;
+        assert_eq!(c.now(), 102);
+        assert!(started.elapsed() < std::time::Duration::from_millis(500));
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod db;
+pub mod exact;
 pub mod http;
 pub mod locale;
 pub mod mail;

@@ -1,6 +1,6 @@
 //! The state every handler can reach. Cheap to clone: everything inside is shared.
 
-use super::{clock::SharedClock, config::Settings, db::Db};
+use super::{clock::SharedClock, config::Settings, db::Db, exact::Exact};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use std::sync::{
@@ -13,6 +13,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub db: Db,
     pub clock: SharedClock,
+    /// The gateway to Exact Online (tokens, refresh, REST).
+    pub exact: Exact,
     pub leptos_options: LeptosOptions,
     pub lifecycle: Lifecycle,
 }

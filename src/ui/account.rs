@@ -65,6 +65,12 @@ pub fn LoginPage() -> impl IntoView {
                 {move || view! { <FormError message=error()/> }}
                 <button class=BUTTON type="submit" disabled=move || action.pending().get()>{t.sign_in}</button>
             </ActionForm>
+            <form method="get" action="/connect/exact" class="mt-6 flex gap-2 border-t border-slate-200 pt-6 dark:border-slate-800">
+                <select name="region" aria-label=t.region_label class="rounded-md border border-slate-300 bg-white px-2 py-2 text-sm dark:border-slate-700 dark:bg-slate-950">
+                    {crate::domain::Region::ALL.into_iter().map(|r| view! { <option value=r.code()>{r.code().to_uppercase()}</option> }).collect_view()}
+                </select>
+                <button id="sign-in-with-exact" type="submit" class="flex-1 rounded-md border border-slate-300 px-4 py-2 font-medium hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-900">{t.sign_in_with_exact}</button>
+            </form>
             <p class="mt-4 text-sm text-slate-600 dark:text-slate-400">
                 <a class=LINK href="/forgot-password">{t.forgot_link}</a>
             </p>

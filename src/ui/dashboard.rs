@@ -79,6 +79,8 @@ pub fn DashboardPage(#[prop(into)] section: String) -> impl IntoView {
                 </Suspense>
                 {if section == "settings" {
                     view! { <SettingsPanel/> }.into_any()
+                } else if section == "connections" {
+                    view! { <super::connections::ConnectionsPanel/> }.into_any()
                 } else {
                     view! {
                         <div class="mt-8 rounded-xl border border-dashed border-slate-300 p-8 text-slate-500 dark:border-slate-700">

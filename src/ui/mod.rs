@@ -2,6 +2,7 @@
 //! touches the database or secrets: server functions are the only bridge to the server.
 
 mod account;
+mod connections;
 mod dashboard;
 mod landing;
 mod layout;

@@ -6,6 +6,7 @@
 //! `TEST_POSTGRES_URL` (a server where we may create databases).
 #![allow(dead_code)]
 
+pub mod exact;
 pub mod schema;
 
 use axum::Router;
@@ -176,11 +177,18 @@ impl TestAppBuilder {
 
     pub async fn spawn(self) -> TestApp {
         let database = TestDatabase::create().await;
-        let overrides: Vec<(&str, &str)> = self
+        // Bound first, so PUBLIC_URL (OAuth redirect URIs, the embedded simulator) is this
+        // server's own address unless a test sets one.
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let mut overrides: Vec<(&str, &str)> = self
             .env
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
+        if !overrides.iter().any(|(k, _)| *k == "PUBLIC_URL") {
+            overrides.push(("PUBLIC_URL", &url));
+        }
         let settings = test_settings(database.url(), &overrides);
 
         // A site root of our own: tests put files there to check static serving.
@@ -193,8 +201,6 @@ impl TestAppBuilder {
         let state = app::build_state(settings, options, Arc::new(clock.clone()))
             .await
             .expect("app state");
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
-        let url = format!("http://{}", listener.local_addr().unwrap());
         let (stop_tx, stop_rx) = oneshot::channel::<()>();
         let task = tokio::spawn(app::run(state.clone(), listener, self.extra, async move {
             let _ = stop_rx.await;
@@ -228,6 +234,12 @@ impl TestApp {
 
     pub async fn spawn() -> TestApp {
         Self::builder().spawn().await
+    }
+
+    /// The injected clock's time.
+    pub fn clock_now(&self) -> i64 {
+        use exact_mcp::server::clock::Clock;
+        self.clock.now()
     }
 
     pub fn at(&self, path: &str) -> String {

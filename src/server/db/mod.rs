@@ -10,6 +10,8 @@
 pub mod account_data;
 pub mod connections;
 pub mod migrate;
+pub mod notifications;
+pub mod oauth_states;
 pub mod security;
 pub mod sessions;
 pub mod users;

@@ -156,3 +156,33 @@ pub async fn set_status(
             .await?;
     Ok(row.map(|r| r.try_get(0)).transpose()?)
 }
+
+/// The account bound to an Exact user ("Sign in with Exact").
+pub async fn by_exact_user_id(db: &Db, exact_user_id: &str) -> Result<Option<UserRow>, DbError> {
+    let row = sqlx::query(select_users!("WHERE exact_user_id = $1"))
+        .bind(exact_user_id)
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(row.as_ref().map(from_row).transpose()?)
+}
+
+/// Binds an Exact user to the account unless the account already has one or another account
+/// holds that Exact user. True when the binding was made.
+pub async fn bind_exact_user(
+    db: &Db,
+    id: &str,
+    exact_user_id: &str,
+    now: i64,
+) -> Result<bool, DbError> {
+    let changed = sqlx::query(
+        "UPDATE users SET exact_user_id = $1, updated_at = $2 WHERE id = $3 AND exact_user_id IS NULL \
+         AND NOT EXISTS (SELECT 1 FROM users o WHERE o.exact_user_id = $1)",
+    )
+    .bind(exact_user_id)
+    .bind(now)
+    .bind(id)
+    .execute(db.pool())
+    .await?
+    .rows_affected();
+    Ok(changed == 1)
+}

@@ -79,8 +79,10 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
 }
 
 /// The policy for server-rendered pages: scripts only from this origin or carrying this render's
-/// nonce, wasm allowed to compile, nothing may frame us.
-pub fn page_csp(nonce: &str, reload_websocket: Option<&str>) -> String {
+/// nonce, wasm allowed to compile, nothing may frame us. Forms post here only, except that the
+/// "connect Exact" form's redirect may continue to Exact's sites (`exact_origins`): browsers
+/// apply `form-action` to the redirects after a submission too.
+pub fn page_csp(nonce: &str, reload_websocket: Option<&str>, exact_origins: &str) -> String {
     let connect = match reload_websocket {
         Some(ws) => format!("'self' {ws}"),
         None => "'self'".to_string(),
@@ -88,7 +90,7 @@ pub fn page_csp(nonce: &str, reload_websocket: Option<&str>) -> String {
     format!(
         "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
          style-src 'self' 'nonce-{nonce}'; img-src 'self' data:; font-src 'self'; \
-         connect-src {connect}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; \
+         connect-src {connect}; frame-ancestors 'none'; base-uri 'none'; form-action 'self' {exact_origins}; \
          object-src 'none'"
     )
 }

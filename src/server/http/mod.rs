@@ -6,6 +6,7 @@ mod dev;
 mod headers;
 mod health;
 mod lang;
+pub mod oauth;
 pub mod pages;
 
 use super::{auth::guard, state::AppState};
@@ -36,6 +37,8 @@ pub fn router(state: AppState, extra: Option<Router<AppState>>) -> Router {
             get(account_export::export),
         )
         .route("/lang/{code}", get(lang::switch))
+        .route("/connect/exact", get(oauth::connect))
+        .route("/oauth/exact/callback", get(oauth::callback))
         .leptos_routes_with_context(
             &state,
             routes,

@@ -19,7 +19,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         // cargo-leptos' live reload talks over a websocket on the reload port; only in watch mode.
         let reload = std::env::var_os("LEPTOS_WATCH")
             .map(|_| format!("ws://{}:{}", options.site_addr.ip(), options.reload_port));
-        if let Ok(value) = HeaderValue::from_str(&page_csp(nonce, reload.as_deref())) {
+        let exact_origins = use_context::<crate::server::state::AppState>()
+            .map(|s| s.exact.origins().join(" "))
+            .unwrap_or_default();
+        if let Ok(value) =
+            HeaderValue::from_str(&page_csp(nonce, reload.as_deref(), exact_origins.trim()))
+        {
             response.insert_header(header::CONTENT_SECURITY_POLICY, value);
         }
     }
@@ -67,7 +72,7 @@ pub fn internal_error_page() -> Response {
 }
 
 const INTERNAL_ERROR_HTML: &str = r#"<!DOCTYPE html>
-<html lang=lang.code()><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Something went wrong · exact-mcp</title><link rel="stylesheet" href="/pkg/exact-mcp.css"></head>
 <body class="antialiased"><main class="mx-auto flex min-h-screen max-w-xl flex-col items-center justify-center px-4 text-center">
 <p class="text-sm font-semibold text-emerald-600">500</p>

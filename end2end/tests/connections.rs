@@ -1,0 +1,147 @@
+//! Connecting Exact Online in the browser, through the embedded simulator's consent page:
+//! allow and see the connection on the dashboard; deny and see the friendly page.
+
+mod support;
+
+use playwright_rs::Page;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use support::{Session, open_hydrated, wait_for_text_containing};
+
+const PASSWORD: &str = "kaas-brood-fiets-42";
+const NAVIGATION: Duration = Duration::from_secs(15);
+
+async fn in_browser<F>(flow: F)
+where
+    F: AsyncFnOnce(&Page, &str) -> Result<(), String>,
+{
+    let session = Session::start().await;
+    let result = flow(&session.page, &session.base).await;
+    session.close().await;
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
+
+fn unique_email() -> String {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!("e2e-connect-{nanos}@bakkerij.example")
+}
+
+async fn click(page: &Page, selector: &str) -> Result<(), String> {
+    page.locator(selector)
+        .click(None)
+        .await
+        .map_err(|e| format!("click {selector}: {e}"))
+}
+
+async fn fill(page: &Page, selector: &str, value: &str) -> Result<(), String> {
+    page.locator(selector)
+        .fill(value, None)
+        .await
+        .map_err(|e| format!("fill {selector}: {e}"))
+}
+
+/// A new account, signed in, on the connections page.
+async fn registered_on_connections(page: &Page, base: &str) -> Result<(), String> {
+    let email = unique_email();
+    open_hydrated(page, &format!("{base}/register")).await?;
+    fill(page, "#register-email", &email).await?;
+    fill(page, "#register-password", PASSWORD).await?;
+    click(page, "button[type=submit]").await?;
+    wait_for_text_containing(&page.locator("#signed-in-as"), &email, NAVIGATION).await?;
+    open_hydrated(page, &format!("{base}/dashboard/connections")).await?;
+    wait_for_text_containing(
+        &page.locator("#no-connections"),
+        "No Exact Online connection",
+        NAVIGATION,
+    )
+    .await?;
+    Ok(())
+}
+
+async fn connect_flow(page: &Page, base: &str) -> Result<(), String> {
+    registered_on_connections(page, base).await?;
+    click(page, "#connect-exact").await?;
+    // The simulator's consent page: choose two administrations, allow.
+    wait_for_text_containing(&page.locator("h1"), "Exact Online simulator", NAVIGATION).await?;
+    page.locator("input[name=division][value='303']")
+        .uncheck(None)
+        .await
+        .map_err(|e| format!("uncheck 303: {e}"))?;
+    page.locator("input[name=division][value='404']")
+        .uncheck(None)
+        .await
+        .map_err(|e| format!("uncheck 404: {e}"))?;
+    click(page, "#sim-allow").await?;
+    wait_for_text_containing(
+        &page.locator("#connect-success"),
+        "Exact Online is connected",
+        NAVIGATION,
+    )
+    .await?;
+    wait_for_text_containing(
+        &page.locator("#connections .connection-user"),
+        "Sanne de Vries",
+        NAVIGATION,
+    )
+    .await?;
+    wait_for_text_containing(
+        &page.locator("#connections .connection-status"),
+        "Active",
+        NAVIGATION,
+    )
+    .await?;
+    let divisions = page
+        .locator("#connections .division")
+        .count()
+        .await
+        .map_err(|e| format!("count divisions: {e}"))?;
+    if divisions != 2 {
+        return Err(format!(
+            "expected the 2 chosen administrations, saw {divisions}"
+        ));
+    }
+    // The connection works: a test call goes through the stored tokens.
+    click(page, "#connections .check-connection").await?;
+    wait_for_text_containing(
+        &page.locator("#connection-message"),
+        "Exact Online answered",
+        NAVIGATION,
+    )
+    .await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn connect_through_the_consent_page_and_see_the_connection() {
+    in_browser(connect_flow).await;
+}
+
+async fn deny_flow(page: &Page, base: &str) -> Result<(), String> {
+    registered_on_connections(page, base).await?;
+    click(page, "#connect-exact").await?;
+    wait_for_text_containing(&page.locator("h1"), "Exact Online simulator", NAVIGATION).await?;
+    click(page, "#sim-deny").await?;
+    wait_for_text_containing(
+        &page.locator("#oauth-error-message"),
+        "You declined access",
+        NAVIGATION,
+    )
+    .await?;
+    click(page, "#oauth-error-back").await?;
+    wait_for_text_containing(
+        &page.locator("#no-connections"),
+        "No Exact Online connection",
+        NAVIGATION,
+    )
+    .await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deny_consent_and_see_the_friendly_page() {
+    in_browser(deny_flow).await;
+}

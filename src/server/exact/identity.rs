@@ -1,0 +1,129 @@
+//! Who gave consent: `current/Me` and the divisions, read with a fresh access token before any
+//! connection exists.
+
+use super::{Exact, ExactError, client::split_list};
+use crate::domain::Region;
+use reqwest::{StatusCode, header};
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::Value;
+
+/// The Exact user behind a consent.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    pub user_id: String,
+    pub full_name: String,
+    pub email: String,
+    pub current_division: Option<i64>,
+    /// (code, name)
+    pub divisions: Vec<(i64, String)>,
+}
+
+fn text(v: &Value, key: &str) -> String {
+    v.get(key)
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .trim()
+        .to_string()
+}
+
+impl Exact {
+    /// Reads `current/Me`, then the divisions (`hrm/Divisions`, falling back to
+    /// `system/Divisions` where the licence answers 404).
+    pub async fn identity(
+        &self,
+        region: Region,
+        token: &SecretString,
+    ) -> Result<Identity, ExactError> {
+        let me = self.get_with_token(region, token, "current/Me").await?;
+        let (rows, _) = split_list(me)?;
+        let me = rows
+            .into_iter()
+            .next()
+            .ok_or_else(|| ExactError::Internal("current/Me answered no user".into()))?;
+        let user_id = text(&me, "UserID");
+        let full_name: String = text(&me, "FullName").chars().take(200).collect();
+        let email = text(&me, "Email");
+        if user_id.is_empty() {
+            return Err(ExactError::Internal("current/Me without UserID".into()));
+        }
+        let current_division = me.get("CurrentDivision").and_then(Value::as_i64);
+        let mut divisions = Vec::new();
+        if let Some(current) = current_division {
+            let listed = match self
+                .get_with_token(region, token, &format!("{current}/hrm/Divisions"))
+                .await
+            {
+                Err(ExactError::NotFound) => {
+                    self.get_with_token(region, token, &format!("{current}/system/Divisions"))
+                        .await
+                }
+                other => other,
+            }?;
+            let (rows, _) = split_list(listed)?;
+            for d in rows {
+                if let Some(code) = d.get("Code").and_then(Value::as_i64) {
+                    let name = d
+                        .get("Description")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .chars()
+                        .take(200)
+                        .collect();
+                    divisions.push((code, name));
+                }
+            }
+        }
+        Ok(Identity {
+            full_name,
+            email,
+            user_id,
+            current_division,
+            divisions,
+        })
+    }
+
+    /// One GET with a given token (no connection yet, so no refresh and no retries).
+    async fn get_with_token(
+        &self,
+        region: Region,
+        token: &SecretString,
+        path: &str,
+    ) -> Result<Value, ExactError> {
+        let url = self
+            .base_url(region)
+            .join(&format!("api/v1/{path}"))
+            .map_err(|e| ExactError::Internal(format!("api url: {e}")))?;
+        let response = self
+            .http()
+            .get(url)
+            .header(header::ACCEPT, "application/json")
+            .bearer_auth(token.expose_secret())
+            .send()
+            .await
+            .map_err(|e| {
+                if e.is_timeout() {
+                    ExactError::Timeout
+                } else {
+                    ExactError::Unavailable(e.without_url().to_string())
+                }
+            })?;
+        match response.status() {
+            s if s.is_success() => response
+                .json()
+                .await
+                .map_err(|_| ExactError::Internal(format!("{path}: unreadable answer"))),
+            StatusCode::NOT_FOUND => Err(ExactError::NotFound),
+            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => Err(ExactError::Forbidden {
+                status: response.status().as_u16(),
+            }),
+            StatusCode::TOO_MANY_REQUESTS => Err(ExactError::RateLimited {
+                retry_after: std::time::Duration::from_secs(60),
+            }),
+            s if s.is_server_error() => Err(ExactError::Unavailable(format!("{path}: {s}"))),
+            s => Err(ExactError::BadRequest {
+                status: s.as_u16(),
+                message: format!("{path} refused"),
+            }),
+        }
+    }
+}

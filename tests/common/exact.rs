@@ -1,0 +1,154 @@
+//! Driving the Exact OAuth flow through the embedded simulator, as a browser would: start at
+//! `/connect/exact`, open the consent page, decide, and follow the redirect to the callback.
+
+use super::TestApp;
+use reqwest::{Client, StatusCode, header};
+use serde_json::Value;
+use sqlx::Row;
+
+pub const PASSWORD: &str = "kaas-brood-fiets-42";
+
+pub fn location(res: &reqwest::Response) -> String {
+    res.headers()
+        .get(header::LOCATION)
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default()
+}
+
+/// Signs `client` in with a password (the account must exist).
+pub async fn sign_in(app: &TestApp, client: &Client, email: &str) {
+    let res = client
+        .post(app.at("/api/login"))
+        .header(header::ORIGIN, &app.url)
+        .form(&[("email", email), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        res.status().is_success() || res.status().is_redirection(),
+        "{}",
+        res.status()
+    );
+}
+
+/// What one pass through the flow produced.
+pub struct Flow {
+    /// The callback URL Exact (the simulator) sent the browser to.
+    pub callback_url: String,
+    /// The callback's answer.
+    pub response: reqwest::Response,
+}
+
+/// Starts at `/connect/exact?region=…`, gives (or refuses) consent for `divisions` on the
+/// simulator's page and follows the redirect back to our callback.
+pub async fn consent(
+    app: &TestApp,
+    client: &Client,
+    region: &str,
+    allow: bool,
+    divisions: &[i64],
+) -> Flow {
+    let callback_url = consent_until_callback(app, client, region, allow, divisions).await;
+    let response = client.get(&callback_url).send().await.unwrap();
+    Flow {
+        callback_url,
+        response,
+    }
+}
+
+/// The flow up to (not including) the callback: returns the callback URL.
+pub async fn consent_until_callback(
+    app: &TestApp,
+    client: &Client,
+    region: &str,
+    allow: bool,
+    divisions: &[i64],
+) -> String {
+    let start = client
+        .get(app.at(&format!("/connect/exact?region={region}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(start.status(), StatusCode::SEE_OTHER);
+    let authorize = location(&start);
+    assert!(
+        authorize.starts_with(&app.at("/sim/exact/api/oauth2/auth?")),
+        "{authorize}"
+    );
+    let page = client.get(&authorize).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let query: Vec<(String, String)> = url::Url::parse(&authorize)
+        .unwrap()
+        .query_pairs()
+        .into_owned()
+        .collect();
+    let get = |k: &str| {
+        query
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let mut form = vec![
+        ("client_id".to_string(), get("client_id")),
+        ("redirect_uri".to_string(), get("redirect_uri")),
+        ("state".to_string(), get("state")),
+        (
+            "decision".to_string(),
+            if allow { "allow" } else { "deny" }.to_string(),
+        ),
+    ];
+    for d in divisions {
+        form.push(("division".to_string(), d.to_string()));
+    }
+    let decided = client
+        .post(app.at("/sim/exact/api/oauth2/auth"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert!(decided.status().is_redirection(), "{}", decided.status());
+    let callback = location(&decided);
+    assert!(
+        callback.starts_with(&app.at("/oauth/exact/callback?")),
+        "{callback}"
+    );
+    callback
+}
+
+pub async fn sim_counters(app: &TestApp) -> Value {
+    app.client
+        .get(app.at("/sim/exact/_control/counters"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+pub async fn count(app: &TestApp, sql: &'static str) -> i64 {
+    sqlx::query_scalar::<_, i64>(sql)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap()
+}
+
+/// The single connection's id.
+pub async fn only_connection(app: &TestApp) -> String {
+    let rows = sqlx::query("SELECT id FROM connections")
+        .fetch_all(app.state.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1, "exactly one connection");
+    rows[0].try_get(0).unwrap()
+}
+
+/// A signed-in account with one connection granting `divisions`; returns the connection id.
+pub async fn connected(app: &TestApp, email: &str, divisions: &[i64]) -> String {
+    app.create_user(email, PASSWORD, false).await;
+    sign_in(app, &app.client, email).await;
+    let flow = consent(app, &app.client, "nl", true, divisions).await;
+    assert_eq!(flow.response.status(), StatusCode::SEE_OTHER);
+    only_connection(app).await
+}

@@ -1,0 +1,383 @@
+//! The one way to a usable access token: refresh when expired (or in the last 30 s), never in
+//! the first 570 s, single-flight per connection, `needs_reauth` when Exact refuses the grant,
+//! and the REST client's bounded retries.
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use common::{
+    T0, TestApp,
+    exact::{connected, count, sim_counters},
+};
+use exact_mcp::server::exact::ExactError;
+use exact_mcp::sim::DEMO_USER_NAME;
+
+async fn stored(app: &TestApp, id: &str) -> (String, String, i64, i64, String) {
+    sqlx::query_as(
+        "SELECT access_token, refresh_token, token_issued_at, token_expires_at, status FROM connections WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(app.state.db.pool())
+    .await
+    .unwrap()
+}
+
+async fn control(app: &TestApp, path: &str) {
+    let res = app
+        .client
+        .post(app.at(&format!("/sim/exact/_control/{path}")))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success(), "{path}: {}", res.status());
+}
+
+#[tokio::test]
+async fn a_fresh_token_is_used_as_it_is() {
+    let app = TestApp::spawn().await;
+    let id = connected(&app, "anna@bakkerij.example", &[101]).await;
+    app.clock.advance(569 - 30);
+    let me = app
+        .state
+        .exact
+        .get_json(&id, "current/Me", &[])
+        .await
+        .unwrap();
+    assert_eq!(me["d"]["results"][0]["FullName"], DEMO_USER_NAME);
+    assert_eq!(
+        sim_counters(&app).await["token_requests"],
+        1,
+        "only the code exchange"
+    );
+}
+
+#[tokio::test]
+async fn an_expired_token_is_refreshed_and_the_call_completes() {
+    let app = TestApp::spawn().await;
+    let id = connected(&app, "anna@bakkerij.example", &[101]).await;
+    let before = stored(&app, &id).await;
+    app.clock.advance(600);
+    let me = app
+        .state
+        .exact
+        .get_json(&id, "current/Me", &[])
+        .await
+        .unwrap();
+    assert_eq!(me["d"]["results"][0]["FullName"], DEMO_USER_NAME);
+    assert_eq!(sim_counters(&app).await["refreshes"], 1);
+    let after = stored(&app, &id).await;
+    assert_ne!(before.0, after.0, "new access token stored");
+    assert_ne!(before.1, after.1, "the rotated refresh token stored");
+    assert_eq!((after.2, after.3), (T0 + 600, T0 + 1200));
+    assert_eq!(after.4, "active");
+    let refresh_expiry: i64 =
+        sqlx::query_scalar("SELECT refresh_token_expires_at FROM connections")
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(refresh_expiry, T0 + 600 + 30 * 24 * 3600);
+}
+
+#[tokio::test]
+async fn a_token_in_its_last_thirty_seconds_is_refreshed_first() {
+    let app = TestApp::spawn().await;
+    let id = connected(&app, "anna@bakkerij.example", &[101]).await;
+    app.clock.advance(575);
+    app.state
+        .exact
+        .get_json(&id, "current/Me", &[])
+        .await
+        .unwrap();
+    assert_eq!(sim_counters(&app).await["refreshes"], 1);
+}
+
+#[tokio::test]
+async fn a_hundred_concurrent_calls_on_an_expired_token_refresh_exactly_once() {
+    let app = TestApp::spawn().await;
+    let id = connected(&app, "anna@bakkerij.example", &[101]).await;
+    app.clock.advance(700);
+    let calls: Vec<_> = (0..100)
+        .map(|_| {
+            let exact = app.state.exact.clone();
+            let id = id.clone();
+            tokio::spawn(async move { exact.get_json(&id, "current/Me", &[]).await })
+        })
+        .collect();
+    for call in calls {
+        let me = call.await.unwrap().expect("every call completes");
+        assert_eq!(me["d"]["results"][0]["FullName"], DEMO_USER_NAME);
+    }
+    let counters = sim_counters(&app).await;
+    assert_eq!(counters["refreshes"], 1, "{counters}");
+    assert_eq!(counters["refused_old_token"], 0, "{counters}");
+    assert_eq!(stored(&app, &id).await.4, "active");
+}
+
+#[tokio::test]
+async fn a_refresh_that_would_be_too_early_is_not_sent() {
+    let app = TestApp::spawn().await;
+    let id = connected(&app, "anna@bakkerij.example", &[101]).await;
+    // Our row says the token is about to expire (as if Exact had said expires_in=100), but it
+    // is only 90 s old: Exact would refuse, so we do not ask, and use the stored token.
+    sqlx::query("UPDATE connections SET token_expires_at = $1")
+        .bind(T0 + 100)
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
+    app.clock.advance(90);
+    app.state
+        .exact
+        .get_json(&id, "current/Me", &[])
+        .await
+        .unwrap();
+    let counters = sim_counters(&app).await;
+    assert_eq!(
+        counters["token_requests"], 1,
+        "no refresh request: {counters}"
+    );
+    assert_eq!(counters["refused_too_early"], 0);
+}
+
+#[tokio::test]
+async fn a_too_early_answer_keeps_the_connection_and_uses_the_stored_token() {
+    let app = TestApp::spawn().await;
+    let id = connected(&app, "anna@bakkerij.example", &[101]).await;
+    // Our clock and Exact's disagree: we think the token is 600 s old, Exact knows it is 100 s.
+    app.clock.advance(100);
+    sqlx::query("UPDATE connections SET token_issued_at = $1, token_expires_at = $2")
+        .bind(T0 + 100 - 600)
+        .bind(T0 + 100 + 10)
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
+    app.state
+        .exact
+        .get_json(&id, "current/Me", &[])
+        .await
+        .unwrap();
+    let counters = sim_counters(&app).await;
+    assert_eq!(counters["refused_too_early"], 1, "{counters}");
+    assert_eq!(stored(&app, &id).await.4, "active");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM notifications").await, 0);
+}
+
+#[tokio::test]
+async fn an_old_refresh_token_sets_needs_reauth_and_tells_the_owner_once() {
+    let app = TestApp::spawn().await;
+    let id = connected(&app, "anna@bakkerij.example", &[101]).await;
+    let old = stored(&app, &id).await;
+    app.clock.advance(600);
+    app.state
+        .exact
+        .get_json(&id, "current/Me", &[])
+        .await
+        .unwrap();
+    // Put the rotated-away refresh token back (as a replica with a stale copy would use it).
+    sqlx::query(
+        "UPDATE connections SET refresh_token = $1, token_expires_at = $2, token_issued_at = $3",
+    )
+    .bind(&old.1)
+    .bind(T0 + 600)
+    .bind(T0)
+    .execute(app.state.db.pool())
+    .await
+    .unwrap();
+    app.clock.advance(600);
+    let err = app
+        .state
+        .exact
+        .get_json(&id, "current/Me", &[])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ExactError::NeedsReauth { .. }), "{err:?}");
+    assert!(
+        err.user_message("https://mcp.example/dashboard/connections")
+            .contains("Reconnect at https://mcp.example/dashboard/connections")
+    );
+    assert_eq!(sim_counters(&app).await["refused_old_token"], 1);
+    assert_eq!(stored(&app, &id).await.4, "needs_reauth");
+    // Later calls fail fast without asking Exact again, and the owner is told once.
+    let err = app
+        .state
+        .exact
+        .get_json(&id, "current/Me", &[])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ExactError::NeedsReauth { .. }));
+    assert_eq!(sim_counters(&app).await["refused_old_token"], 1);
+    let notes: Vec<(String, String, Option<String>)> =
+        sqlx::query_as("SELECT kind, title, link FROM notifications")
+            .fetch_all(app.state.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0].0, "connection_needs_reauth");
+    assert_eq!(notes[0].2.as_deref(), Some("/dashboard/connections"));
+
+    // A new consent brings the connection back.
+    let flow = common::exact::consent(&app, &app.client, "nl", true, &[101]).await;
+    assert_eq!(flow.response.status(), reqwest::StatusCode::SEE_OTHER);
+    assert_eq!(stored(&app, &id).await.4, "active");
+    app.state
+        .exact
+        .get_json(&id, "current/Me", &[])
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_revoked_grant_sets_needs_reauth() {
+    let app = TestApp::spawn().await;
+    let id = connected(&app, "anna@bakkerij.example", &[101]).await;
+    control(&app, "revoke").await;
+    app.clock.advance(600);
+    let err = app
+        .state
+        .exact
+        .get_json(&id, "current/Me", &[])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ExactError::NeedsReauth { .. }), "{err:?}");
+    assert_eq!(stored(&app, &id).await.4, "needs_reauth");
+}
+
+#[tokio::test]
+async fn transient_refresh_failures_retry_and_leave_the_tokens_untouched() {
+    let app = TestApp::spawn().await;
+    let id = connected(&app, "anna@bakkerij.example", &[101]).await;
+    let before = stored(&app, &id).await;
+    app.clock.advance(600);
+    // More failures than attempts: the call fails, nothing changes.
+    control(&app, "fail?status=503&count=3&path=oauth2/token").await;
+    let err = app
+        .state
+        .exact
+        .get_json(&id, "current/Me", &[])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ExactError::Unavailable(_)), "{err:?}");
+    assert_eq!(stored(&app, &id).await, before);
+    // Two failures, then success within the bound.
+    control(&app, "fail?status=500&count=2&path=oauth2/token").await;
+    app.state
+        .exact
+        .get_json(&id, "current/Me", &[])
+        .await
+        .unwrap();
+    assert_eq!(stored(&app, &id).await.4, "active");
+    assert_eq!(sim_counters(&app).await["refreshes"], 1);
+}
+
+#[tokio::test]
+async fn server_errors_and_429s_are_retried_within_bounds_404_is_not() {
+    let app = TestApp::spawn().await;
+    let id = connected(&app, "anna@bakkerij.example", &[101]).await;
+    let path = "101/crm/Accounts";
+    let calls_to = |log: &serde_json::Value| {
+        log.as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["path"].as_str().unwrap_or("").ends_with("crm/Accounts"))
+            .count()
+    };
+    let log = || async {
+        app.client
+            .get(app.at("/sim/exact/_control/requests"))
+            .send()
+            .await
+            .unwrap()
+            .json::<serde_json::Value>()
+            .await
+            .unwrap()
+    };
+
+    control(&app, "fail?status=503&count=2&path=crm/Accounts").await;
+    let page = app.state.exact.list(&id, path, &[], 10).await.unwrap();
+    assert_eq!(page.rows.len(), 10);
+    assert_eq!(calls_to(&log().await), 3, "two failures, then the answer");
+
+    control(&app, "reset-log").await;
+    control(&app, "fail?status=429&count=1&path=crm/Accounts").await;
+    let started = app.clock_now();
+    app.state.exact.list(&id, path, &[], 10).await.unwrap();
+    assert_eq!(
+        calls_to(&log().await),
+        2,
+        "a 429, then the answer after the reset"
+    );
+    assert!(
+        app.clock_now() > started,
+        "waited (on the injected clock) for the minutely reset"
+    );
+
+    control(&app, "reset-log").await;
+    control(&app, "fail?status=500&count=10&path=crm/Accounts").await;
+    let err = app.state.exact.list(&id, path, &[], 10).await.unwrap_err();
+    assert!(matches!(err, ExactError::Unavailable(_)), "{err:?}");
+    assert_eq!(calls_to(&log().await), 3, "bounded: three attempts");
+
+    control(&app, "reset-log").await;
+    let err = app
+        .state
+        .exact
+        .list(&id, "101/crm/NoSuchThing", &[], 10)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ExactError::NotFound), "{err:?}");
+    let requests = log().await;
+    assert_eq!(
+        requests
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["path"].as_str().unwrap_or("").ends_with("NoSuchThing"))
+            .count(),
+        1,
+        "a 404 is never retried"
+    );
+}
+
+#[tokio::test]
+async fn lists_follow_next_links_and_respect_the_row_limit() {
+    let app = TestApp::spawn().await;
+    let id = connected(&app, "anna@bakkerij.example", &[202]).await;
+    let total = exact_mcp::sim::sizes(202).unwrap().accounts;
+    assert!(total > 120, "three pages or more");
+    let page = app
+        .state
+        .exact
+        .list(&id, "202/crm/Accounts", &[], 100)
+        .await
+        .unwrap();
+    assert_eq!(page.rows.len(), 100, "two pages of 60 were read, 100 kept");
+    assert!(page.next.is_some());
+    let all = app
+        .state
+        .exact
+        .list(&id, "202/crm/Accounts", &[], 100_000)
+        .await
+        .unwrap();
+    assert_eq!(all.rows.len(), total);
+    assert!(all.next.is_none());
+    // Filters are passed on as given (escaped by the caller).
+    let filtered = app
+        .state
+        .exact
+        .list(
+            &id,
+            "202/crm/Accounts",
+            &[("$filter", "Name eq 'O''Brien & Zonen B.V.'".to_string())],
+            10,
+        )
+        .await
+        .unwrap();
+    assert_eq!(filtered.rows.len(), 1);
+    // A __next link elsewhere than the connection's Exact host is never followed.
+    let err = app
+        .state
+        .exact
+        .get_next(&id, "http://evil.example/api/v1/202/crm/Accounts")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ExactError::Internal(_)), "{err:?}");
+}

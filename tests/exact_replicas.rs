@@ -1,0 +1,306 @@
+//! Two real server processes on one database (Postgres under `TEST_DATABASE_BACKEND=postgres`,
+//! else one SQLite file) and one Exact simulator: a burst of calls on an expired token through
+//! both replicas causes exactly one refresh at Exact. The replicas' logs, at debug level, are
+//! then searched for every secret the flow handled.
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use common::{TestDatabase, exact::PASSWORD};
+use exact_mcp::server::{
+    clock::{Clock, SystemClock},
+    config::TokenKey,
+    vault::{self, Vault},
+};
+use exact_mcp::sim::{DEV_CLIENT_ID, DEV_CLIENT_SECRET, Simulator};
+use reqwest::{StatusCode, header};
+use secrecy::{ExposeSecret, SecretString};
+use std::{
+    path::PathBuf,
+    process::{Child, Command, Stdio},
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+const KEY: [u8; 32] = [5; 32];
+
+struct Replica {
+    child: Child,
+    url: String,
+    log: PathBuf,
+}
+
+impl Drop for Replica {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn start_replica(
+    dir: &std::path::Path,
+    name: &str,
+    port: u16,
+    db: &str,
+    public_url: &str,
+    exact: &str,
+) -> Replica {
+    let log = dir.join(format!("{name}.log"));
+    let file = std::fs::File::create(&log).unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_exact-mcp"))
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .current_dir(dir)
+        .env("DATABASE_URL", db)
+        .env(
+            "TOKEN_ENCRYPTION_KEY",
+            TokenKey::from_bytes(KEY).to_base64(),
+        )
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("PUBLIC_URL", public_url)
+        .env("EXACT_CLIENT_ID", DEV_CLIENT_ID)
+        .env("EXACT_CLIENT_SECRET", DEV_CLIENT_SECRET)
+        .env("EXACT_BASE_URL", exact)
+        .env("LOG_FORMAT", "json")
+        .env("RUST_LOG", "debug")
+        .stdout(Stdio::from(file.try_clone().unwrap()))
+        .stderr(Stdio::from(file))
+        .spawn()
+        .unwrap();
+    let mut replica = Replica {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+        log,
+    };
+    let started = Instant::now();
+    loop {
+        if let Ok(res) = reqwest::get(format!("{}/readyz", replica.url)).await
+            && res.status().is_success()
+        {
+            return replica;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "{name} did not become ready"
+        );
+        assert!(
+            replica.child.try_wait().unwrap().is_none(),
+            "{name} exited early"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn location(res: &reqwest::Response) -> String {
+    res.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_string()
+}
+
+fn decrypt_all(v: &Vault, rows: &[(String, String, String)]) -> Vec<SecretString> {
+    rows.iter()
+        .flat_map(|(id, a, r)| {
+            [
+                v.decrypt(a, &vault::place(id, "access_token")).unwrap(),
+                v.decrypt(r, &vault::place(id, "refresh_token")).unwrap(),
+            ]
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_replicas_refresh_an_expired_token_exactly_once_and_log_no_secret() {
+    let database = TestDatabase::create().await;
+    let dir = tempfile::tempdir().unwrap();
+
+    // The simulator, on its own port with the real clock, as EXACT_BASE_URL for both replicas.
+    let sim = Simulator::new(Arc::new(SystemClock), DEV_CLIENT_ID, DEV_CLIENT_SECRET);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let sim_url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(axum::serve(listener, exact_mcp::sim::router(sim.clone())).into_future());
+
+    let (port_a, port_b) = (free_port(), free_port());
+    // One public address (the load balancer's, in production): OAuth redirects and the
+    // same-origin check use it on both replicas.
+    let public = format!("http://127.0.0.1:{port_a}");
+    let a = start_replica(dir.path(), "a", port_a, database.url(), &public, &sim_url).await;
+    let b = start_replica(dir.path(), "b", port_b, database.url(), &public, &sim_url).await;
+
+    let db = database.connect().await;
+    exact_mcp::server::accounts::create(
+        &db,
+        &SystemClock,
+        &[],
+        exact_mcp::server::accounts::CreateAccount {
+            email: "anna@bakkerij.example",
+            password: PASSWORD.into(),
+            display_name: "",
+            admin: false,
+            plan: exact_mcp::domain::Plan::Free,
+        },
+    )
+    .await
+    .unwrap();
+
+    // A browser signs in on replica A and connects Exact.
+    let browser = common::client();
+    let res = browser
+        .post(format!("{}/api/login", a.url))
+        .header(header::ORIGIN, &public)
+        .form(&[("email", "anna@bakkerij.example"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success() || res.status().is_redirection());
+    let session = browser
+        .get(format!("{}/connect/exact?region=nl", a.url))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(session.status(), StatusCode::SEE_OTHER);
+    let authorize = url::Url::parse(&location(&session)).unwrap();
+    assert!(authorize.as_str().starts_with(&sim_url), "{authorize}");
+    let q: std::collections::HashMap<String, String> =
+        authorize.query_pairs().into_owned().collect();
+    let decided = browser
+        .post(format!("{sim_url}/api/oauth2/auth"))
+        .form(&[
+            ("client_id", q["client_id"].as_str()),
+            ("redirect_uri", q["redirect_uri"].as_str()),
+            ("state", q["state"].as_str()),
+            ("decision", "allow"),
+            ("division", "101"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let callback = location(&decided);
+    let code: String = url::Url::parse(&callback)
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .map(|(_, v)| v.into_owned())
+        .unwrap();
+    let done = browser.get(&callback).send().await.unwrap();
+    assert_eq!(
+        done.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        done.text().await.unwrap_or_default()
+    );
+
+    let key = TokenKey::from_bytes(KEY);
+    let v = Vault::new(&key, &[]);
+    let rows: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT id, access_token, refresh_token FROM connections")
+            .fetch_all(db.pool())
+            .await
+            .unwrap();
+    assert_eq!(rows.len(), 1);
+    let connection_id = rows[0].0.clone();
+    let mut secrets = decrypt_all(&v, &rows);
+
+    // The access token is due: our row says so, and Exact's clock moves past its 600 s.
+    let now = SystemClock.now();
+    sqlx::query("UPDATE connections SET token_issued_at = $1, token_expires_at = $2")
+        .bind(now - 600)
+        .bind(now - 1)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    sim.advance(600);
+
+    // A burst through both replicas at once.
+    let calls: Vec<_> = (0..100)
+        .map(|i| {
+            let base = if i % 2 == 0 {
+                a.url.clone()
+            } else {
+                b.url.clone()
+            };
+            let browser = browser.clone();
+            let public = public.clone();
+            let id = connection_id.clone();
+            tokio::spawn(async move {
+                browser
+                    .post(format!("{base}/api/connections/check"))
+                    .header(header::ORIGIN, public)
+                    .form(&[("connection_id", id.as_str())])
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+            })
+        })
+        .collect();
+    for call in calls {
+        assert_eq!(call.await.unwrap(), StatusCode::OK);
+    }
+    let counters = sim.counters();
+    assert_eq!(counters.refreshes, 1, "{counters:?}");
+    assert_eq!(counters.refused_old_token, 0, "{counters:?}");
+    assert_eq!(counters.refused_too_early, 0, "{counters:?}");
+
+    let rows: Vec<(String, String, String)> =
+        sqlx::query_as("SELECT id, access_token, refresh_token FROM connections")
+            .fetch_all(db.pool())
+            .await
+            .unwrap();
+    secrets.extend(decrypt_all(&v, &rows));
+    let status: String = sqlx::query_scalar("SELECT status FROM connections")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(status, "active");
+
+    // Both replicas served the burst; neither wrote a secret to its log.
+    let session_cookie = browser_session_cookie(&db).await;
+    drop((a, b));
+    let logs_a = std::fs::read_to_string(dir.path().join("a.log")).unwrap();
+    let logs_b = std::fs::read_to_string(dir.path().join("b.log")).unwrap();
+    for logs in [&logs_a, &logs_b] {
+        assert!(
+            logs.contains("/api/connections/check"),
+            "each replica served calls"
+        );
+    }
+    let all = format!("{logs_a}\n{logs_b}");
+    assert_eq!(all.matches("Exact tokens refreshed").count(), 1);
+    let mut forbidden: Vec<String> = secrets
+        .iter()
+        .map(|s| s.expose_secret().to_string())
+        .collect();
+    forbidden.extend([
+        code,
+        q["state"].clone(),
+        DEV_CLIENT_SECRET.to_string(),
+        PASSWORD.to_string(),
+        key.to_base64(),
+    ]);
+    forbidden.extend(session_cookie);
+    for secret in &forbidden {
+        assert!(secret.len() >= 8);
+        assert!(
+            !all.contains(secret.as_str()),
+            "a secret reached the log: {}…",
+            &secret[..4]
+        );
+    }
+}
+
+/// Session ids are stored hashed; the hash must not be logged either.
+async fn browser_session_cookie(db: &exact_mcp::server::db::Db) -> Vec<String> {
+    sqlx::query_scalar("SELECT id FROM sessions")
+        .fetch_all(db.pool())
+        .await
+        .unwrap()
+}
