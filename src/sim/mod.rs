@@ -1,11 +1,11 @@
 //! The Exact Online simulator: Exact cannot be reached from here, so this stands in for it, with
 //! the rules that hurt (see `../shared/exact-online.md`).
 //!
-//! - OAuth ([`oauth`]): consent page, codes that live 3 minutes and work once, `expires_in` as a
+//! - OAuth (`oauth.rs`): consent page, codes that live 3 minutes and work once, `expires_in` as a
 //!   string, refresh tokens that rotate and are single-use ("Old refresh token used."), no
 //!   refresh in the first 570 s of an access token's life (`Reason: TooEarlyToRefreshTokens`),
 //!   one token set per user per app.
-//! - REST ([`api`]): `current/Me` and, under `/api/v1/{division}/`, the entity sets of
+//! - REST (`api.rs`): `current/Me` and, under `/api/v1/{division}/`, the entity sets of
 //!   [`data::ENTITY_SETS`] (accounts, contacts, draft and posted sales invoices, GL accounts,
 //!   transaction lines, items, receivables, payables, divisions) with deterministic rows for the
 //!   four demo companies; only the divisions the token was granted (403 otherwise), Exact's
@@ -15,7 +15,7 @@
 //!   `{"d": [...]}` shape, as some real endpoints do.
 //! - Rate limits ([`limits`]): 60 a minute and 5,000 a day per app and division, `X-RateLimit-*`
 //!   headers with resets in epoch milliseconds, 429 over a limit.
-//! - Control API ([`control`], under `/_control/`, no auth, development only; the same as methods
+//! - Control API (`control.rs`, under `/_control/`, no auth, development only; the same as methods
 //!   on [`Simulator`]): move the clock, counters, inject failures and latency, revoke all grants,
 //!   the request log (never with tokens, codes or secrets), a knob for the daily count.
 //!
@@ -31,7 +31,7 @@ pub mod limits;
 mod oauth;
 pub mod odata;
 
-pub use control::LoggedRequest;
+pub use control::{LOG_CAPACITY, LoggedRequest};
 pub use data::{Sizes, sizes};
 
 use crate::server::clock::SharedClock;
@@ -222,7 +222,7 @@ impl Simulator {
         world.access.clear();
     }
 
-    /// The request log, oldest first (at most [`control::LOG_CAPACITY`] entries).
+    /// The request log, oldest first (at most [`LOG_CAPACITY`] entries).
     pub fn requests(&self) -> Vec<LoggedRequest> {
         self.world().log.iter().cloned().collect()
     }
