@@ -1,5 +1,7 @@
 //! The Exact simulator, as the app's OAuth client will meet it at `/sim/exact`: consent, codes,
-//! the token endpoint with its painful rules, `current/Me` and the divisions.
+//! the token endpoint with its painful rules, `current/Me` and the divisions; the entity sets
+//! with OData paging, `$select`, `$filter`, `$top`; rate limits; the control API (failures,
+//! latency, revocation, the request log).
 #![cfg(feature = "ssr")]
 
 mod common;
@@ -7,7 +9,7 @@ mod common;
 use common::TestApp;
 use exact_mcp::sim::{
     ACCESS_TOKEN_SECONDS, CODE_SECONDS, COMPANIES, DEV_CLIENT_ID, DEV_CLIENT_SECRET,
-    NO_REFRESH_BEFORE_SECONDS, REFRESH_TOKEN_SECONDS,
+    NO_REFRESH_BEFORE_SECONDS, PAGE_SIZE, REFRESH_TOKEN_SECONDS, sizes,
 };
 use reqwest::{StatusCode, header};
 use serde_json::Value;
@@ -294,4 +296,637 @@ async fn the_simulator_is_not_mounted_with_real_exact_credentials() {
         .await;
     let res = app.get("/sim/exact/_control/counters").await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Entity sets, OData, rate limits, control API
+
+/// Consent for `divisions` and a fresh token pair.
+async fn connect(app: &TestApp, divisions: &[i64]) -> (String, String) {
+    let code = param(&consent(app, "allow", divisions).await, "code").unwrap();
+    pair(exchange(app, &code).await).await
+}
+
+/// A REST call with query parameters (encoded by the client, as the app's client does).
+async fn api_query(
+    app: &TestApp,
+    path: &str,
+    access_token: &str,
+    query: &[(&str, &str)],
+) -> reqwest::Response {
+    common::client()
+        .get(app.at(&format!("/sim/exact/api/v1/{path}")))
+        .query(query)
+        .bearer_auth(access_token)
+        .header(header::ACCEPT, "application/json")
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn get_absolute(url: &str, access_token: &str) -> reqwest::Response {
+    common::client()
+        .get(url)
+        .bearer_auth(access_token)
+        .header(header::ACCEPT, "application/json")
+        .send()
+        .await
+        .unwrap()
+}
+
+/// Follows `__next` until the end; returns every row and the size of each page.
+async fn fetch_all(
+    app: &TestApp,
+    path: &str,
+    access_token: &str,
+    query: &[(&str, &str)],
+) -> (Vec<Value>, Vec<usize>) {
+    let mut res = api_query(app, path, access_token, query).await;
+    let (mut rows, mut pages) = (Vec::new(), Vec::new());
+    loop {
+        assert_eq!(res.status(), StatusCode::OK, "{path} {query:?}");
+        let body: Value = res.json().await.unwrap();
+        let page = body["d"]["results"].as_array().unwrap().clone();
+        pages.push(page.len());
+        rows.extend(page);
+        match body["d"]["__next"].as_str() {
+            Some(next) => {
+                assert!(
+                    next.starts_with(&app.at(&format!("/sim/exact/api/v1/{path}?"))),
+                    "absolute, same path: {next}"
+                );
+                assert!(next.contains("$skiptoken="), "{next}");
+                res = get_absolute(next, access_token).await;
+            }
+            None => return (rows, pages),
+        }
+    }
+}
+
+/// The Exact error shape; returns the message.
+async fn exact_error(res: reqwest::Response, status: StatusCode) -> String {
+    assert_eq!(res.status(), status);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "");
+    assert_eq!(body["error"]["message"]["lang"], "");
+    body["error"]["message"]["value"]
+        .as_str()
+        .expect("error.message.value")
+        .to_string()
+}
+
+fn ms_of(date: &Value) -> i64 {
+    let s = date.as_str().unwrap();
+    s.strip_prefix("/Date(")
+        .and_then(|s| s.strip_suffix(")/"))
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+fn header_i64(res: &reqwest::Response, name: &str) -> i64 {
+    res.headers()
+        .get(name)
+        .unwrap_or_else(|| panic!("header {name}"))
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+async fn control(app: &TestApp, path_and_query: &str) -> reqwest::Response {
+    let res = common::client()
+        .post(app.at(&format!("/sim/exact/_control/{path_and_query}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "{path_and_query}");
+    res
+}
+
+#[tokio::test]
+async fn lists_page_by_sixty_with_an_absolute_next_link_until_all_rows_are_read() {
+    let app = TestApp::spawn().await;
+    let (access, _) = connect(&app, &[101, 202]).await;
+
+    let expected = sizes(202).unwrap().accounts;
+    assert_eq!(
+        expected, 135,
+        "the IT firm has more than two pages of accounts"
+    );
+    let (rows, pages) = fetch_all(&app, "202/crm/Accounts", &access, &[]).await;
+    assert_eq!(pages, [PAGE_SIZE, PAGE_SIZE, expected - 2 * PAGE_SIZE]);
+    assert_eq!(PAGE_SIZE, 60);
+    let mut ids: Vec<&str> = rows.iter().map(|r| r["ID"].as_str().unwrap()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), expected, "no row twice, none lost");
+    let first = &rows[0];
+    for field in [
+        "Code",
+        "Name",
+        "City",
+        "Country",
+        "Email",
+        "Status",
+        "IsSupplier",
+        "IsSales",
+        "VATNumber",
+        "ChamberOfCommerce",
+    ] {
+        assert!(first.get(field).is_some(), "{field}");
+    }
+    assert!(first["Created"].as_str().unwrap().starts_with("/Date("));
+    assert!(uuid::Uuid::parse_str(first["ID"].as_str().unwrap()).is_ok());
+
+    // Several hundred transaction lines, paged with the query kept on every link.
+    let expected = sizes(101).unwrap().transaction_lines();
+    assert!(expected > 300);
+    let (lines, pages) = fetch_all(
+        &app,
+        "101/financialtransaction/TransactionLines",
+        &access,
+        &[("$select", "ID,AmountDC")],
+    )
+    .await;
+    assert_eq!(lines.len(), expected);
+    assert!(pages[..pages.len() - 1].iter().all(|p| *p == PAGE_SIZE));
+    assert!(
+        lines.iter().all(|l| l.get("Description").is_none()),
+        "$select carried over by __next"
+    );
+    let cents: i64 = lines
+        .iter()
+        .map(|l| (l["AmountDC"].as_f64().unwrap() * 100.0).round() as i64)
+        .sum();
+    assert_eq!(cents, 0, "the books balance");
+
+    // The other entity sets answer, with their real Exact field names.
+    let s = sizes(101).unwrap();
+    for (path, field, count) in [
+        ("101/crm/Contacts", "FullName", s.contacts),
+        (
+            "101/salesinvoice/SalesInvoices",
+            "InvoiceDate",
+            s.draft_invoices,
+        ),
+        ("101/salesentry/SalesEntries", "EntryDate", s.sales_entries),
+        ("101/logistics/Items", "CostPriceStandard", s.items),
+        (
+            "101/read/financial/ReceivablesList",
+            "DueDate",
+            s.receivables,
+        ),
+        ("101/read/financial/PayablesList", "AccountName", s.payables),
+    ] {
+        let (rows, _) = fetch_all(&app, path, &access, &[]).await;
+        assert_eq!(rows.len(), count, "{path}");
+        assert!(rows[0].get(field).is_some(), "{path}: {field}");
+    }
+    let (gl, _) = fetch_all(&app, "101/financial/GLAccounts", &access, &[]).await;
+    assert!(
+        gl.iter()
+            .any(|r| r["Code"] == "1300" && r["Description"] == "Debiteuren")
+    );
+    let (drafts, _) = fetch_all(&app, "101/salesinvoice/SalesInvoices", &access, &[]).await;
+    assert!(drafts.iter().all(|d| d["Status"] == 10), "drafts only");
+}
+
+#[tokio::test]
+async fn select_filter_top_and_orderby_follow_odata() {
+    let app = TestApp::spawn().await;
+    let (access, _) = connect(&app, &[101]).await;
+    let s = sizes(101).unwrap();
+
+    // $select
+    let res = api_query(
+        &app,
+        "101/crm/Accounts",
+        &access,
+        &[("$select", "ID,Name"), ("$top", "3")],
+    )
+    .await;
+    let body: Value = res.json().await.unwrap();
+    let row = body["d"]["results"][0].as_object().unwrap();
+    let mut keys: Vec<&str> = row.keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    assert_eq!(keys, ["ID", "Name", "__metadata"]);
+    let msg = exact_error(
+        api_query(
+            &app,
+            "101/crm/Accounts",
+            &access,
+            &[("$select", "ID,Bogus")],
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert!(msg.contains("Bogus"), "{msg}");
+
+    // Strings, with a doubled quote.
+    let (rows, _) = fetch_all(
+        &app,
+        "101/crm/Accounts",
+        &access,
+        &[("$filter", "Name eq 'O''Brien & Zonen B.V.'")],
+    )
+    .await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["Name"], "O'Brien & Zonen B.V.");
+    let id = rows[0]["ID"].as_str().unwrap().to_string();
+
+    // Booleans, eq and ne.
+    let (suppliers, _) = fetch_all(
+        &app,
+        "101/crm/Accounts",
+        &access,
+        &[("$filter", "IsSupplier eq true")],
+    )
+    .await;
+    assert_eq!(suppliers.len(), s.suppliers);
+    let (others, _) = fetch_all(
+        &app,
+        "101/crm/Accounts",
+        &access,
+        &[("$filter", "IsSupplier ne true")],
+    )
+    .await;
+    assert_eq!(others.len(), s.accounts - s.suppliers);
+
+    // GUIDs need guid'…'.
+    let (one, _) = fetch_all(
+        &app,
+        "101/crm/Accounts",
+        &access,
+        &[("$filter", &format!("ID eq guid'{id}'"))],
+    )
+    .await;
+    assert_eq!(one.len(), 1);
+    assert_eq!(one[0]["ID"], id.as_str());
+    let msg = exact_error(
+        api_query(
+            &app,
+            "101/crm/Accounts",
+            &access,
+            &[("$filter", &format!("ID eq '{id}'"))],
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    assert!(msg.contains("Edm.Guid"), "{msg}");
+
+    // substringof ignores case; and joins conditions.
+    let (rows, _) = fetch_all(
+        &app,
+        "101/crm/Accounts",
+        &access,
+        &[(
+            "$filter",
+            "substringof('O''BRIEN', Name) eq true and IsSupplier eq false",
+        )],
+    )
+    .await;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["ID"], id.as_str());
+
+    // Numbers: gt/lt/ge/le split the entries without losing one.
+    let (all, _) = fetch_all(&app, "101/salesentry/SalesEntries", &access, &[]).await;
+    let (big, _) = fetch_all(
+        &app,
+        "101/salesentry/SalesEntries",
+        &access,
+        &[("$filter", "AmountDC ge 500")],
+    )
+    .await;
+    let (small, _) = fetch_all(
+        &app,
+        "101/salesentry/SalesEntries",
+        &access,
+        &[("$filter", "AmountDC lt 500")],
+    )
+    .await;
+    assert!(!big.is_empty() && !small.is_empty());
+    assert_eq!(big.len() + small.len(), all.len());
+    assert!(big.iter().all(|e| e["AmountDC"].as_f64().unwrap() >= 500.0));
+    let (band, _) = fetch_all(
+        &app,
+        "101/salesentry/SalesEntries",
+        &access,
+        &[("$filter", "AmountDC gt 200 and AmountDC le 800")],
+    )
+    .await;
+    assert!(band.iter().all(|e| {
+        let a = e["AmountDC"].as_f64().unwrap();
+        a > 200.0 && a <= 800.0
+    }));
+    assert!(band.len() < all.len());
+
+    // Dates against /Date(ms)/.
+    let jan_2026 = 1_767_225_600_000_i64;
+    let (late, _) = fetch_all(
+        &app,
+        "101/salesentry/SalesEntries",
+        &access,
+        &[("$filter", "EntryDate ge datetime'2026-01-01T00:00:00'")],
+    )
+    .await;
+    let (early, _) = fetch_all(
+        &app,
+        "101/salesentry/SalesEntries",
+        &access,
+        &[("$filter", "EntryDate lt datetime'2026-01-01T00:00:00'")],
+    )
+    .await;
+    assert!(late.iter().all(|e| ms_of(&e["EntryDate"]) >= jan_2026));
+    assert!(early.iter().all(|e| ms_of(&e["EntryDate"]) < jan_2026));
+    assert!(!late.is_empty() && !early.is_empty());
+    assert_eq!(late.len() + early.len(), all.len());
+
+    // Malformed filters: 400 in Exact's shape with a useful message.
+    for (filter, expect) in [
+        ("Name eq 'open", "Unterminated"),
+        ("Name eq Code", "two properties"),
+        ("Nope eq 1", "Nope"),
+        ("Name eq 'x' and", "position"),
+        ("Created ge datetime'2026-02-30'", "datetime"),
+    ] {
+        let msg = exact_error(
+            api_query(&app, "101/crm/Accounts", &access, &[("$filter", filter)]).await,
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
+        assert!(msg.contains(expect), "{filter}: {msg}");
+    }
+
+    // $top: at most that many rows; the next link carries what is left of it.
+    let res = api_query(&app, "101/crm/Accounts", &access, &[("$top", "5")]).await;
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["d"]["results"].as_array().unwrap().len(), 5);
+    assert!(body["d"].get("__next").is_none());
+    let (rows, pages) = fetch_all(&app, "101/crm/Accounts", &access, &[("$top", "70")]).await;
+    assert_eq!(pages, [60, 10]);
+    assert_eq!(rows.len(), 70);
+
+    // logistics/Items with $top: the bare shape {"d": [...]}.
+    let res = api_query(&app, "101/logistics/Items", &access, &[("$top", "3")]).await;
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["d"].as_array().expect("bare array").len(), 3);
+    let res = api_query(&app, "101/logistics/Items", &access, &[]).await;
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["d"]["results"].as_array().unwrap().len(), PAGE_SIZE);
+    assert!(s.items > PAGE_SIZE && body["d"]["__next"].is_string());
+
+    // $orderby
+    let res = api_query(
+        &app,
+        "101/salesentry/SalesEntries",
+        &access,
+        &[("$orderby", "AmountDC desc"), ("$top", "10")],
+    )
+    .await;
+    let body: Value = res.json().await.unwrap();
+    let amounts: Vec<f64> = body["d"]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["AmountDC"].as_f64().unwrap())
+        .collect();
+    assert_eq!(amounts.len(), 10);
+    assert!(amounts.windows(2).all(|w| w[0] >= w[1]), "{amounts:?}");
+    let max = all
+        .iter()
+        .map(|e| e["AmountDC"].as_f64().unwrap())
+        .fold(f64::MIN, f64::max);
+    assert_eq!(amounts[0], max);
+}
+
+#[tokio::test]
+async fn only_granted_divisions_and_known_paths_answer() {
+    let app = TestApp::spawn().await;
+    let (access, _) = connect(&app, &[101, 303]).await;
+    let msg = exact_error(
+        api_get(&app, "202/crm/Accounts", &access).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    assert!(msg.contains("202"), "{msg}");
+    exact_error(
+        api_get(&app, "999/crm/Accounts", &access).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    exact_error(
+        api_get(&app, "101/crm/Nothing", &access).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    exact_error(
+        app.get("/sim/exact/no/such/path").await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    exact_error(
+        api_get(&app, "101/crm/Accounts", "not-a-token").await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+
+    // hrm/Divisions has the content of system/Divisions.
+    for path in ["303/hrm/Divisions", "303/system/Divisions"] {
+        let body: Value = api_get(&app, path, &access).await.json().await.unwrap();
+        let codes: Vec<i64> = body["d"]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["Code"].as_i64().unwrap())
+            .collect();
+        assert_eq!(codes, [101, 303], "{path}");
+    }
+}
+
+#[tokio::test]
+async fn sixty_calls_a_minute_per_division_then_429_until_the_next_minute() {
+    let app = TestApp::spawn().await;
+    let (access, _) = connect(&app, &[101, 303]).await;
+    let now = common::T0;
+    assert_eq!(now % 60, 0, "the test clock starts on a minute");
+    let minute_reset = (now + 60) * 1000;
+    let day_reset = (now - now % 86_400 + 86_400) * 1000;
+    for i in 1..=60 {
+        let res = api_query(&app, "101/crm/Accounts", &access, &[("$top", "1")]).await;
+        assert_eq!(res.status(), StatusCode::OK, "call {i}");
+        assert_eq!(header_i64(&res, "x-ratelimit-minutely-limit"), 60);
+        assert_eq!(header_i64(&res, "x-ratelimit-minutely-remaining"), 60 - i);
+        assert_eq!(header_i64(&res, "x-ratelimit-minutely-reset"), minute_reset);
+        assert_eq!(header_i64(&res, "x-ratelimit-limit"), 5_000);
+        assert_eq!(header_i64(&res, "x-ratelimit-remaining"), 5_000 - i);
+        assert_eq!(header_i64(&res, "x-ratelimit-reset"), day_reset, "epoch ms");
+    }
+    let res = api_get(&app, "101/crm/Accounts", &access).await;
+    assert_eq!(header_i64(&res, "x-ratelimit-minutely-remaining"), 0);
+    assert_eq!(header_i64(&res, "x-ratelimit-minutely-reset"), minute_reset);
+    assert!(
+        res.headers().get("x-ratelimit-limit").is_none(),
+        "the daily window was not exceeded"
+    );
+    exact_error(res, StatusCode::TOO_MANY_REQUESTS).await;
+
+    // Per division: the law firm is untouched.
+    let res = api_get(&app, "303/crm/Accounts", &access).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(header_i64(&res, "x-ratelimit-minutely-remaining"), 59);
+
+    app.clock.advance(60);
+    let res = api_get(&app, "101/crm/Accounts", &access).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(header_i64(&res, "x-ratelimit-minutely-remaining"), 59);
+    assert_eq!(
+        header_i64(&res, "x-ratelimit-minutely-reset"),
+        minute_reset + 60_000
+    );
+    assert_eq!(counters(&app).await["rate_limited"], 1);
+}
+
+#[tokio::test]
+async fn five_thousand_calls_a_day_then_429_until_the_utc_day_ends() {
+    let app = TestApp::spawn().await;
+    let (access, refresh_token) = connect(&app, &[101]).await;
+    control(&app, "daily-usage?division=101&calls=4999").await;
+    let res = api_get(&app, "101/crm/Accounts", &access).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(header_i64(&res, "x-ratelimit-remaining"), 0);
+
+    let res = api_get(&app, "101/crm/Accounts", &access).await;
+    let midnight = common::T0 - common::T0 % 86_400 + 86_400;
+    assert_eq!(header_i64(&res, "x-ratelimit-reset"), midnight * 1000);
+    assert_eq!(header_i64(&res, "x-ratelimit-remaining"), 0);
+    assert!(res.headers().get("x-ratelimit-minutely-reset").is_none());
+    exact_error(res, StatusCode::TOO_MANY_REQUESTS).await;
+
+    // A new UTC day (and a refreshed token, the old one has long expired).
+    app.clock.set(midnight);
+    let (access, _) = pair(refresh(&app, &refresh_token).await).await;
+    let res = api_get(&app, "101/crm/Accounts", &access).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(header_i64(&res, "x-ratelimit-remaining"), 4_999);
+}
+
+#[tokio::test]
+async fn injected_failures_answer_first_then_calls_succeed_again() {
+    let app = TestApp::spawn().await;
+    let (access, refresh_token) = connect(&app, &[101]).await;
+    control(&app, "fail?status=503&count=2&path=TransactionLines").await;
+
+    // Other paths are not affected.
+    let res = api_get(&app, "101/crm/Accounts", &access).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    for _ in 0..2 {
+        let res = api_get(&app, "101/financialtransaction/TransactionLines", &access).await;
+        exact_error(res, StatusCode::SERVICE_UNAVAILABLE).await;
+    }
+    let res = api_get(&app, "101/financialtransaction/TransactionLines", &access).await;
+    assert_eq!(res.status(), StatusCode::OK);
+
+    // An empty path matches any call, the token endpoint too; a 429 says when to come back.
+    control(&app, "fail?status=429&count=1").await;
+    app.clock.advance(NO_REFRESH_BEFORE_SECONDS);
+    let res = refresh(&app, &refresh_token).await;
+    let reset = header_i64(&res, "x-ratelimit-minutely-reset");
+    let now = common::T0 + NO_REFRESH_BEFORE_SECONDS;
+    assert!(reset > now * 1000 && reset <= (now + 60) * 1000, "{reset}");
+    exact_error(res, StatusCode::TOO_MANY_REQUESTS).await;
+    pair(refresh(&app, &refresh_token).await).await;
+    assert_eq!(counters(&app).await["injected_failures"], 3);
+
+    // Latency is real time, for timeout tests.
+    control(&app, "latency?ms=300&count=1").await;
+    let started = std::time::Instant::now();
+    let res = api_get(&app, "current/Me", "whatever").await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert!(started.elapsed() >= std::time::Duration::from_millis(300));
+}
+
+#[tokio::test]
+async fn revoking_supersedes_every_grant_and_drops_access_tokens() {
+    let app = TestApp::spawn().await;
+    let (access, refresh_token) = connect(&app, &[101]).await;
+    assert_eq!(
+        api_get(&app, "101/crm/Accounts", &access).await.status(),
+        StatusCode::OK
+    );
+    control(&app, "revoke").await;
+    exact_error(
+        api_get(&app, "101/crm/Accounts", &access).await,
+        StatusCode::UNAUTHORIZED,
+    )
+    .await;
+    app.clock.advance(NO_REFRESH_BEFORE_SECONDS);
+    let res = refresh(&app, &refresh_token).await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error_description"], "Old refresh token used.");
+}
+
+#[tokio::test]
+async fn the_request_log_records_calls_but_never_tokens_codes_or_secrets() {
+    let app = TestApp::spawn().await;
+    let q = consent(&app, "allow", &[101]).await;
+    let code = param(&q, "code").unwrap();
+    let (access, refresh_token) = pair(exchange(&app, &code).await).await;
+    api_query(
+        &app,
+        "101/crm/Accounts",
+        &access,
+        &[("$top", "2"), ("refresh_token", &refresh_token)],
+    )
+    .await;
+    app.clock.advance(NO_REFRESH_BEFORE_SECONDS);
+    let (new_access, new_refresh) = pair(refresh(&app, &refresh_token).await).await;
+
+    let res = app.get("/sim/exact/_control/requests").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let text = res.text().await.unwrap();
+    for secret in [
+        code.as_str(),
+        access.as_str(),
+        refresh_token.as_str(),
+        new_access.as_str(),
+        new_refresh.as_str(),
+        DEV_CLIENT_SECRET,
+    ] {
+        assert!(!text.contains(secret), "the log leaks {secret}");
+    }
+    let log: Vec<Value> = serde_json::from_str(&text).unwrap();
+    let call = log
+        .iter()
+        .find(|e| e["path"] == "/sim/exact/api/v1/101/crm/Accounts")
+        .expect("the API call is logged");
+    assert_eq!(call["method"], "GET");
+    assert_eq!(call["division"], 101);
+    assert_eq!(call["status"], 200);
+    assert_eq!(call["at"], common::T0);
+    let query = call["query"].as_str().unwrap();
+    assert!(query.contains("top=2") && query.contains("refresh_token=[redacted]"));
+    let tokens: Vec<&Value> = log
+        .iter()
+        .filter(|e| e["path"] == "/sim/exact/api/oauth2/token")
+        .collect();
+    assert_eq!(tokens.len(), 2, "exchange and refresh");
+    assert_eq!(tokens[1]["at"], common::T0 + NO_REFRESH_BEFORE_SECONDS);
+    assert!(
+        !log.iter()
+            .any(|e| e["path"].as_str().unwrap().contains("_control")),
+        "the control API is not logged"
+    );
+
+    control(&app, "reset-log").await;
+    let log: Vec<Value> = app
+        .get("/sim/exact/_control/requests")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(log.is_empty());
 }

@@ -1,28 +1,50 @@
 //! The Exact Online simulator: Exact cannot be reached from here, so this stands in for it, with
-//! the rules that hurt (see `../shared/exact-online.md`): codes that live 3 minutes and work once,
-//! `expires_in` as a string, refresh tokens that rotate and are single-use ("Old refresh token
-//! used."), no refresh in the first 570 s of an access token's life (`Reason:
-//! TooEarlyToRefreshTokens`), one token set per user per app.
+//! the rules that hurt (see `../shared/exact-online.md`).
 //!
-//! This first part covers OAuth (consent page, token endpoint), `current/Me`, the divisions of
-//! the four demo companies and a control API (clock, counters). The REST entity sets, rate
-//! limits and failure injection follow.
+//! - OAuth (`oauth.rs`): consent page, codes that live 3 minutes and work once, `expires_in` as a
+//!   string, refresh tokens that rotate and are single-use ("Old refresh token used."), no
+//!   refresh in the first 570 s of an access token's life (`Reason: TooEarlyToRefreshTokens`),
+//!   one token set per user per app.
+//! - REST (`api.rs`): `current/Me` and, under `/api/v1/{division}/`, the entity sets of
+//!   [`data::ENTITY_SETS`] (accounts, contacts, draft and posted sales invoices, GL accounts,
+//!   transaction lines, items, receivables, payables, divisions) with deterministic rows for the
+//!   four demo companies; only the divisions the token was granted (403 otherwise), Exact's
+//!   error shape for 400/401/403/404/429.
+//! - OData ([`odata`]): pages of 60 with an absolute `__next` carrying `$skiptoken`, `$select`,
+//!   `$filter`, `$top`, `$orderby`; `logistics/Items` with `$top` answers the bare
+//!   `{"d": [...]}` shape, as some real endpoints do.
+//! - Rate limits ([`limits`]): 60 a minute and 5,000 a day per app and division, `X-RateLimit-*`
+//!   headers with resets in epoch milliseconds, 429 over a limit.
+//! - Control API (`control.rs`, under `/_control/`, no auth, development only; the same as methods
+//!   on [`Simulator`]): move the clock, counters, inject failures and latency, revoke all grants,
+//!   the request log (never with tokens, codes or secrets), a knob for the daily count.
 //!
 //! Mounted at `/sim/exact` in development without Exact credentials; `router()` can also be
-//! served on its own. Its clock is injected, so tests never sleep.
+//! served on its own. Its clock is injected, so tests never sleep (except for latency, which is
+//! real time on purpose).
 
-use crate::server::{clock::SharedClock, http::pages::escape_html as escape};
+mod api;
+mod control;
+pub mod data;
+mod dates;
+pub mod limits;
+mod oauth;
+pub mod odata;
+
+pub use control::{LOG_CAPACITY, LoggedRequest};
+pub use data::{Sizes, sizes};
+
+use crate::server::clock::SharedClock;
 use axum::{
-    Form, Json, Router,
-    extract::{Query, State},
-    http::{HeaderMap, HeaderValue, StatusCode, header},
-    response::{Html, IntoResponse, Redirect, Response},
+    Json, Router,
+    http::StatusCode,
+    middleware,
+    response::{IntoResponse, Response},
     routing::{get, post},
 };
-use serde::Deserialize;
 use serde_json::json;
 use std::{
-    collections::HashMap,
+    collections::{BTreeMap, HashMap, VecDeque},
     sync::{Arc, Mutex},
 };
 
@@ -68,6 +90,9 @@ pub const DEMO_USER_ID: &str = "4f1c2a9e-5b7d-4e3a-9c1f-2d8b6a7e0c11";
 pub const DEMO_USER_NAME: &str = "Sanne de Vries";
 pub const DEMO_USER_EMAIL: &str = "sanne@gouden-korst.example";
 
+/// Rows per page of a list, as Exact pages them.
+pub const PAGE_SIZE: usize = 60;
+
 #[derive(Debug, Clone)]
 struct Code {
     redirect_uri: String,
@@ -95,6 +120,20 @@ pub struct Counters {
     pub refused_too_early: u64,
     pub refused_old_token: u64,
     pub api_requests: u64,
+    /// Calls per entity set (e.g. `crm/Accounts`) that passed authentication and rate limits.
+    pub api_by_path: BTreeMap<String, u64>,
+    /// Calls refused with 429 by the rate limits (not the injected ones).
+    pub rate_limited: u64,
+    /// Calls answered by an injected failure.
+    pub injected_failures: u64,
+}
+
+/// An injected failure: the next `remaining` calls whose path contains `path` get `status`.
+#[derive(Debug, Clone)]
+struct Failure {
+    status: u16,
+    remaining: u32,
+    path: String,
 }
 
 #[derive(Default)]
@@ -107,6 +146,12 @@ struct World {
     /// Seconds added to the injected clock by the control API.
     offset: i64,
     counters: Counters,
+    /// Rate-limit windows per (client id, division).
+    usage: HashMap<(String, i64), limits::Usage>,
+    failures: VecDeque<Failure>,
+    /// (milliseconds, calls left)
+    latency: Option<(u64, u32)>,
+    log: VecDeque<LoggedRequest>,
 }
 
 #[derive(Clone)]
@@ -145,6 +190,72 @@ impl Simulator {
     pub fn advance(&self, seconds: i64) {
         self.world().offset += seconds;
     }
+
+    /// The next `count` calls whose path contains `path_contains` (empty: any call, the token
+    /// endpoint included; never the control API) answer `status` with Exact's error body; a 429
+    /// carries the minutely rate-limit headers.
+    pub fn fail_next(&self, status: u16, count: u32, path_contains: &str) {
+        if count > 0 {
+            self.world().failures.push_back(Failure {
+                status,
+                remaining: count,
+                path: path_contains.to_string(),
+            });
+        }
+    }
+
+    /// Delays the next `count` calls by `ms` milliseconds of real time (for timeout tests).
+    pub fn delay_next(&self, ms: u64, count: u32) {
+        self.world().latency = (count > 0).then_some((ms, count));
+    }
+
+    /// Ends every grant, as revoking the app in Exact does: any refresh token then gets "Old
+    /// refresh token used.", access tokens stop working and open codes are spent.
+    pub fn revoke_all(&self) {
+        let mut world = self.world();
+        for grant in world.grants.values_mut() {
+            grant.superseded = true;
+        }
+        for code in world.codes.values_mut() {
+            code.used = true;
+        }
+        world.access.clear();
+    }
+
+    /// The request log, oldest first (at most [`LOG_CAPACITY`] entries).
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        self.world().log.iter().cloned().collect()
+    }
+
+    pub fn reset_log(&self) {
+        self.world().log.clear();
+    }
+
+    /// Sets today's call count of this app in `division`, as if that many calls had been made:
+    /// lets tests reach the daily limit of 5,000 without making them.
+    pub fn set_daily_usage(&self, division: i64, calls: u32) {
+        let now = self.now();
+        self.world()
+            .usage
+            .entry((self.client_id.clone(), division))
+            .or_default()
+            .set_day_calls(now, calls);
+    }
+
+    /// Counts one REST call of this app in `division` against the rate limits.
+    fn count_call(&self, division: i64) -> limits::Verdict {
+        let now = self.now();
+        let mut world = self.world();
+        let verdict = world
+            .usage
+            .entry((self.client_id.clone(), division))
+            .or_default()
+            .call(now);
+        if verdict.exceeded.is_some() {
+            world.counters.rate_limited += 1;
+        }
+        verdict
+    }
 }
 
 fn token() -> String {
@@ -153,293 +264,36 @@ fn token() -> String {
     base64::Engine::encode(&base64::engine::general_purpose::URL_SAFE_NO_PAD, bytes)
 }
 
-/// The simulator's routes, relative to its base (`/sim/exact` when embedded).
-pub fn router(sim: Simulator) -> Router {
-    Router::new()
-        .route("/api/oauth2/auth", get(consent_page).post(consent_decision))
-        .route("/api/oauth2/token", post(token_endpoint))
-        .route("/api/v1/current/Me", get(me))
-        .route("/api/v1/{division}/system/Divisions", get(divisions))
-        .route("/_control/advance", post(control_advance))
-        .route("/_control/counters", get(control_counters))
-        .with_state(sim)
-}
-
-#[derive(Deserialize)]
-struct AuthQuery {
-    client_id: String,
-    redirect_uri: String,
-    response_type: String,
-    #[serde(default)]
-    state: String,
-}
-
-async fn consent_page(State(sim): State<Simulator>, Query(q): Query<AuthQuery>) -> Response {
-    if q.client_id != sim.client_id || q.response_type != "code" {
-        return (
-            StatusCode::BAD_REQUEST,
-            "unknown client_id or response_type",
-        )
-            .into_response();
-    }
-    let companies: String = COMPANIES
-        .iter()
-        .map(|c| {
-            format!(
-                r#"<label class="block"><input type="checkbox" name="division" value="{}" checked> {}</label>"#,
-                c.division,
-                escape(c.name)
-            )
-        })
-        .collect();
-    Html(format!(
-        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Exact Online (simulator) · consent</title></head>
-<body><main style="max-width:32rem;margin:3rem auto;font-family:sans-serif">
-<h1>Exact Online simulator</h1>
-<p>An app asks to read the administrations of <strong>{user}</strong>. Choose which:</p>
-<form method="post" action="auth">
-<input type="hidden" name="client_id" value="{client_id}">
-<input type="hidden" name="redirect_uri" value="{redirect_uri}">
-<input type="hidden" name="state" value="{state}">
-{companies}
-<p><button id="sim-allow" name="decision" value="allow">Allow</button>
-<button id="sim-deny" name="decision" value="deny">Deny</button></p>
-</form></main></body></html>"#,
-        user = escape(DEMO_USER_NAME),
-        client_id = escape(&q.client_id),
-        redirect_uri = escape(&q.redirect_uri),
-        state = escape(&q.state),
-    ))
-    .into_response()
-}
-
-async fn consent_decision(State(sim): State<Simulator>, body: String) -> Response {
-    // Repeated `division` fields: parse the form by hand (serde_urlencoded has no lists).
-    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(body.as_bytes())
-        .into_owned()
-        .collect();
-    let get = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
-    let (client_id, redirect_uri, state) = (get("client_id"), get("redirect_uri"), get("state"));
-    if client_id != sim.client_id {
-        return (StatusCode::BAD_REQUEST, "unknown client_id").into_response();
-    }
-    let Ok(mut target) = url::Url::parse(&redirect_uri) else {
-        return (StatusCode::BAD_REQUEST, "bad redirect_uri").into_response();
-    };
-    if get("decision") != "allow" {
-        target
-            .query_pairs_mut()
-            .append_pair("error", "access_denied")
-            .append_pair("state", &state);
-        return Redirect::to(target.as_str()).into_response();
-    }
-    let divisions: Vec<i64> = pairs
-        .iter()
-        .filter(|(k, _)| k == "division")
-        .filter_map(|(_, v)| v.parse().ok())
-        .filter(|d| COMPANIES.iter().any(|c| c.division == *d))
-        .collect();
-    let code = token();
-    let now = sim.now();
-    sim.world().codes.insert(
-        code.clone(),
-        Code {
-            redirect_uri,
-            divisions,
-            expires_at: now + CODE_SECONDS,
-            used: false,
-        },
-    );
-    target
-        .query_pairs_mut()
-        .append_pair("code", &code)
-        .append_pair("state", &state);
-    Redirect::to(target.as_str()).into_response()
-}
-
-#[derive(Deserialize)]
-struct TokenForm {
-    grant_type: String,
-    #[serde(default)]
-    code: String,
-    #[serde(default)]
-    redirect_uri: String,
-    #[serde(default)]
-    refresh_token: String,
-    #[serde(default)]
-    client_id: String,
-    #[serde(default)]
-    client_secret: String,
-}
-
-fn oauth_error(status: StatusCode, error: &str, description: Option<&str>) -> Response {
-    let mut body = json!({ "error": error });
-    if let Some(d) = description {
-        body["error_description"] = json!(d);
-    }
-    (status, Json(body)).into_response()
-}
-
-async fn token_endpoint(State(sim): State<Simulator>, Form(f): Form<TokenForm>) -> Response {
-    let now = sim.now();
-    let mut world = sim.world();
-    world.counters.token_requests += 1;
-    if f.client_id != sim.client_id || f.client_secret != sim.client_secret {
-        return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", None);
-    }
-    let divisions = match f.grant_type.as_str() {
-        "authorization_code" => {
-            let Some(code) = world.codes.get_mut(&f.code) else {
-                return oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", None);
-            };
-            if code.used || code.expires_at <= now || code.redirect_uri != f.redirect_uri {
-                code.used = true;
-                return oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", None);
-            }
-            code.used = true;
-            let divisions = code.divisions.clone();
-            // One token set per user per app: a new consent ends the earlier ones.
-            for grant in world.grants.values_mut() {
-                grant.superseded = true;
-            }
-            world.access.clear();
-            world.counters.code_exchanges += 1;
-            divisions
-        }
-        "refresh_token" => {
-            let Some(grant) = world.grants.get(&f.refresh_token).cloned() else {
-                return oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", None);
-            };
-            if grant.superseded {
-                world.counters.refused_old_token += 1;
-                return oauth_error(
-                    StatusCode::UNAUTHORIZED,
-                    "unauthorized_client",
-                    Some("Old refresh token used."),
-                );
-            }
-            if grant.refresh_expires_at <= now {
-                return oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", None);
-            }
-            if now < grant.access_issued_at + NO_REFRESH_BEFORE_SECONDS {
-                world.counters.refused_too_early += 1;
-                let mut res = oauth_error(
-                    StatusCode::BAD_REQUEST,
-                    "access_denied",
-                    Some("Rate limit exceeded: access_token not expired"),
-                );
-                res.headers_mut().insert(
-                    "Reason",
-                    HeaderValue::from_static("TooEarlyToRefreshTokens"),
-                );
-                return res;
-            }
-            world.access.remove(&grant.access_token);
-            if let Some(old) = world.grants.get_mut(&f.refresh_token) {
-                old.superseded = true;
-            }
-            world.counters.refreshes += 1;
-            grant.divisions
-        }
-        _ => return oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type", None),
-    };
-    let (access_token, refresh_token) = (token(), token());
-    world.access.insert(
-        access_token.clone(),
-        (divisions.clone(), now + ACCESS_TOKEN_SECONDS),
-    );
-    world.grants.insert(
-        refresh_token.clone(),
-        Grant {
-            divisions,
-            access_token: access_token.clone(),
-            access_issued_at: now,
-            refresh_expires_at: now + REFRESH_TOKEN_SECONDS,
-            superseded: false,
-        },
-    );
-    Json(json!({
-        "access_token": access_token,
-        "token_type": "bearer",
-        // A string, as Exact sends it.
-        "expires_in": ACCESS_TOKEN_SECONDS.to_string(),
-        "refresh_token": refresh_token,
-    }))
-    .into_response()
-}
-
-/// The divisions a bearer token may read; `None` for an expired or unknown token.
-fn authorize(sim: &Simulator, headers: &HeaderMap) -> Option<Vec<i64>> {
-    let now = sim.now();
-    let mut world = sim.world();
-    world.counters.api_requests += 1;
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-        })
-        .unwrap_or("");
-    match world.access.get(token) {
-        Some((divisions, expires_at)) if *expires_at > now => Some(divisions.clone()),
-        _ => None,
-    }
-}
-
-/// What Exact answers to a missing, expired or unknown bearer token.
-fn unauthorized() -> Response {
+/// Exact's error body: `{"error":{"code":"","message":{"lang":"","value":"..."}}}`.
+fn exact_error(status: StatusCode, message: &str) -> Response {
     (
-        StatusCode::UNAUTHORIZED,
-        Json(json!({ "error": { "code": "", "message": { "lang": "", "value": "Access token is expired or invalid." } } })),
+        status,
+        Json(json!({ "error": { "code": "", "message": { "lang": "", "value": message } } })),
     )
         .into_response()
 }
 
-async fn me(State(sim): State<Simulator>, headers: HeaderMap) -> Response {
-    let Some(divisions) = authorize(&sim, &headers) else {
-        return unauthorized();
-    };
-    let current = divisions.first().copied().unwrap_or(COMPANIES[0].division);
-    Json(json!({ "d": { "results": [{
-        "CurrentDivision": current,
-        "UserID": DEMO_USER_ID,
-        "UserName": DEMO_USER_EMAIL,
-        "FullName": DEMO_USER_NAME,
-        "Email": DEMO_USER_EMAIL,
-        "LanguageCode": "nl-NL",
-    }] } }))
-    .into_response()
-}
-
-async fn divisions(State(sim): State<Simulator>, headers: HeaderMap) -> Response {
-    let Some(allowed) = authorize(&sim, &headers) else {
-        return unauthorized();
-    };
-    let results: Vec<serde_json::Value> = COMPANIES
-        .iter()
-        .filter(|c| allowed.contains(&c.division))
-        .map(|c| json!({ "Code": c.division, "Description": c.name, "Country": "NL", "Currency": "EUR" }))
-        .collect();
-    Json(json!({ "d": { "results": results } })).into_response()
-}
-
-#[derive(Deserialize)]
-struct Advance {
-    seconds: i64,
-}
-
-async fn control_advance(State(sim): State<Simulator>, Query(a): Query<Advance>) -> Response {
-    sim.advance(a.seconds);
-    Json(json!({ "now": sim.now() })).into_response()
-}
-
-async fn control_counters(State(sim): State<Simulator>) -> Response {
-    Json(sim.counters()).into_response()
+/// The simulator's routes, relative to its base (`/sim/exact` when embedded).
+pub fn router(sim: Simulator) -> Router {
+    Router::new()
+        .route(
+            "/api/oauth2/auth",
+            get(oauth::consent_page).post(oauth::consent_decision),
+        )
+        .route("/api/oauth2/token", post(oauth::token_endpoint))
+        .route("/api/v1/{*rest}", get(api::api))
+        .route("/_control/advance", post(control::advance))
+        .route("/_control/counters", get(control::counters))
+        .route("/_control/fail", post(control::fail))
+        .route("/_control/latency", post(control::latency))
+        .route("/_control/revoke", post(control::revoke))
+        .route("/_control/requests", get(control::requests))
+        .route("/_control/reset-log", post(control::reset_log))
+        .route("/_control/daily-usage", post(control::daily_usage))
+        .fallback(api::not_found)
+        .layer(middleware::from_fn_with_state(
+            sim.clone(),
+            control::intercept,
+        ))
+        .with_state(sim)
 }
