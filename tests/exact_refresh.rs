@@ -91,7 +91,7 @@ async fn a_token_in_its_last_thirty_seconds_is_refreshed_first() {
     assert_eq!(sim_counters(&app).await["refreshes"], 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_hundred_concurrent_calls_on_an_expired_token_refresh_exactly_once() {
     let app = TestApp::spawn().await;
     let id = connected(&app, "anna@bakkerij.example", &[101]).await;

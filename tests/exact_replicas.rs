@@ -16,7 +16,6 @@ use exact_mcp::sim::{DEV_CLIENT_ID, DEV_CLIENT_SECRET, Simulator};
 use reqwest::{StatusCode, header};
 use secrecy::{ExposeSecret, SecretString};
 use std::{
-    path::PathBuf,
     process::{Child, Command, Stdio},
     sync::Arc,
     time::{Duration, Instant},
@@ -27,7 +26,6 @@ const KEY: [u8; 32] = [5; 32];
 struct Replica {
     child: Child,
     url: String,
-    log: PathBuf,
 }
 
 impl Drop for Replica {
@@ -78,7 +76,6 @@ async fn start_replica(
     let mut replica = Replica {
         child,
         url: format!("http://127.0.0.1:{port}"),
-        log,
     };
     let started = Instant::now();
     loop {

@@ -476,18 +476,19 @@ pub async fn set_division_active(
     let Some(current) = current else {
         return Ok(Activation::NotFound);
     };
-    if active && current == 0 {
-        if let Some(cap) = cap {
-            let count: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM divisions d JOIN connections c ON c.id = d.connection_id \
-                 WHERE c.user_id = $1 AND d.is_active = 1",
-            )
-            .bind(user_id)
-            .fetch_one(&mut *tx)
-            .await?;
-            if count >= i64::from(cap) {
-                return Ok(Activation::OverCap(cap));
-            }
+    if active
+        && current == 0
+        && let Some(cap) = cap
+    {
+        let count: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM divisions d JOIN connections c ON c.id = d.connection_id \
+             WHERE c.user_id = $1 AND d.is_active = 1",
+        )
+        .bind(user_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if count >= i64::from(cap) {
+            return Ok(Activation::OverCap(cap));
         }
     }
     sqlx::query("UPDATE divisions SET is_active = $1 WHERE connection_id = $2 AND code = $3")
