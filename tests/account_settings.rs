@@ -520,11 +520,19 @@ async fn with_smtp_the_outbox_is_delivered_by_the_background_sender() {
     assert!(received[0].contains("To: anna@bakkerij.example"));
     assert!(received[0].contains("From: exact-mcp <no-reply@exact-mcp.example>"));
     assert!(received[0].contains("reset-password?token="));
-    let sent_at: Option<i64> = sqlx::query_scalar("SELECT sent_at FROM email_outbox")
-        .fetch_one(app.state.db.pool())
-        .await
-        .unwrap();
-    assert!(sent_at.is_some());
+    // The sender marks the row sent after the SMTP server has accepted the mail: wait for it.
+    let mut sent_at: Option<i64> = None;
+    for _ in 0..50 {
+        sent_at = sqlx::query_scalar("SELECT sent_at FROM email_outbox")
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+        if sent_at.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(sent_at.is_some(), "marked sent");
 }
 
 #[tokio::test]
