@@ -381,3 +381,81 @@ async fn lists_follow_next_links_and_respect_the_row_limit() {
         .unwrap_err();
     assert!(matches!(err, ExactError::Internal(_)), "{err:?}");
 }
+
+#[tokio::test]
+async fn repeated_failures_open_the_circuit_for_a_while() {
+    let app = TestApp::spawn().await;
+    let id = connected(&app, "anna@bakkerij.example", &[101]).await;
+    // Five calls fail after their three attempts each: the fifth opens the circuit.
+    control(&app, "fail?status=503&count=15&path=crm/Accounts").await;
+    for _ in 0..5 {
+        let err = app
+            .state
+            .exact
+            .list(&id, "101/crm/Accounts", &[], 10)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ExactError::Unavailable(_)), "{err:?}");
+    }
+    control(&app, "reset-log").await;
+    let err = app
+        .state
+        .exact
+        .list(&id, "101/crm/Accounts", &[], 10)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ExactError::CircuitOpen { .. }), "{err:?}");
+    assert!(err.user_message("/x").contains("paused"));
+    let log: serde_json::Value = app
+        .client
+        .get(app.at("/sim/exact/_control/requests"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        log.as_array().unwrap().len(),
+        0,
+        "an open circuit does not reach Exact"
+    );
+    // After the pause the calls go through again.
+    app.clock.advance(31);
+    let page = app
+        .state
+        .exact
+        .list(&id, "101/crm/Accounts", &[], 10)
+        .await
+        .unwrap();
+    assert_eq!(page.rows.len(), 10);
+}
+
+#[tokio::test]
+async fn a_slow_exact_times_out_within_the_bounded_attempts() {
+    use exact_mcp::server::exact::{Exact, ExactConfig};
+    use exact_mcp::server::vault::Vault;
+    let app = TestApp::spawn().await;
+    let id = connected(&app, "anna@bakkerij.example", &[101]).await;
+    let mut config = ExactConfig::from_settings(&app.state.settings);
+    config.request_timeout = std::time::Duration::from_millis(300);
+    let vault = Vault::new(
+        &app.state.settings.token_key,
+        &app.state.settings.previous_token_keys,
+    );
+    let exact = Exact::new(
+        config,
+        app.state.db.clone(),
+        std::sync::Arc::new(vault),
+        app.state.clock.clone(),
+    );
+    control(&app, "latency?ms=3000&count=3").await;
+    let err = exact
+        .list(&id, "101/crm/Accounts", &[], 10)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, ExactError::Timeout), "{err:?}");
+    assert!(err.user_message("/x").contains("not answering"));
+    // The next call, without latency, works.
+    exact.list(&id, "101/crm/Accounts", &[], 10).await.unwrap();
+}
