@@ -68,7 +68,7 @@ async fn flow(page: &Page, base: &str) -> Result<(), String> {
     open_hydrated(page, &format!("{base}/login")).await?;
     fill(page, "#login-email", &email).await?;
     fill(page, "#login-password", "not-the-password-1").await?;
-    click(page, "button[type=submit]").await?;
+    click(page, "#login-submit").await?;
     wait_for_text_containing(
         &page.locator("#form-error"),
         "do not match an account",
@@ -77,7 +77,7 @@ async fn flow(page: &Page, base: &str) -> Result<(), String> {
     .await?;
 
     fill(page, "#login-password", PASSWORD).await?;
-    click(page, "button[type=submit]").await?;
+    click(page, "#login-submit").await?;
     wait_for_text_containing(&page.locator("#signed-in-as"), &email, NAVIGATION).await?;
     Ok(())
 }
@@ -128,7 +128,7 @@ async fn reset_flow(page: &Page, base: &str) -> Result<(), String> {
 
     fill(page, "#login-email", &email).await?;
     fill(page, "#login-password", new_password).await?;
-    click(page, "button[type=submit]").await?;
+    click(page, "#login-submit").await?;
     wait_for_text_containing(&page.locator("#signed-in-as"), &email, NAVIGATION).await?;
     Ok(())
 }

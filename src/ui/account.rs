@@ -63,7 +63,7 @@ pub fn LoginPage() -> impl IntoView {
                     <input class=INPUT id="login-password" name="password" type="password" autocomplete="current-password" required/>
                 </div>
                 {move || view! { <FormError message=error()/> }}
-                <button class=BUTTON type="submit" disabled=move || action.pending().get()>{t.sign_in}</button>
+                <button id="login-submit" class=BUTTON type="submit" disabled=move || action.pending().get()>{t.sign_in}</button>
             </ActionForm>
             <form method="get" action="/connect/exact" class="mt-6 flex gap-2 border-t border-slate-200 pt-6 dark:border-slate-800">
                 <select name="region" aria-label=t.region_label class="rounded-md border border-slate-300 bg-white px-2 py-2 text-sm dark:border-slate-700 dark:bg-slate-950">
