@@ -491,3 +491,32 @@ async fn connections_functions_list_set_default_activate_within_the_cap_and_disc
         1
     );
 }
+
+#[tokio::test]
+async fn one_account_can_hold_connections_in_several_regions() {
+    let app = TestApp::spawn().await;
+    app.create_user("anna@bakkerij.example", PASSWORD, false)
+        .await;
+    sign_in(&app, &app.client, "anna@bakkerij.example").await;
+    for region in ["nl", "be"] {
+        let flow = consent(&app, &app.client, region, true, &[101, 202]).await;
+        assert_eq!(flow.response.status(), StatusCode::SEE_OTHER, "{region}");
+    }
+    let regions: Vec<String> = sqlx::query_scalar("SELECT region FROM connections ORDER BY region")
+        .fetch_all(app.state.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(regions, vec!["be", "nl"]);
+    let list: serde_json::Value = post_form(&app, &app.client, "/api/connections", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    // The plan's cap counts across connections: free allows two active divisions in all.
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM divisions").await, 4);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) FROM divisions WHERE is_active = 1").await,
+        2
+    );
+}

@@ -459,3 +459,42 @@ async fn a_slow_exact_times_out_within_the_bounded_attempts() {
     // The next call, without latency, works.
     exact.list(&id, "101/crm/Accounts", &[], 10).await.unwrap();
 }
+
+#[tokio::test]
+async fn a_spent_minutely_budget_is_waited_out_instead_of_running_into_a_429() {
+    use exact_mcp::domain::Region;
+    let app = TestApp::spawn().await;
+    let id = connected(&app, "anna@bakkerij.example", &[101]).await;
+    let top = [("$top", "1".to_string())];
+    // Spend the minute's budget (the connect flow's divisions call counted too).
+    let start = app.clock_now();
+    let mut calls = 0;
+    loop {
+        app.state
+            .exact
+            .get_json(&id, "101/crm/Accounts", &top)
+            .await
+            .unwrap();
+        calls += 1;
+        let (minutely, _) = app.state.exact.rate_windows(Region::Nl, 101);
+        if minutely.unwrap().remaining == 0 {
+            break;
+        }
+        assert!(calls < 60, "the budget is 60 a minute");
+    }
+    assert_eq!(app.clock_now(), start, "no waiting while budget was left");
+    app.state
+        .exact
+        .get_json(&id, "101/crm/Accounts", &top)
+        .await
+        .unwrap();
+    assert!(
+        app.clock_now() > start,
+        "waited (on the injected clock) for the reset"
+    );
+    let counters = sim_counters(&app).await;
+    assert_eq!(
+        counters["rate_limited"], 0,
+        "no 429 was provoked: {counters}"
+    );
+}

@@ -3,49 +3,13 @@
 mod support;
 
 use playwright_rs::Page;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
-use support::{Session, open_hydrated, wait_for_text_containing};
-
-const PASSWORD: &str = "kaas-brood-fiets-42";
-const NAVIGATION: Duration = Duration::from_secs(15);
-
-/// Runs `flow` in a fresh browser, closes it whatever happened, then fails on the flow's error.
-async fn in_browser<F>(flow: F)
-where
-    F: AsyncFnOnce(&Page, &str) -> Result<(), String>,
-{
-    let session = Session::start().await;
-    let result = flow(&session.page, &session.base).await;
-    session.close().await;
-    if let Err(e) = result {
-        panic!("{e}");
-    }
-}
-
-fn unique_email() -> String {
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    format!("e2e-{nanos}@bakkerij.example")
-}
-
-async fn fill(page: &Page, selector: &str, value: &str) -> Result<(), String> {
-    page.locator(selector)
-        .fill(value, None)
-        .await
-        .map_err(|e| format!("fill {selector}: {e}"))
-}
-
-async fn click(page: &Page, selector: &str) -> Result<(), String> {
-    page.locator(selector)
-        .click(None)
-        .await
-        .map_err(|e| format!("click {selector}: {e}"))
-}
+use support::{
+    NAVIGATION, PASSWORD, click, fill, in_browser, open_hydrated, unique_email,
+    wait_for_text_containing,
+};
 
 async fn flow(page: &Page, base: &str) -> Result<(), String> {
-    let email = unique_email();
+    let email = unique_email("account");
 
     open_hydrated(page, &format!("{base}/register")).await?;
     // Inline validation runs in the browser with the server's rules.
@@ -88,7 +52,7 @@ async fn register_sign_out_and_sign_in_again() {
 }
 
 async fn reset_flow(page: &Page, base: &str) -> Result<(), String> {
-    let email = unique_email();
+    let email = unique_email("account");
     open_hydrated(page, &format!("{base}/register")).await?;
     fill(page, "#register-email", &email).await?;
     fill(page, "#register-password", PASSWORD).await?;

@@ -4,49 +4,14 @@
 mod support;
 
 use playwright_rs::Page;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
-use support::{Session, open_hydrated, wait_for_text_containing};
-
-const PASSWORD: &str = "kaas-brood-fiets-42";
-const NAVIGATION: Duration = Duration::from_secs(15);
-
-async fn in_browser<F>(flow: F)
-where
-    F: AsyncFnOnce(&Page, &str) -> Result<(), String>,
-{
-    let session = Session::start().await;
-    let result = flow(&session.page, &session.base).await;
-    session.close().await;
-    if let Err(e) = result {
-        panic!("{e}");
-    }
-}
-
-fn unique_email() -> String {
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    format!("e2e-connect-{nanos}@bakkerij.example")
-}
-
-async fn click(page: &Page, selector: &str) -> Result<(), String> {
-    page.locator(selector)
-        .click(None)
-        .await
-        .map_err(|e| format!("click {selector}: {e}"))
-}
-
-async fn fill(page: &Page, selector: &str, value: &str) -> Result<(), String> {
-    page.locator(selector)
-        .fill(value, None)
-        .await
-        .map_err(|e| format!("fill {selector}: {e}"))
-}
+use support::{
+    NAVIGATION, PASSWORD, click, fill, in_browser, open_hydrated, unique_email,
+    wait_for_text_containing,
+};
 
 /// A new account, signed in, on the connections page.
 async fn registered_on_connections(page: &Page, base: &str) -> Result<(), String> {
-    let email = unique_email();
+    let email = unique_email("connect");
     open_hydrated(page, &format!("{base}/register")).await?;
     fill(page, "#register-email", &email).await?;
     fill(page, "#register-password", PASSWORD).await?;

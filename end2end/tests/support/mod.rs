@@ -253,3 +253,44 @@ pub fn screenshot_path(name: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap_or_else(|err| panic!("create {}: {err}", dir.display()));
     dir.join(name)
 }
+
+/// The password the account flows use.
+pub const PASSWORD: &str = "kaas-brood-fiets-42";
+/// How long a navigation with a server round trip may take to show its result.
+pub const NAVIGATION: Duration = Duration::from_secs(15);
+
+/// Runs `flow` in a fresh browser, closes it whatever happened, then fails on the flow's error.
+pub async fn in_browser<F>(flow: F)
+where
+    F: AsyncFnOnce(&Page, &str) -> Result<(), String>,
+{
+    let session = Session::start().await;
+    let result = flow(&session.page, &session.base).await;
+    session.close().await;
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
+
+/// An address no earlier run used: `e2e-{tag}-{nanos}@bakkerij.example`.
+pub fn unique_email(tag: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!("e2e-{tag}-{nanos}@bakkerij.example")
+}
+
+pub async fn fill(page: &Page, selector: &str, value: &str) -> Result<(), String> {
+    page.locator(selector)
+        .fill(value, None)
+        .await
+        .map_err(|e| format!("fill {selector}: {e}"))
+}
+
+pub async fn click(page: &Page, selector: &str) -> Result<(), String> {
+    page.locator(selector)
+        .click(None)
+        .await
+        .map_err(|e| format!("click {selector}: {e}"))
+}

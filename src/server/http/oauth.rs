@@ -113,19 +113,7 @@ fn binding_cookie(state: &AppState, value: &str) -> HeaderValue {
 }
 
 fn binding_from(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == BINDING_COOKIE)
-        .map(|(_, value)| value.to_string())
-        .filter(|v| {
-            (32..=128).contains(&v.len())
-                && v.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        })
+    session::cookie_value(headers, BINDING_COOKIE).filter(|v| v.len() >= 32)
 }
 
 #[derive(Deserialize)]
