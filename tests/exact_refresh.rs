@@ -22,6 +22,23 @@ async fn stored(app: &TestApp, id: &str) -> (String, String, i64, i64, String) {
     .unwrap()
 }
 
+/// `current/Me` through the connection (and so through the refresh path).
+async fn me(app: &TestApp, id: &str) -> Result<serde_json::Value, ExactError> {
+    app.state.exact.get_json(id, "current/Me", &[]).await
+}
+
+/// The simulator's request log.
+async fn requests(app: &TestApp) -> serde_json::Value {
+    app.client
+        .get(app.at("/sim/exact/_control/requests"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
 async fn control(app: &TestApp, path: &str) {
     let res = app
         .client
@@ -37,12 +54,7 @@ async fn a_fresh_token_is_used_as_it_is() {
     let app = TestApp::spawn().await;
     let id = connected(&app, "anna@bakkerij.example", &[101]).await;
     app.clock.advance(569 - 30);
-    let me = app
-        .state
-        .exact
-        .get_json(&id, "current/Me", &[])
-        .await
-        .unwrap();
+    let me = me(&app, &id).await.unwrap();
     assert_eq!(me["d"]["results"][0]["FullName"], DEMO_USER_NAME);
     assert_eq!(
         sim_counters(&app).await["token_requests"],
@@ -57,12 +69,7 @@ async fn an_expired_token_is_refreshed_and_the_call_completes() {
     let id = connected(&app, "anna@bakkerij.example", &[101]).await;
     let before = stored(&app, &id).await;
     app.clock.advance(600);
-    let me = app
-        .state
-        .exact
-        .get_json(&id, "current/Me", &[])
-        .await
-        .unwrap();
+    let me = me(&app, &id).await.unwrap();
     assert_eq!(me["d"]["results"][0]["FullName"], DEMO_USER_NAME);
     assert_eq!(sim_counters(&app).await["refreshes"], 1);
     let after = stored(&app, &id).await;
@@ -83,11 +90,7 @@ async fn a_token_in_its_last_thirty_seconds_is_refreshed_first() {
     let app = TestApp::spawn().await;
     let id = connected(&app, "anna@bakkerij.example", &[101]).await;
     app.clock.advance(575);
-    app.state
-        .exact
-        .get_json(&id, "current/Me", &[])
-        .await
-        .unwrap();
+    me(&app, &id).await.unwrap();
     assert_eq!(sim_counters(&app).await["refreshes"], 1);
 }
 
@@ -125,11 +128,7 @@ async fn a_refresh_that_would_be_too_early_is_not_sent() {
         .await
         .unwrap();
     app.clock.advance(90);
-    app.state
-        .exact
-        .get_json(&id, "current/Me", &[])
-        .await
-        .unwrap();
+    me(&app, &id).await.unwrap();
     let counters = sim_counters(&app).await;
     assert_eq!(
         counters["token_requests"], 1,
@@ -150,11 +149,7 @@ async fn a_too_early_answer_keeps_the_connection_and_uses_the_stored_token() {
         .execute(app.state.db.pool())
         .await
         .unwrap();
-    app.state
-        .exact
-        .get_json(&id, "current/Me", &[])
-        .await
-        .unwrap();
+    me(&app, &id).await.unwrap();
     let counters = sim_counters(&app).await;
     assert_eq!(counters["refused_too_early"], 1, "{counters}");
     assert_eq!(stored(&app, &id).await.4, "active");
@@ -167,11 +162,7 @@ async fn an_old_refresh_token_sets_needs_reauth_and_tells_the_owner_once() {
     let id = connected(&app, "anna@bakkerij.example", &[101]).await;
     let old = stored(&app, &id).await;
     app.clock.advance(600);
-    app.state
-        .exact
-        .get_json(&id, "current/Me", &[])
-        .await
-        .unwrap();
+    me(&app, &id).await.unwrap();
     // Put the rotated-away refresh token back (as a replica with a stale copy would use it).
     sqlx::query(
         "UPDATE connections SET refresh_token = $1, token_expires_at = $2, token_issued_at = $3",
@@ -183,12 +174,7 @@ async fn an_old_refresh_token_sets_needs_reauth_and_tells_the_owner_once() {
     .await
     .unwrap();
     app.clock.advance(600);
-    let err = app
-        .state
-        .exact
-        .get_json(&id, "current/Me", &[])
-        .await
-        .unwrap_err();
+    let err = me(&app, &id).await.unwrap_err();
     assert!(matches!(err, ExactError::NeedsReauth { .. }), "{err:?}");
     assert!(
         err.user_message("https://mcp.example/dashboard/connections")
@@ -197,12 +183,7 @@ async fn an_old_refresh_token_sets_needs_reauth_and_tells_the_owner_once() {
     assert_eq!(sim_counters(&app).await["refused_old_token"], 1);
     assert_eq!(stored(&app, &id).await.4, "needs_reauth");
     // Later calls fail fast without asking Exact again, and the owner is told once.
-    let err = app
-        .state
-        .exact
-        .get_json(&id, "current/Me", &[])
-        .await
-        .unwrap_err();
+    let err = me(&app, &id).await.unwrap_err();
     assert!(matches!(err, ExactError::NeedsReauth { .. }));
     assert_eq!(sim_counters(&app).await["refused_old_token"], 1);
     let notes: Vec<(String, String, Option<String>)> =
@@ -218,11 +199,7 @@ async fn an_old_refresh_token_sets_needs_reauth_and_tells_the_owner_once() {
     let flow = common::exact::consent(&app, &app.client, "nl", true, &[101]).await;
     assert_eq!(flow.response.status(), reqwest::StatusCode::SEE_OTHER);
     assert_eq!(stored(&app, &id).await.4, "active");
-    app.state
-        .exact
-        .get_json(&id, "current/Me", &[])
-        .await
-        .unwrap();
+    me(&app, &id).await.unwrap();
 }
 
 #[tokio::test]
@@ -231,12 +208,7 @@ async fn a_revoked_grant_sets_needs_reauth() {
     let id = connected(&app, "anna@bakkerij.example", &[101]).await;
     control(&app, "revoke").await;
     app.clock.advance(600);
-    let err = app
-        .state
-        .exact
-        .get_json(&id, "current/Me", &[])
-        .await
-        .unwrap_err();
+    let err = me(&app, &id).await.unwrap_err();
     assert!(matches!(err, ExactError::NeedsReauth { .. }), "{err:?}");
     assert_eq!(stored(&app, &id).await.4, "needs_reauth");
 }
@@ -249,21 +221,12 @@ async fn transient_refresh_failures_retry_and_leave_the_tokens_untouched() {
     app.clock.advance(600);
     // More failures than attempts: the call fails, nothing changes.
     control(&app, "fail?status=503&count=3&path=oauth2/token").await;
-    let err = app
-        .state
-        .exact
-        .get_json(&id, "current/Me", &[])
-        .await
-        .unwrap_err();
+    let err = me(&app, &id).await.unwrap_err();
     assert!(matches!(err, ExactError::Unavailable(_)), "{err:?}");
     assert_eq!(stored(&app, &id).await, before);
     // Two failures, then success within the bound.
     control(&app, "fail?status=500&count=2&path=oauth2/token").await;
-    app.state
-        .exact
-        .get_json(&id, "current/Me", &[])
-        .await
-        .unwrap();
+    me(&app, &id).await.unwrap();
     assert_eq!(stored(&app, &id).await.4, "active");
     assert_eq!(sim_counters(&app).await["refreshes"], 1);
 }
@@ -280,28 +243,22 @@ async fn server_errors_and_429s_are_retried_within_bounds_404_is_not() {
             .filter(|r| r["path"].as_str().unwrap_or("").ends_with("crm/Accounts"))
             .count()
     };
-    let log = || async {
-        app.client
-            .get(app.at("/sim/exact/_control/requests"))
-            .send()
-            .await
-            .unwrap()
-            .json::<serde_json::Value>()
-            .await
-            .unwrap()
-    };
 
     control(&app, "fail?status=503&count=2&path=crm/Accounts").await;
     let page = app.state.exact.list(&id, path, &[], 10).await.unwrap();
     assert_eq!(page.rows.len(), 10);
-    assert_eq!(calls_to(&log().await), 3, "two failures, then the answer");
+    assert_eq!(
+        calls_to(&requests(&app).await),
+        3,
+        "two failures, then the answer"
+    );
 
     control(&app, "reset-log").await;
     control(&app, "fail?status=429&count=1&path=crm/Accounts").await;
     let started = app.clock_now();
     app.state.exact.list(&id, path, &[], 10).await.unwrap();
     assert_eq!(
-        calls_to(&log().await),
+        calls_to(&requests(&app).await),
         2,
         "a 429, then the answer after the reset"
     );
@@ -314,7 +271,11 @@ async fn server_errors_and_429s_are_retried_within_bounds_404_is_not() {
     control(&app, "fail?status=500&count=10&path=crm/Accounts").await;
     let err = app.state.exact.list(&id, path, &[], 10).await.unwrap_err();
     assert!(matches!(err, ExactError::Unavailable(_)), "{err:?}");
-    assert_eq!(calls_to(&log().await), 3, "bounded: three attempts");
+    assert_eq!(
+        calls_to(&requests(&app).await),
+        3,
+        "bounded: three attempts"
+    );
 
     control(&app, "reset-log").await;
     let err = app
@@ -324,10 +285,9 @@ async fn server_errors_and_429s_are_retried_within_bounds_404_is_not() {
         .await
         .unwrap_err();
     assert!(matches!(err, ExactError::NotFound), "{err:?}");
-    let requests = log().await;
+    let log = requests(&app).await;
     assert_eq!(
-        requests
-            .as_array()
+        log.as_array()
             .unwrap()
             .iter()
             .filter(|r| r["path"].as_str().unwrap_or("").ends_with("NoSuchThing"))
@@ -406,15 +366,7 @@ async fn repeated_failures_open_the_circuit_for_a_while() {
         .unwrap_err();
     assert!(matches!(err, ExactError::CircuitOpen { .. }), "{err:?}");
     assert!(err.user_message("/x").contains("paused"));
-    let log: serde_json::Value = app
-        .client
-        .get(app.at("/sim/exact/_control/requests"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let log: serde_json::Value = requests(&app).await;
     assert_eq!(
         log.as_array().unwrap().len(),
         0,
@@ -439,10 +391,7 @@ async fn a_slow_exact_times_out_within_the_bounded_attempts() {
     let id = connected(&app, "anna@bakkerij.example", &[101]).await;
     let mut config = ExactConfig::from_settings(&app.state.settings);
     config.request_timeout = std::time::Duration::from_millis(300);
-    let vault = Vault::new(
-        &app.state.settings.token_key,
-        &app.state.settings.previous_token_keys,
-    );
+    let vault = Vault::from_settings(&app.state.settings);
     let exact = Exact::new(
         config,
         app.state.db.clone(),

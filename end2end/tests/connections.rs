@@ -32,14 +32,12 @@ async fn connect_flow(page: &Page, base: &str) -> Result<(), String> {
     click(page, "#connect-exact").await?;
     // The simulator's consent page: choose two administrations, allow.
     wait_for_text_containing(&page.locator("h1"), "Exact Online simulator", NAVIGATION).await?;
-    page.locator("input[name=division][value='303']")
-        .uncheck(None)
-        .await
-        .map_err(|e| format!("uncheck 303: {e}"))?;
-    page.locator("input[name=division][value='404']")
-        .uncheck(None)
-        .await
-        .map_err(|e| format!("uncheck 404: {e}"))?;
+    for division in ["303", "404"] {
+        page.locator(format!("input[name=division][value='{division}']"))
+            .uncheck(None)
+            .await
+            .map_err(|e| format!("uncheck {division}: {e}"))?;
+    }
     click(page, "#sim-allow").await?;
     wait_for_text_containing(
         &page.locator("#connect-success"),

@@ -5,7 +5,7 @@ use crate::domain::{AccountStatus, Plan, Role};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use super::support::{account_error, client_ip, context, internal};
+use super::support::{account_error, audit, context, internal};
 
 /// One row of the admin user list. No hashes, no secrets.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -66,7 +66,7 @@ pub async fn admin_set_plan(email: String, plan: String) -> Result<(), ServerFnE
         &parts,
         &admin.user.id,
         "user.set_plan",
-        &email,
+        ("user", &email.trim().to_lowercase()),
         serde_json::json!({ "plan": plan.as_str() }),
     )
     .await
@@ -90,34 +90,8 @@ pub async fn admin_set_status(email: String, suspended: bool) -> Result<(), Serv
         &parts,
         &admin.user.id,
         "user.set_status",
-        &email,
+        ("user", &email.trim().to_lowercase()),
         serde_json::json!({ "status": status.as_str() }),
     )
     .await
-}
-
-/// Writes the audit entry for an admin's change to a user.
-#[cfg(feature = "ssr")]
-async fn audit(
-    state: &crate::server::state::AppState,
-    parts: &http::request::Parts,
-    actor: &str,
-    action: &'static str,
-    target_email: &str,
-    detail: serde_json::Value,
-) -> Result<(), ServerFnError> {
-    use crate::server::db::security::{self, AuditEntry};
-    let target = target_email.trim().to_lowercase();
-    let ip = client_ip(parts);
-    let entry = AuditEntry {
-        actor_user_id: Some(actor),
-        action,
-        target_type: "user",
-        target_id: &target,
-        detail,
-        ip: &ip,
-    };
-    security::audit(&state.db, entry, state.clock.now())
-        .await
-        .map_err(internal)
 }

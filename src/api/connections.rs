@@ -6,7 +6,7 @@ use crate::domain::ConnectionSummary;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use super::support::{client_ip, context, internal};
+use super::support::{audit, context, internal};
 
 #[server(prefix = "/api", endpoint = "connections")]
 pub async fn list_connections() -> Result<Vec<ConnectionSummary>, ServerFnError> {
@@ -80,7 +80,7 @@ pub async fn set_division_active(
 pub async fn disconnect(connection_id: String) -> Result<String, ServerFnError> {
     use crate::server::{
         auth::guard::{refuse, require_user},
-        db::{connections, security},
+        db::connections,
         locale::current_texts,
     };
     let signed_in = require_user().await?;
@@ -92,20 +92,15 @@ pub async fn disconnect(connection_id: String) -> Result<String, ServerFnError> 
     if !deleted {
         return Err(refuse(http::StatusCode::NOT_FOUND, t.connection_not_found));
     }
-    security::audit(
-        &state.db,
-        security::AuditEntry {
-            actor_user_id: Some(&signed_in.user.id),
-            action: "connection.disconnected",
-            target_type: "connection",
-            target_id: &connection_id,
-            detail: serde_json::json!({}),
-            ip: &client_ip(&parts),
-        },
-        state.clock.now(),
+    audit(
+        &state,
+        &parts,
+        &signed_in.user.id,
+        "connection.disconnected",
+        ("connection", &connection_id),
+        serde_json::json!({}),
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     Ok(t.disconnected.to_string())
 }
 

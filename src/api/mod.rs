@@ -38,6 +38,30 @@ mod support {
         }
     }
 
+    /// Records what the signed-in `actor` changed, with the request's address.
+    pub async fn audit(
+        state: &AppState,
+        parts: &http::request::Parts,
+        actor: &str,
+        action: &'static str,
+        target: (&'static str, &str),
+        detail: serde_json::Value,
+    ) -> Result<(), ServerFnError> {
+        use crate::server::db::security::{self, AuditEntry};
+        let ip = client_ip(parts);
+        let entry = AuditEntry {
+            actor_user_id: Some(actor),
+            action,
+            target_type: target.0,
+            target_id: target.1,
+            detail,
+            ip: &ip,
+        };
+        security::audit(&state.db, entry, state.clock.now())
+            .await
+            .map_err(internal)
+    }
+
     /// The peer address of the connection.
     pub fn client_ip(parts: &http::request::Parts) -> String {
         parts

@@ -51,10 +51,7 @@ pub async fn build_state(
     clock: SharedClock,
 ) -> anyhow::Result<AppState> {
     let db = open_database(&settings).await?;
-    let vault = Arc::new(super::vault::Vault::new(
-        &settings.token_key,
-        &settings.previous_token_keys,
-    ));
+    let vault = Arc::new(super::vault::Vault::from_settings(&settings));
     let exact = super::exact::Exact::new(
         super::exact::ExactConfig::from_settings(&settings),
         db.clone(),

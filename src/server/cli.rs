@@ -123,8 +123,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let settings = Settings::from_env()?;
             telemetry::init(settings.log_format, "warn");
             let db = app::open_database(&settings).await?;
-            let vault =
-                super::vault::Vault::new(&settings.token_key, &settings.previous_token_keys);
+            let vault = super::vault::Vault::from_settings(&settings);
             let result =
                 super::db::connections::rotate_tokens(&db, &vault, SystemClock.now()).await;
             db.close().await;

@@ -79,6 +79,12 @@ impl Vault {
         }
     }
 
+    /// The vault the settings describe: TOKEN_ENCRYPTION_KEY encrypts, it and
+    /// TOKEN_ENCRYPTION_KEYS_PREVIOUS decrypt.
+    pub fn from_settings(settings: &crate::server::config::Settings) -> Vault {
+        Vault::new(&settings.token_key, &settings.previous_token_keys)
+    }
+
     /// The current key's id, as it appears in stored values.
     pub fn current_kid(&self) -> &str {
         &self.current.kid

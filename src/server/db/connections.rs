@@ -110,20 +110,21 @@ where
         .fetch_optional(e)
         .await?;
     row.map(|r| -> Result<TokenRow, DbError> {
-        let region: String = r.try_get(2)?;
-        let status: String = r.try_get(8)?;
+        let region = Region::parse(&r.try_get::<String, _>(2)?);
+        let status = ConnectionStatus::from_stored(&r.try_get::<String, _>(8)?);
         Ok(TokenRow {
             id: r.try_get(0)?,
             user_id: r.try_get(1)?,
-            // A region this binary does not know cannot be called; treat it as needing consent.
-            region: Region::parse(&region).unwrap_or(Region::Nl),
+            // A region this binary does not know cannot be called: the connection counts as
+            // needing a new consent (and the placeholder region is never used).
+            region: region.unwrap_or(Region::Nl),
             exact_user_name: r.try_get(3)?,
             access_token: r.try_get(4)?,
             refresh_token: r.try_get(5)?,
             token_issued_at: r.try_get(6)?,
             token_expires_at: r.try_get(7)?,
-            status: if Region::parse(&region).is_some() {
-                ConnectionStatus::from_stored(&status)
+            status: if region.is_some() {
+                status
             } else {
                 ConnectionStatus::NeedsReauth
             },
@@ -453,10 +454,7 @@ pub async fn set_division_active(
     active: bool,
     cap: Option<u32>,
 ) -> Result<Activation, DbError> {
-    let mut tx = match db.backend() {
-        super::Backend::Sqlite => db.pool().begin_with("BEGIN IMMEDIATE").await?,
-        super::Backend::Postgres => db.pool().begin().await?,
-    };
+    let mut tx = db.begin_write().await?;
     if db.backend() == super::Backend::Postgres {
         // Serialise activations per user: lock the user's row.
         sqlx::query("SELECT id FROM users WHERE id = $1 FOR UPDATE")

@@ -87,6 +87,17 @@ impl Db {
         self.backend
     }
 
+    /// A transaction for read-then-write work that must not interleave with another writer.
+    /// SQLite: `BEGIN IMMEDIATE` takes the database's write lock at once, so a second process
+    /// waits (busy timeout) instead of reading what is about to change. Postgres: a plain
+    /// transaction; the caller locks the rows it reads with `FOR UPDATE`.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, DbError> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
     /// A cheap round trip, for readiness checks.
     pub async fn ping(&self) -> Result<(), DbError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;

@@ -60,14 +60,3 @@ pub async fn take(db: &Db, state_hash: &str) -> Result<Option<StateRow>, DbError
     })
     .transpose()
 }
-
-/// Drops states past their lifetime (the clean-up job calls this).
-pub async fn delete_expired(db: &Db, now: i64) -> Result<u64, DbError> {
-    Ok(
-        sqlx::query("DELETE FROM oauth_states WHERE expires_at <= $1")
-            .bind(now)
-            .execute(db.pool())
-            .await?
-            .rows_affected(),
-    )
-}

@@ -78,6 +78,24 @@ fn exact_message(body: &str) -> String {
     text.chars().take(300).collect()
 }
 
+/// How often one process records a connection's last use.
+const LAST_USED_EVERY_SECONDS: i64 = 60;
+
+/// The error for a refusal that is never retried: 404, 401/403, any other 4xx (Exact blocks an
+/// endpoint after ten of those in an hour).
+pub(super) fn refusal(status: StatusCode, body: &str) -> ExactError {
+    match status {
+        StatusCode::NOT_FOUND => ExactError::NotFound,
+        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => ExactError::Forbidden {
+            status: status.as_u16(),
+        },
+        s => ExactError::BadRequest {
+            status: s.as_u16(),
+            message: exact_message(body),
+        },
+    }
+}
+
 enum Attempt {
     Done(Value),
     /// Retry after this wait.
@@ -269,16 +287,7 @@ impl Exact {
                 backoff(policy.base_delay, 1),
                 ExactError::Unavailable(format!("Exact answered {s}")),
             ),
-            StatusCode::NOT_FOUND => Attempt::Fail(ExactError::NotFound),
-            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
-                Attempt::Fail(ExactError::Forbidden {
-                    status: status.as_u16(),
-                })
-            }
-            s => Attempt::Fail(ExactError::BadRequest {
-                status: s.as_u16(),
-                message: exact_message(&body),
-            }),
+            s => Attempt::Fail(refusal(s, &body)),
         }
     }
 
@@ -372,9 +381,29 @@ impl Exact {
             let mut breakers = self.0.breakers.lock().unwrap_or_else(|e| e.into_inner());
             breakers.remove(connection_id);
         }
+        // "Last used" is shown to the minute: write it at most once a minute per connection
+        // from this process (the query's own condition covers the other replicas), so a busy
+        // connection does not cost a database write per call.
+        let now = self.now();
+        let due = {
+            let mut touched = self
+                .0
+                .last_touched
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            match touched.get(connection_id) {
+                Some(at) if now - at < LAST_USED_EVERY_SECONDS => false,
+                _ => {
+                    touched.insert(connection_id.to_string(), now);
+                    true
+                }
+            }
+        };
+        if !due {
+            return;
+        }
         if let Err(e) =
-            crate::server::db::connections::touch_last_used(&self.0.db, connection_id, self.now())
-                .await
+            crate::server::db::connections::touch_last_used(&self.0.db, connection_id, now).await
         {
             tracing::warn!(connection_id, error = %e, "could not record last use");
         }

@@ -1,7 +1,10 @@
 //! Who gave consent: `current/Me` and the divisions, read with a fresh access token before any
 //! connection exists.
 
-use super::{Exact, ExactError, client::split_list};
+use super::{
+    Exact, ExactError,
+    client::{refusal, split_list},
+};
 use crate::domain::Region;
 use reqwest::{StatusCode, header};
 use secrecy::{ExposeSecret, SecretString};
@@ -112,18 +115,11 @@ impl Exact {
                 .json()
                 .await
                 .map_err(|_| ExactError::Internal(format!("{path}: unreadable answer"))),
-            StatusCode::NOT_FOUND => Err(ExactError::NotFound),
-            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => Err(ExactError::Forbidden {
-                status: response.status().as_u16(),
-            }),
             StatusCode::TOO_MANY_REQUESTS => Err(ExactError::RateLimited {
                 retry_after: std::time::Duration::from_secs(60),
             }),
             s if s.is_server_error() => Err(ExactError::Unavailable(format!("{path}: {s}"))),
-            s => Err(ExactError::BadRequest {
-                status: s.as_u16(),
-                message: format!("{path} refused"),
-            }),
+            s => Err(refusal(s, &response.text().await.unwrap_or_default())),
         }
     }
 }

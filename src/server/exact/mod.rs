@@ -136,6 +136,8 @@ struct Inner {
     limits: Mutex<HashMap<(Region, i64), client::RateState>>,
     /// Consecutive failures per connection.
     breakers: Mutex<HashMap<String, client::Breaker>>,
+    /// When this process last recorded each connection's use.
+    last_touched: Mutex<HashMap<String, i64>>,
 }
 
 impl Exact {
@@ -158,6 +160,7 @@ impl Exact {
             flights: Mutex::default(),
             limits: Mutex::default(),
             breakers: Mutex::default(),
+            last_touched: Mutex::default(),
         }))
     }
 

@@ -110,6 +110,12 @@ pub enum TokenError {
     Transient(String),
 }
 
+/// What is traded at the token endpoint.
+enum Grant<'a> {
+    Code(&'a str),
+    Refresh(&'a SecretString),
+}
+
 /// Access token lifetime assumed when Exact leaves `expires_in` out.
 const DEFAULT_EXPIRES_IN: i64 = 600;
 
@@ -149,20 +155,7 @@ impl Exact {
         region: Region,
         code: &str,
     ) -> Result<TokenGrant, TokenError> {
-        let client = self
-            .oauth_client(region)
-            .map_err(|e| TokenError::Transient(e.to_string()))?;
-        let http = Recording {
-            http: self.http().clone(),
-            seen: Arc::default(),
-        };
-        let request = client
-            .exchange_code(AuthorizationCode::new(code.to_string()))
-            .request_async(&http);
-        match tokio::time::timeout(self.config().token_timeout, request).await {
-            Ok(result) => grant_from(result, &http.seen),
-            Err(_) => Err(TokenError::Transient("token request timed out".into())),
-        }
+        self.token_request(region, Grant::Code(code)).await
     }
 
     /// Trades a refresh token for a new pair. Exact rotates: the old refresh token is dead
@@ -173,6 +166,18 @@ impl Exact {
         region: Region,
         refresh_token: &SecretString,
     ) -> Result<TokenGrant, TokenError> {
+        self.token_request(region, Grant::Refresh(refresh_token))
+            .await
+    }
+
+    /// One request to the token endpoint, bounded by `token_timeout`. On a timeout Exact may
+    /// have rotated the pair without us seeing the answer; nothing can be stored, and the next
+    /// attempt will tell (a working token or "Old refresh token used.").
+    async fn token_request(
+        &self,
+        region: Region,
+        grant: Grant<'_>,
+    ) -> Result<TokenGrant, TokenError> {
         let client = self
             .oauth_client(region)
             .map_err(|e| TokenError::Transient(e.to_string()))?;
@@ -180,12 +185,22 @@ impl Exact {
             http: self.http().clone(),
             seen: Arc::default(),
         };
-        let token = RefreshToken::new(refresh_token.expose_secret().to_string());
-        let request = client.exchange_refresh_token(&token).request_async(&http);
-        match tokio::time::timeout(self.config().token_timeout, request).await {
+        let limit = self.config().token_timeout;
+        let outcome = match grant {
+            Grant::Code(code) => {
+                let request = client
+                    .exchange_code(AuthorizationCode::new(code.to_string()))
+                    .request_async(&http);
+                tokio::time::timeout(limit, request).await
+            }
+            Grant::Refresh(token) => {
+                let token = RefreshToken::new(token.expose_secret().to_string());
+                let request = client.exchange_refresh_token(&token).request_async(&http);
+                tokio::time::timeout(limit, request).await
+            }
+        };
+        match outcome {
             Ok(result) => grant_from(result, &http.seen),
-            // Exact may have rotated the pair without us seeing the answer; nothing can be
-            // stored, and the next attempt will tell (a working token or "Old refresh token").
             Err(_) => Err(TokenError::Transient("token request timed out".into())),
         }
     }

@@ -110,12 +110,9 @@ impl Exact {
     /// Steps 2–4 above, with this process's mutex for the connection held.
     async fn refresh_locked(&self, connection_id: &str) -> Result<Authorized, ExactError> {
         let db = &self.0.db;
-        let mut tx = match db.backend() {
-            // IMMEDIATE takes the write lock now, so a second process waits here (busy
-            // timeout) instead of both reading the old refresh token.
-            Backend::Sqlite => db.pool().begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => db.pool().begin().await?,
-        };
+        // SQLite: the write lock from here on, so a second process waits instead of both
+        // reading the old refresh token; Postgres: the row lock below.
+        let mut tx = db.begin_write().await?;
         let lock_row = db.backend() == Backend::Postgres;
         let row = connections::token_row(&mut *tx, connection_id, lock_row)
             .await?
