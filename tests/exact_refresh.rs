@@ -447,3 +447,44 @@ async fn a_spent_minutely_budget_is_waited_out_instead_of_running_into_a_429() {
         "no 429 was provoked: {counters}"
     );
 }
+
+#[tokio::test]
+async fn legacy_plaintext_tokens_are_used_and_encrypted_at_the_next_write() {
+    use exact_mcp::server::vault::{self, is_encrypted};
+    use secrecy::ExposeSecret;
+    let app = TestApp::spawn().await;
+    let id = connected(&app, "anna@bakkerij.example", &[101]).await;
+    // Rows written before the vault existed hold the tokens as they came.
+    let (access, refresh, ..) = stored(&app, &id).await;
+    let v = app.state.exact.vault();
+    let access = v
+        .decrypt(&access, &vault::place(&id, "access_token"))
+        .unwrap();
+    let refresh = v
+        .decrypt(&refresh, &vault::place(&id, "refresh_token"))
+        .unwrap();
+    sqlx::query("UPDATE connections SET access_token = $1, refresh_token = $2")
+        .bind(access.expose_secret())
+        .bind(refresh.expose_secret())
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
+    me(&app, &id)
+        .await
+        .expect("the plaintext access token is used");
+    let authorized = app.state.exact.access_token(&id).await.unwrap();
+    assert!(
+        !format!("{authorized:?}").contains(access.expose_secret()),
+        "Debug never shows a token"
+    );
+    app.clock.advance(600);
+    me(&app, &id)
+        .await
+        .expect("the plaintext refresh token is used");
+    let (access_after, refresh_after, ..) = stored(&app, &id).await;
+    assert!(
+        is_encrypted(&access_after) && is_encrypted(&refresh_after),
+        "rewritten encrypted"
+    );
+    assert_eq!(sim_counters(&app).await["refreshes"], 1);
+}
