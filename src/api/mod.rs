@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod auth;
 pub mod connections;
+pub mod keys;
 pub mod settings;
 
 #[cfg(feature = "ssr")]

@@ -2,12 +2,17 @@
 //! and never a secret or a hash.
 
 mod account;
+mod api_key;
 mod connection;
 mod plan;
 
 pub use account::{
     AccountStatus, Email, InvalidEmail, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, Me,
     PasswordProblem, Problem, Role, check_password,
+};
+pub use api_key::{
+    ApiKeySummary, CreatedKey, KEY_PREFIX, KeyNameProblem, MAX_KEY_NAME_CHARS, VISIBLE_PREFIX_CHARS,
+    check_key_name,
 };
 pub use connection::{ConnectionStatus, ConnectionSummary, DivisionSummary, Region, format_utc};
 pub use plan::{Plan, UnknownPlan};

@@ -10,6 +10,10 @@ fn reconnect_notification_body(name: &str) -> String {
 fn connection_ok(name: &str) -> String {
     format!("Exact Online answered for {name}.")
 }
+fn key_limit_reached(n: u32) -> String {
+    format!("Your plan allows {n} API keys. Revoke one first, or choose a larger plan.")
+}
+
 fn division_cap_reached(n: u32) -> String {
     format!(
         "Your plan allows {n} active administrations. Deactivate one first, or choose a larger plan."
@@ -281,4 +285,11 @@ pub static TEXTS: Texts = Texts {
     reconnect_notification_body,
     connection_ok,
     division_cap_reached,
+    key_name_empty: "Give the key a name, e.g. the app you will use it in.",
+    key_name_long: "Key names can be at most 60 characters.",
+    key_name_control: "Key names cannot contain line breaks or control characters.",
+    key_not_found: "That API key does not exist or was already revoked.",
+    key_revoked: "The key is revoked; apps using it are refused from now on.",
+    demo_key_limit: "Too many demo keys from your address. Try again in an hour.",
+    key_limit_reached,
 };

@@ -294,6 +294,14 @@ pub struct Texts {
     pub reconnect_notification_body: fn(&str) -> String,
     pub connection_ok: fn(&str) -> String,
     pub division_cap_reached: fn(u32) -> String,
+    // API keys and the demo
+    pub key_name_empty: &'static str,
+    pub key_name_long: &'static str,
+    pub key_name_control: &'static str,
+    pub key_not_found: &'static str,
+    pub key_revoked: &'static str,
+    pub demo_key_limit: &'static str,
+    pub key_limit_reached: fn(u32) -> String,
 }
 
 impl Texts {
@@ -306,6 +314,15 @@ impl Texts {
     }
 
     /// The message for a problem with what the person typed.
+    pub fn key_name_problem(&self, p: crate::domain::KeyNameProblem) -> &'static str {
+        use crate::domain::KeyNameProblem;
+        match p {
+            KeyNameProblem::Empty => self.key_name_empty,
+            KeyNameProblem::TooLong => self.key_name_long,
+            KeyNameProblem::ControlCharacters => self.key_name_control,
+        }
+    }
+
     pub fn problem(&self, p: Problem) -> &'static str {
         match p {
             Problem::InvalidEmail => self.problem_invalid_email,

@@ -10,6 +10,10 @@ fn reconnect_notification_body(name: &str) -> String {
 fn connection_ok(name: &str) -> String {
     format!("Exact Online antwoordde voor {name}.")
 }
+fn key_limit_reached(n: u32) -> String {
+    format!("Je abonnement staat {n} API-sleutels toe. Trek er eerst een in, of kies een groter abonnement.")
+}
+
 fn division_cap_reached(n: u32) -> String {
     format!(
         "Je abonnement staat {n} actieve administraties toe. Deactiveer er eerst een, of kies een groter abonnement."
@@ -281,4 +285,11 @@ pub static TEXTS: Texts = Texts {
     reconnect_notification_body,
     connection_ok,
     division_cap_reached,
+    key_name_empty: "Geef de sleutel een naam, bijvoorbeeld de app waarin je hem gebruikt.",
+    key_name_long: "Een sleutelnaam is hoogstens 60 tekens.",
+    key_name_control: "Een sleutelnaam mag geen regeleinden of stuurtekens bevatten.",
+    key_not_found: "Die API-sleutel bestaat niet of is al ingetrokken.",
+    key_revoked: "De sleutel is ingetrokken; apps die hem gebruiken worden vanaf nu geweigerd.",
+    demo_key_limit: "Te veel demosleutels vanaf jouw adres. Probeer het over een uur opnieuw.",
+    key_limit_reached,
 };

@@ -46,6 +46,11 @@ pub enum Command {
         #[arg(long, default_value = "127.0.0.1:3100")]
         addr: std::net::SocketAddr,
     },
+    /// API keys for the MCP endpoint.
+    Key {
+        #[command(subcommand)]
+        action: KeyAction,
+    },
     /// The token vault.
     Vault {
         #[command(subcommand)]
@@ -84,6 +89,18 @@ pub enum UserAction {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum KeyAction {
+    /// Create an API key for an account and print it (it is shown this once).
+    Create {
+        #[arg(long)]
+        email: String,
+        /// A name to recognise the key by, e.g. "Claude Desktop".
+        #[arg(long)]
+        name: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 pub enum MigrateAction {
     /// Apply every pending migration.
     Up,
@@ -116,6 +133,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let result = user_command(&db, &settings, action).await;
             db.close().await;
             result
+        }
+        Command::Key {
+            action: KeyAction::Create { email, name },
+        } => {
+            let settings = Settings::from_env()?;
+            telemetry::init(settings.log_format, "warn");
+            let db = app::open_database(&settings).await?;
+            let result = create_key(&db, &email, &name).await;
+            db.close().await;
+            println!("{}", result?);
+            Ok(())
         }
         Command::Vault {
             action: VaultAction::Rotate,
@@ -234,6 +262,23 @@ async fn user_command(db: &Db, settings: &Settings, action: UserAction) -> anyho
         }
     }
     Ok(())
+}
+
+/// Creates a key for the account with that email and returns it.
+async fn create_key(db: &Db, email: &str, name: &str) -> anyhow::Result<String> {
+    let email = crate::domain::Email::parse(email)
+        .map_err(|_| anyhow::anyhow!("not a valid email address: {}", email.trim()))?;
+    let user = super::db::users::by_email(db, &email)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no account with this email address"))?;
+    match super::api_keys::create(db, &SystemClock, &user, name).await {
+        Ok(created) => Ok(created.key),
+        Err(super::api_keys::KeyError::Name(_)) => anyhow::bail!(
+            "the key name must be 1 to {} characters without control characters",
+            crate::domain::MAX_KEY_NAME_CHARS
+        ),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// One line from standard input, without its line ending; never echoed or logged.

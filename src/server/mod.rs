@@ -2,6 +2,7 @@
 //! MCP, usage and jobs. Compiled only into the server binary.
 
 pub mod accounts;
+pub mod api_keys;
 pub mod app;
 pub mod auth;
 pub mod cli;
@@ -12,6 +13,7 @@ pub mod exact;
 pub mod http;
 pub mod locale;
 pub mod mail;
+pub mod mcp;
 pub mod state;
 pub mod telemetry;
 pub mod vault;

@@ -193,10 +193,10 @@ fn entity_set(sim: &Simulator, r: &Request<'_>) -> Response {
             .get(set.key)
             .and_then(odata::skiptoken_of)
             .unwrap_or_default();
-        json!({
+        Some(json!({
             "uri": format!("{base}/api/v1/{}/{}({key})", r.division, set.path),
             "type": set.type_name,
-        })
+        }))
     };
     let page = match odata::apply(
         rows,

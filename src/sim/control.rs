@@ -138,7 +138,7 @@ fn injected(sim: &Simulator, status: u16) -> Response {
     let mut res = exact_error(code, &format!("Simulated failure: HTTP {}.", code.as_u16()));
     if code == StatusCode::TOO_MANY_REQUESTS {
         // Clients wait for the minutely reset; give them one.
-        limits::minute_window(sim.now()).write_headers(res.headers_mut());
+        limits::minute_window(sim.now(), sim.limits()).write_headers(res.headers_mut());
     }
     res
 }
@@ -227,6 +227,23 @@ pub(super) async fn daily_usage(
 ) -> Response {
     sim.set_daily_usage(d.division, d.calls);
     Json(json!({ "division": d.division, "calls": d.calls })).into_response()
+}
+
+/// `POST /_control/limits` with `{"minutely": 1000, "daily": 100000}`: the rate limits of every
+/// division from now on (both at least 1).
+pub(super) async fn set_limits(
+    State(sim): State<Simulator>,
+    Json(l): Json<limits::Limits>,
+) -> Response {
+    if l.minutely == 0 || l.daily == 0 {
+        return (
+            StatusCode::BAD_REQUEST,
+            "minutely and daily must be at least 1",
+        )
+            .into_response();
+    }
+    sim.set_limits(l.minutely, l.daily);
+    Json(sim.limits()).into_response()
 }
 
 #[cfg(test)]

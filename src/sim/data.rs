@@ -7,8 +7,10 @@
 //! generated once per process on first use and never change, so requests share nothing mutable.
 //!
 //! The books hang together: every posted sales entry and purchase entry has its transaction
-//! lines (debtors/creditors, revenue/costs, VAT), every paid one a bank entry, and the unpaid
-//! ones are the receivables and payables lists (some of them overdue by late 2026).
+//! lines (debtors/creditors, revenue/costs, VAT), every paid one a bank entry (its bank entry
+//! line and two transaction lines), and the unpaid ones are the receivables and payables lists
+//! (some of them overdue by late 2026). The reporting balance is the transaction lines summed per
+//! GL account and period.
 
 use super::{
     COMPANIES,
@@ -17,7 +19,10 @@ use super::{
 };
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use std::{collections::HashMap, sync::LazyLock};
+use std::{
+    collections::{BTreeMap, HashMap},
+    sync::LazyLock,
+};
 
 /// An Exact entity set the simulator serves under `/api/v1/{division}/{path}`.
 #[derive(Debug)]
@@ -132,6 +137,33 @@ const SALES_ENTRY_FIELDS: &[Field] = &[
     f("Division", T::Int),
 ];
 
+const PURCHASE_ENTRY_FIELDS: &[Field] = &[
+    f("EntryID", T::Guid),
+    f("EntryNumber", T::Int),
+    f("EntryDate", T::DateTime),
+    f("Supplier", T::Guid),
+    f("SupplierName", T::String),
+    // Gross, VAT included, positive (the creditors line carries it negative).
+    f("AmountDC", T::Double),
+    f("AmountFC", T::Double),
+    f("VATAmountDC", T::Double),
+    f("Currency", T::String),
+    f("Description", T::String),
+    // The supplier's reference (their invoice number), when they gave one.
+    f("YourRef", T::String),
+    f("DueDate", T::DateTime),
+    f("Journal", T::String),
+    f("JournalDescription", T::String),
+    f("FinancialYear", T::Int),
+    f("FinancialPeriod", T::Int),
+    // 20 open, 50 processed.
+    f("Status", T::Int),
+    f("PaymentCondition", T::String),
+    f("Created", T::DateTime),
+    f("Modified", T::DateTime),
+    f("Division", T::Int),
+];
+
 const GL_ACCOUNT_FIELDS: &[Field] = &[
     f("ID", T::Guid),
     f("Code", T::String),
@@ -177,6 +209,53 @@ const TRANSACTION_LINE_FIELDS: &[Field] = &[
     f("Currency", T::String),
     f("Created", T::DateTime),
     f("Modified", T::DateTime),
+    f("Division", T::Int),
+];
+
+const REPORTING_BALANCE_FIELDS: &[Field] = &[
+    f("ID", T::Int),
+    // B balance sheet, W profit and loss.
+    f("BalanceType", T::String),
+    f("GLAccount", T::Guid),
+    f("GLAccountCode", T::String),
+    f("GLAccountDescription", T::String),
+    f("ReportingYear", T::Int),
+    f("ReportingPeriod", T::Int),
+    // Debit positive, credit negative: AmountDebit - AmountCredit.
+    f("Amount", T::Double),
+    f("AmountDebit", T::Double),
+    // The credits as a positive number.
+    f("AmountCredit", T::Double),
+    // How many transaction lines were summed.
+    f("Count", T::Int),
+    f("Status", T::Int),
+    // The GL account's type (12 bank, 20 debtors, 110 revenue, …).
+    f("Type", T::Int),
+    f("Division", T::Int),
+];
+
+const BANK_ENTRY_LINE_FIELDS: &[Field] = &[
+    f("ID", T::Guid),
+    f("EntryID", T::Guid),
+    f("EntryNumber", T::Int),
+    f("LineNumber", T::Int),
+    f("Date", T::DateTime),
+    f("FinancialYear", T::Int),
+    f("FinancialPeriod", T::Int),
+    // The contra account: debtors for a receipt, creditors for a payment.
+    f("GLAccount", T::Guid),
+    f("GLAccountCode", T::String),
+    f("GLAccountDescription", T::String),
+    f("Account", T::Guid),
+    f("AccountCode", T::String),
+    f("AccountName", T::String),
+    // Positive money in, negative money out (the bank account's side).
+    f("AmountDC", T::Double),
+    f("AmountFC", T::Double),
+    f("Currency", T::String),
+    f("Description", T::String),
+    // The invoice (entry number) the payment settles.
+    f("OurRef", T::Int),
     f("Division", T::Int),
 ];
 
@@ -270,16 +349,34 @@ pub static ENTITY_SETS: &[EntitySet] = &[
         SALES_ENTRY_FIELDS,
     ),
     set(
+        "purchaseentry/PurchaseEntries",
+        "Exact.Web.Api.Models.PurchaseEntry",
+        "EntryID",
+        PURCHASE_ENTRY_FIELDS,
+    ),
+    set(
         "financial/GLAccounts",
         "Exact.Web.Api.Models.GLAccount",
         "ID",
         GL_ACCOUNT_FIELDS,
     ),
     set(
+        "financial/ReportingBalance",
+        "Exact.Web.Api.Models.Financial.ReportingBalance",
+        "ID",
+        REPORTING_BALANCE_FIELDS,
+    ),
+    set(
         "financialtransaction/TransactionLines",
         "Exact.Web.Api.Models.TransactionLine",
         "ID",
         TRANSACTION_LINE_FIELDS,
+    ),
+    set(
+        "financialtransaction/BankEntryLines",
+        "Exact.Web.Api.Models.BankEntryLine",
+        "ID",
+        BANK_ENTRY_LINE_FIELDS,
     ),
     EntitySet {
         bare_with_top: true,
@@ -336,6 +433,7 @@ pub struct Sizes {
     pub draft_invoices: usize,
     /// Posted sales invoices (`salesentry/SalesEntries`).
     pub sales_entries: usize,
+    /// Posted purchase invoices (`purchaseentry/PurchaseEntries`).
     pub purchase_entries: usize,
     /// Unpaid sales entries: the rows of `ReceivablesList`.
     pub receivables: usize,
@@ -344,11 +442,16 @@ pub struct Sizes {
 }
 
 impl Sizes {
+    /// The paid sales and purchase entries, one bank entry each: the rows of
+    /// `financialtransaction/BankEntryLines`.
+    pub const fn payments(&self) -> usize {
+        self.sales_entries - self.receivables + self.purchase_entries - self.payables
+    }
+
     /// Three lines per sales or purchase entry (debtors/creditors, revenue/costs, VAT) and two
     /// per payment (bank, debtors/creditors).
     pub const fn transaction_lines(&self) -> usize {
-        3 * (self.sales_entries + self.purchase_entries)
-            + 2 * (self.sales_entries - self.receivables + self.purchase_entries - self.payables)
+        3 * (self.sales_entries + self.purchase_entries) + 2 * self.payments()
     }
 }
 
@@ -1001,11 +1104,32 @@ impl Entry {
     }
 }
 
+/// A GL account as the ledger needs it.
+#[derive(Debug, Clone, Default)]
+struct Gl {
+    id: String,
+    description: &'static str,
+    /// B balance sheet, W profit and loss.
+    balance_type: &'static str,
+    kind: i64,
+}
+
+/// What the transaction lines of one GL account in one period add up to, in cents.
+#[derive(Debug, Default)]
+struct Total {
+    debit: i64,
+    /// Positive.
+    credit: i64,
+    count: usize,
+}
+
 /// Bookkeeping of the generated transaction lines.
 struct Ledger<'a> {
     division: i64,
-    gl: &'a HashMap<&'static str, (String, String)>,
+    gl: &'a HashMap<&'static str, Gl>,
     lines: Vec<Row>,
+    /// (year, period, GL account code) → its lines summed, kept in cents as they are pushed.
+    totals: BTreeMap<(i64, u32, String), Total>,
 }
 
 struct Line<'a> {
@@ -1026,12 +1150,18 @@ struct Line<'a> {
 impl Ledger<'_> {
     fn push(&mut self, l: Line<'_>) {
         let n = self.lines.len();
-        let (gl_id, gl_description) = self
-            .gl
-            .get(l.gl_code)
-            .cloned()
-            .unwrap_or_else(|| (String::new(), String::new()));
+        let gl = self.gl.get(l.gl_code).cloned().unwrap_or_default();
         let (year, month, _) = civil_from_days(l.day);
+        let total = self
+            .totals
+            .entry((year, month, l.gl_code.to_string()))
+            .or_default();
+        if l.amount >= 0 {
+            total.debit += l.amount;
+        } else {
+            total.credit -= l.amount;
+        }
+        total.count += 1;
         let line_number = self
             .lines
             .iter()
@@ -1047,9 +1177,9 @@ impl Ledger<'_> {
             "Date": date(l.day),
             "FinancialYear": year,
             "FinancialPeriod": month,
-            "GLAccount": gl_id,
+            "GLAccount": gl.id,
             "GLAccountCode": l.gl_code,
-            "GLAccountDescription": gl_description,
+            "GLAccountDescription": gl.description,
             "JournalCode": l.journal.0,
             "JournalDescription": l.journal.1,
             "Type": l.kind,
@@ -1068,6 +1198,34 @@ impl Ledger<'_> {
             "Modified": date(l.day),
             "Division": self.division,
         })));
+    }
+
+    /// `financial/ReportingBalance`: one row per GL account and period with lines, numbered in
+    /// the order of (year, period, account code).
+    fn reporting_balance(&self) -> Vec<Row> {
+        self.totals
+            .iter()
+            .enumerate()
+            .map(|(n, ((year, month, code), total))| {
+                let gl = self.gl.get(code.as_str()).cloned().unwrap_or_default();
+                obj(json!({
+                    "ID": n + 1,
+                    "BalanceType": gl.balance_type,
+                    "GLAccount": gl.id,
+                    "GLAccountCode": code,
+                    "GLAccountDescription": gl.description,
+                    "ReportingYear": year,
+                    "ReportingPeriod": month,
+                    "Amount": money(total.debit - total.credit),
+                    "AmountDebit": money(total.debit),
+                    "AmountCredit": money(total.credit),
+                    "Count": total.count,
+                    "Status": 50,
+                    "Type": gl.kind,
+                    "Division": self.division,
+                }))
+            })
+            .collect()
     }
 }
 
@@ -1219,7 +1377,7 @@ fn generate(division: i64, t: &Trade) -> HashMap<&'static str, Vec<Row>> {
     out.insert("crm/Contacts", contacts);
 
     // Chart of accounts.
-    let mut gl: HashMap<&'static str, (String, String)> = HashMap::new();
+    let mut gl: HashMap<&'static str, Gl> = HashMap::new();
     let mut gl_rows = Vec::new();
     let pl = t
         .revenue_accounts
@@ -1242,13 +1400,22 @@ fn generate(division: i64, t: &Trade) -> HashMap<&'static str, Vec<Row>> {
         .enumerate()
     {
         let id = guid(division, "glaccount", n);
-        gl.insert(code, (id.clone(), description.to_string()));
+        let balance_type = if code < "4000" { "B" } else { "W" };
+        gl.insert(
+            code,
+            Gl {
+                id: id.clone(),
+                description,
+                balance_type,
+                kind,
+            },
+        );
         gl_rows.push(obj(json!({
             "ID": id,
             "Code": code,
             "Description": description,
             "BalanceSide": side,
-            "BalanceType": if code < "4000" { "B" } else { "W" },
+            "BalanceType": balance_type,
             "Type": kind,
             "TypeDescription": kind_text,
             "IsBlocked": false,
@@ -1401,6 +1568,38 @@ fn generate(division: i64, t: &Trade) -> HashMap<&'static str, Vec<Row>> {
         .collect();
     out.insert("salesentry/SalesEntries", sales_rows);
 
+    let purchase_rows = purchases
+        .iter()
+        .map(|e| {
+            let acct = &accounts[e.account];
+            let (year, month, _) = civil_from_days(e.day);
+            obj(json!({
+                "EntryID": e.id,
+                "EntryNumber": e.number,
+                "EntryDate": date(e.day),
+                "Supplier": acct.id,
+                "SupplierName": acct.name,
+                "AmountDC": money(e.gross()),
+                "AmountFC": money(e.gross()),
+                "VATAmountDC": money(e.vat),
+                "Currency": "EUR",
+                "Description": e.description,
+                "YourRef": e.your_ref,
+                "DueDate": date(e.day + t.payment_days),
+                "Journal": PURCHASE_JOURNAL.0,
+                "JournalDescription": PURCHASE_JOURNAL.1,
+                "FinancialYear": year,
+                "FinancialPeriod": month,
+                "Status": 50,
+                "PaymentCondition": t.payment_days.to_string(),
+                "Created": date(e.day),
+                "Modified": date(e.paid_on.unwrap_or(e.day)),
+                "Division": division,
+            }))
+        })
+        .collect();
+    out.insert("purchaseentry/PurchaseEntries", purchase_rows);
+
     // Drafts: invoices being prepared in the last weeks, numbered after the posted ones.
     let last_number = sales.last().map_or(26_700_000, |e| e.number);
     let drafts = (0..s.draft_invoices)
@@ -1443,9 +1642,10 @@ fn generate(division: i64, t: &Trade) -> HashMap<&'static str, Vec<Row>> {
         division,
         gl: &gl,
         lines: Vec::new(),
+        totals: BTreeMap::new(),
     };
     let mut bank_seq: HashMap<i64, i64> = HashMap::new();
-    let mut bank_entries = 0usize;
+    let mut bank_lines: Vec<Row> = Vec::new();
     for (e, sale) in sales
         .iter()
         .map(|e| (e, true))
@@ -1492,20 +1692,45 @@ fn generate(division: i64, t: &Trade) -> HashMap<&'static str, Vec<Row>> {
             ..base
         });
         if let Some(paid) = e.paid_on {
-            let year = civil_from_days(paid).0;
+            let (year, month, _) = civil_from_days(paid);
             let n = bank_seq.entry(year).or_insert(0);
             *n += 1;
-            let bank_id = guid(division, "bankentry", bank_entries);
-            bank_entries += 1;
+            let bank_number = (year % 100) * 1_000_000 + 200_000 + *n;
+            // One bank entry per payment, so the entries and their lines count alike.
+            let bank_id = guid(division, "bankentry", bank_lines.len());
             let bank_description = format!(
                 "{} {} {}",
                 if sale { "Ontvangst" } else { "Betaling" },
                 e.number,
                 acct.name
             );
+            // The bank entry line: the money in (receipt) or out (payment) against the contra
+            // account, as the bank journal's lines below book it.
+            let contra = gl.get(party).cloned().unwrap_or_default();
+            bank_lines.push(obj(json!({
+                "ID": guid(division, "bankentryline", bank_lines.len()),
+                "EntryID": bank_id,
+                "EntryNumber": bank_number,
+                "LineNumber": 1,
+                "Date": date(paid),
+                "FinancialYear": year,
+                "FinancialPeriod": month,
+                "GLAccount": contra.id,
+                "GLAccountCode": party,
+                "GLAccountDescription": contra.description,
+                "Account": acct.id,
+                "AccountCode": acct.code,
+                "AccountName": acct.name,
+                "AmountDC": money(sign * e.gross()),
+                "AmountFC": money(sign * e.gross()),
+                "Currency": "EUR",
+                "Description": bank_description,
+                "OurRef": e.number,
+                "Division": division,
+            })));
             let payment = Line {
                 entry_id: &bank_id,
-                entry_number: (year % 100) * 1_000_000 + 200_000 + *n,
+                entry_number: bank_number,
                 day: paid,
                 gl_code: "1100",
                 journal: BANK_JOURNAL,
@@ -1525,7 +1750,9 @@ fn generate(division: i64, t: &Trade) -> HashMap<&'static str, Vec<Row>> {
             });
         }
     }
+    out.insert("financial/ReportingBalance", ledger.reporting_balance());
     out.insert("financialtransaction/TransactionLines", ledger.lines);
+    out.insert("financialtransaction/BankEntryLines", bank_lines);
 
     // Outstanding items: the unpaid entries.
     let outstanding = |entries: &[Entry], journal: (&str, &str)| -> Vec<Row> {
@@ -1593,6 +1820,8 @@ mod tests {
             assert_eq!(count("logistics/Items"), s.items);
             assert_eq!(count("salesinvoice/SalesInvoices"), s.draft_invoices);
             assert_eq!(count("salesentry/SalesEntries"), s.sales_entries);
+            assert_eq!(count("purchaseentry/PurchaseEntries"), s.purchase_entries);
+            assert_eq!(count("financialtransaction/BankEntryLines"), s.payments());
             assert_eq!(count("read/financial/ReceivablesList"), s.receivables);
             assert_eq!(count("read/financial/PayablesList"), s.payables);
             assert_eq!(
@@ -1646,6 +1875,231 @@ mod tests {
                 .map(|l| (l["AmountDC"].as_f64().unwrap() * 100.0).round() as i64)
                 .sum();
             assert_eq!(cents, 0, "debits equal credits");
+        }
+    }
+
+    /// Cents of a money value.
+    fn cents(v: &Value) -> i64 {
+        (v.as_f64().unwrap() * 100.0).round() as i64
+    }
+
+    #[test]
+    fn purchase_entries_agree_with_their_transaction_lines_and_the_payables() {
+        for c in COMPANIES {
+            let s = sizes(c.division).unwrap();
+            let all = |p: &str| rows(c.division, p).unwrap();
+            let purchases = all("purchaseentry/PurchaseEntries");
+            let lines = all("financialtransaction/TransactionLines");
+            let accounts = all("crm/Accounts");
+            assert_eq!(purchases.len(), s.purchase_entries);
+            for p in purchases {
+                let entry: Vec<&Row> = lines
+                    .iter()
+                    .filter(|l| l["EntryID"] == p["EntryID"])
+                    .collect();
+                assert_eq!(entry.len(), 3, "creditors, costs, VAT");
+                for l in &entry {
+                    assert_eq!(l["Type"], 30);
+                    assert_eq!(l["JournalCode"], p["Journal"]);
+                    assert_eq!(l["JournalDescription"], p["JournalDescription"]);
+                    assert_eq!(l["EntryNumber"], p["EntryNumber"]);
+                    assert_eq!(l["InvoiceNumber"], p["EntryNumber"]);
+                    assert_eq!(l["Date"], p["EntryDate"]);
+                    assert_eq!(l["FinancialYear"], p["FinancialYear"]);
+                    assert_eq!(l["FinancialPeriod"], p["FinancialPeriod"]);
+                    assert_eq!(l["Account"], p["Supplier"]);
+                    assert_eq!(l["Description"], p["Description"]);
+                }
+                let line = |code: &str| {
+                    *entry
+                        .iter()
+                        .find(|l| l["GLAccountCode"] == code)
+                        .unwrap_or_else(|| panic!("{code} line"))
+                };
+                let gross = cents(&p["AmountDC"]);
+                assert!(gross > 0);
+                assert_eq!(cents(&p["AmountFC"]), gross);
+                assert_eq!(cents(&line("1600")["AmountDC"]), -gross);
+                assert_eq!(line("1600")["DueDate"], p["DueDate"]);
+                assert_eq!(cents(&line("1510")["AmountDC"]), cents(&p["VATAmountDC"]));
+                assert_eq!(entry.iter().map(|l| cents(&l["AmountDC"])).sum::<i64>(), 0);
+                let supplier = accounts.iter().find(|a| a["ID"] == p["Supplier"]).unwrap();
+                assert_eq!(supplier["IsSupplier"], true);
+                assert_eq!(supplier["Name"], p["SupplierName"]);
+            }
+            let payables = all("read/financial/PayablesList");
+            for open in payables {
+                let p = purchases
+                    .iter()
+                    .find(|p| p["EntryID"] == open["Id"])
+                    .expect("an unpaid purchase entry");
+                assert_eq!(cents(&open["Amount"]), cents(&p["AmountDC"]));
+                assert_eq!(open["EntryNumber"], p["EntryNumber"]);
+                assert_eq!(open["YourRef"], p["YourRef"]);
+                assert_eq!(open["DueDate"], p["DueDate"]);
+            }
+            let paid_out = all("financialtransaction/BankEntryLines")
+                .iter()
+                .filter(|b| cents(&b["AmountDC"]) < 0)
+                .count();
+            assert_eq!(paid_out + payables.len(), purchases.len());
+        }
+    }
+
+    #[test]
+    fn the_reporting_balance_sums_the_transaction_lines_exactly() {
+        // (GL account, year, period) → (amount, debit, credit, count), in cents.
+        type Sums = BTreeMap<(String, i64, i64), (i64, i64, i64, i64)>;
+        for c in COMPANIES {
+            let all = |p: &str| rows(c.division, p).unwrap();
+            let lines = all("financialtransaction/TransactionLines");
+            let gl = all("financial/GLAccounts");
+            let mut expected = Sums::new();
+            for l in lines {
+                let key = (
+                    l["GLAccount"].as_str().unwrap().to_string(),
+                    l["FinancialYear"].as_i64().unwrap(),
+                    l["FinancialPeriod"].as_i64().unwrap(),
+                );
+                let amount = cents(&l["AmountDC"]);
+                let sum = expected.entry(key).or_default();
+                sum.0 += amount;
+                if amount > 0 {
+                    sum.1 += amount;
+                } else {
+                    sum.2 -= amount;
+                }
+                sum.3 += 1;
+            }
+            let mut actual = Sums::new();
+            let balance = all("financial/ReportingBalance");
+            for b in balance {
+                let key = (
+                    b["GLAccount"].as_str().unwrap().to_string(),
+                    b["ReportingYear"].as_i64().unwrap(),
+                    b["ReportingPeriod"].as_i64().unwrap(),
+                );
+                let sums = (
+                    cents(&b["Amount"]),
+                    cents(&b["AmountDebit"]),
+                    cents(&b["AmountCredit"]),
+                    b["Count"].as_i64().unwrap(),
+                );
+                assert_eq!(sums.0, sums.1 - sums.2);
+                assert!(sums.1 >= 0 && sums.2 >= 0 && sums.3 > 0);
+                assert!(actual.insert(key, sums).is_none(), "one row per period");
+                let account = gl.iter().find(|g| g["ID"] == b["GLAccount"]).unwrap();
+                assert_eq!(account["Code"], b["GLAccountCode"]);
+                assert_eq!(account["Description"], b["GLAccountDescription"]);
+                assert_eq!(account["BalanceType"], b["BalanceType"]);
+                assert_eq!(account["Type"], b["Type"]);
+                assert_eq!(b["Status"], 50);
+                assert_eq!(b["Division"], c.division);
+            }
+            assert_eq!(actual, expected, "division {}", c.division);
+            assert_eq!(
+                balance.iter().map(|b| cents(&b["Amount"])).sum::<i64>(),
+                0,
+                "still in balance"
+            );
+            // Numbered 1, 2, … in (year, period, code) order.
+            let order: Vec<(i64, i64, &str)> = balance
+                .iter()
+                .map(|b| {
+                    (
+                        b["ReportingYear"].as_i64().unwrap(),
+                        b["ReportingPeriod"].as_i64().unwrap(),
+                        b["GLAccountCode"].as_str().unwrap(),
+                    )
+                })
+                .collect();
+            assert!(order.is_sorted());
+            assert!(
+                balance
+                    .iter()
+                    .enumerate()
+                    .all(|(i, b)| b["ID"].as_u64() == Some(i as u64 + 1))
+            );
+        }
+    }
+
+    #[test]
+    fn bank_entry_lines_are_the_bank_side_of_every_payment() {
+        for c in COMPANIES {
+            let s = sizes(c.division).unwrap();
+            let all = |p: &str| rows(c.division, p).unwrap();
+            let bank = all("financialtransaction/BankEntryLines");
+            let lines = all("financialtransaction/TransactionLines");
+            let sales = all("salesentry/SalesEntries");
+            let purchases = all("purchaseentry/PurchaseEntries");
+            assert_eq!(bank.len(), s.payments());
+            let mut paid: Vec<i64> = Vec::new();
+            for b in bank {
+                let entry: Vec<&Row> = lines
+                    .iter()
+                    .filter(|l| l["EntryID"] == b["EntryID"])
+                    .collect();
+                assert_eq!(entry.len(), 2, "bank and contra");
+                let (bank_side, contra) = match entry[..] {
+                    [x, y] if x["GLAccountCode"] == "1100" => (x, y),
+                    [x, y] => (y, x),
+                    _ => unreachable!(),
+                };
+                assert_eq!(bank_side["GLAccountCode"], "1100");
+                assert_eq!(bank_side["JournalCode"], "20");
+                assert_eq!(cents(&bank_side["AmountDC"]), cents(&b["AmountDC"]));
+                assert_eq!(cents(&contra["AmountDC"]), -cents(&b["AmountDC"]));
+                assert_eq!(cents(&b["AmountFC"]), cents(&b["AmountDC"]));
+                for field in [
+                    "EntryNumber",
+                    "Date",
+                    "FinancialYear",
+                    "FinancialPeriod",
+                    "Account",
+                    "AccountCode",
+                    "AccountName",
+                    "Description",
+                    "Currency",
+                ] {
+                    assert_eq!(bank_side[field], b[field], "{field}");
+                }
+                for field in ["GLAccount", "GLAccountCode", "GLAccountDescription"] {
+                    assert_eq!(contra[field], b[field], "{field}");
+                }
+                assert_eq!(bank_side["InvoiceNumber"], b["OurRef"]);
+
+                // The invoice it settles: a receipt for a sale, a payment for a purchase.
+                let money_in = cents(&b["AmountDC"]) > 0;
+                let (invoices, party, contra_code) = if money_in {
+                    (sales, "Customer", "1300")
+                } else {
+                    (purchases, "Supplier", "1600")
+                };
+                let invoice = invoices
+                    .iter()
+                    .find(|e| e["EntryNumber"] == b["OurRef"])
+                    .expect("the invoice paid");
+                assert_eq!(cents(&invoice["AmountDC"]), cents(&b["AmountDC"]).abs());
+                assert_eq!(invoice[party], b["Account"]);
+                assert_eq!(b["GLAccountCode"], contra_code);
+                assert!(
+                    parse_exact_date(b["Date"].as_str().unwrap())
+                        > parse_exact_date(invoice["EntryDate"].as_str().unwrap())
+                );
+                paid.push(b["OurRef"].as_i64().unwrap());
+            }
+            paid.sort_unstable();
+            paid.dedup();
+            assert_eq!(paid.len(), bank.len(), "each invoice paid once");
+            let bank_total: i64 = lines
+                .iter()
+                .filter(|l| l["GLAccountCode"] == "1100")
+                .map(|l| cents(&l["AmountDC"]))
+                .sum();
+            assert_eq!(
+                bank.iter().map(|b| cents(&b["AmountDC"])).sum::<i64>(),
+                bank_total
+            );
         }
     }
 

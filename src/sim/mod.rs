@@ -6,10 +6,11 @@
 //!   refresh in the first 570 s of an access token's life (`Reason: TooEarlyToRefreshTokens`),
 //!   one token set per user per app.
 //! - REST (`api.rs`): `current/Me` and, under `/api/v1/{division}/`, the entity sets of
-//!   [`data::ENTITY_SETS`] (accounts, contacts, draft and posted sales invoices, GL accounts,
-//!   transaction lines, items, receivables, payables, divisions) with deterministic rows for the
-//!   four demo companies; only the divisions the token was granted (403 otherwise), Exact's
-//!   error shape for 400/401/403/404/429.
+//!   [`data::ENTITY_SETS`] (accounts, contacts, draft and posted sales invoices, purchase
+//!   entries, GL accounts, the reporting balance, transaction lines, bank entry lines, items,
+//!   receivables, payables, divisions) with deterministic rows for the four demo companies; only
+//!   the divisions the token was granted (403 otherwise), Exact's error shape for
+//!   400/401/403/404/429.
 //! - OData ([`odata`]): pages of 60 with an absolute `__next` carrying `$skiptoken`, `$select`,
 //!   `$filter`, `$top`, `$orderby`; `logistics/Items` with `$top` answers the bare
 //!   `{"d": [...]}` shape, as some real endpoints do.
@@ -17,7 +18,10 @@
 //!   headers with resets in epoch milliseconds, 429 over a limit.
 //! - Control API (`control.rs`, under `/_control/`, no auth, development only; the same as methods
 //!   on [`Simulator`]): move the clock, counters, inject failures and latency, revoke all grants,
-//!   the request log (never with tokens, codes or secrets), a knob for the daily count.
+//!   the request log (never with tokens, codes or secrets), a knob for the daily count, other
+//!   rate limits for benchmarks.
+//! - In process ([`query`], `local.rs`): the entity sets with the same query options, without
+//!   HTTP, tokens or limits, for a demo mode.
 //!
 //! Mounted at `/sim/exact` in development without Exact credentials; `router()` can also be
 //! served on its own. Its clock is injected, so tests never sleep (except for latency, which is
@@ -28,11 +32,13 @@ mod control;
 pub mod data;
 mod dates;
 pub mod limits;
+mod local;
 mod oauth;
 pub mod odata;
 
 pub use control::{LOG_CAPACITY, LoggedRequest};
 pub use data::{Sizes, sizes};
+pub use local::{LocalError, query};
 
 use crate::server::clock::SharedClock;
 use axum::{
@@ -148,6 +154,8 @@ struct World {
     counters: Counters,
     /// Rate-limit windows per (client id, division).
     usage: HashMap<(String, i64), limits::Usage>,
+    /// The per-division limits every window is counted against (Exact's unless changed).
+    limits: limits::Limits,
     failures: VecDeque<Failure>,
     /// (milliseconds, calls left)
     latency: Option<(u64, u32)>,
@@ -232,25 +240,40 @@ impl Simulator {
     }
 
     /// Sets today's call count of this app in `division`, as if that many calls had been made:
-    /// lets tests reach the daily limit of 5,000 without making them.
+    /// lets tests reach the daily limit (5,000 unless changed) without making them.
     pub fn set_daily_usage(&self, division: i64, calls: u32) {
         let now = self.now();
-        self.world()
+        let mut world = self.world();
+        let limits = world.limits;
+        world
             .usage
             .entry((self.client_id.clone(), division))
             .or_default()
-            .set_day_calls(now, calls);
+            .set_day_calls(now, calls, limits);
+    }
+
+    /// Changes the rate limits of every division (Exact's are 60 a minute and 5,000 a day), for
+    /// benchmarks that must not wait for the minute to turn. Calls already counted in the
+    /// current windows stay counted; the `X-RateLimit-*` headers report the new limits.
+    pub fn set_limits(&self, minutely: u32, daily: u32) {
+        self.world().limits = limits::Limits { minutely, daily };
+    }
+
+    /// The rate limits in force.
+    pub fn limits(&self) -> limits::Limits {
+        self.world().limits
     }
 
     /// Counts one REST call of this app in `division` against the rate limits.
     fn count_call(&self, division: i64) -> limits::Verdict {
         let now = self.now();
         let mut world = self.world();
+        let limits = world.limits;
         let verdict = world
             .usage
             .entry((self.client_id.clone(), division))
             .or_default()
-            .call(now);
+            .call(now, limits);
         if verdict.exceeded.is_some() {
             world.counters.rate_limited += 1;
         }
@@ -290,6 +313,7 @@ pub fn router(sim: Simulator) -> Router {
         .route("/_control/requests", get(control::requests))
         .route("/_control/reset-log", post(control::reset_log))
         .route("/_control/daily-usage", post(control::daily_usage))
+        .route("/_control/limits", post(control::set_limits))
         .fallback(api::not_found)
         .layer(middleware::from_fn_with_state(
             sim.clone(),

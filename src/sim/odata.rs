@@ -849,13 +849,14 @@ pub struct Page {
 }
 
 /// Filters, orders (by `$orderby`, then the key, as Exact pages by key), skips past the
-/// `$skiptoken` and cuts one page of at most `page_size` rows (no limit when `None`).
+/// `$skiptoken` and cuts one page of at most `page_size` rows (no limit when `None`). Each row
+/// gets the `__metadata` that `metadata` gives it, none when it gives `None`.
 pub fn apply(
     rows: &[Row],
     q: &Query,
     key: &str,
     page_size: Option<usize>,
-    metadata: impl Fn(&Row) -> Value,
+    metadata: impl Fn(&Row) -> Option<Value>,
 ) -> Result<Page, String> {
     let mut hits: Vec<&Row> = rows
         .iter()
@@ -906,7 +907,9 @@ pub fn apply(
         .into_iter()
         .map(|r| {
             let mut out = Map::new();
-            out.insert("__metadata".to_string(), metadata(r));
+            if let Some(meta) = metadata(r) {
+                out.insert("__metadata".to_string(), meta);
+            }
             match &q.select {
                 None => out.extend(r.iter().map(|(k, v)| (k.clone(), v.clone()))),
                 Some(fields) => {
@@ -1133,7 +1136,7 @@ mod tests {
     #[test]
     fn paging_by_key_with_top_and_select() {
         let all = rows();
-        let meta = |_: &Row| json!({});
+        let meta = |_: &Row| Some(json!({}));
         let q = parse_query(&pairs(&[("$select", "Name")]), SCHEMA).unwrap();
         let first = apply(&all, &q, "ID", Some(2), meta).unwrap();
         assert_eq!(first.rows.len(), 2);

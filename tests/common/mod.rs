@@ -7,6 +7,7 @@
 #![allow(dead_code)]
 
 pub mod exact;
+pub mod mcp;
 pub mod schema;
 
 use axum::Router;

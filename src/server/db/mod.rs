@@ -8,6 +8,7 @@
 //! differ (row locks, schema introspection) the code asks [`Db::backend`] and says why.
 
 pub mod account_data;
+pub mod api_keys;
 pub mod connections;
 pub mod migrate;
 pub mod notifications;

@@ -39,6 +39,7 @@ pub fn router(state: AppState, extra: Option<Router<AppState>>) -> Router {
         .route("/lang/{code}", get(lang::switch))
         .route("/connect/exact", get(oauth::connect))
         .route("/oauth/exact/callback", get(oauth::callback))
+        .merge(crate::server::mcp::routes(&state))
         .leptos_routes_with_context(
             &state,
             routes,

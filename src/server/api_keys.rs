@@ -1,0 +1,165 @@
+//! API keys: made here, checked by the MCP endpoint. A key is `emcp_` and 43 base64url
+//! characters (256 random bits); the database keeps its SHA-256 (a key this random needs no slow
+//! hash) and its first characters for display.
+
+use super::{
+    auth::session::{hash_token, random_token},
+    clock::Clock,
+    db::{Db, DbError, api_keys, users::UserRow},
+};
+use crate::domain::{
+    ApiKeySummary, CreatedKey, KEY_PREFIX, KeyNameProblem, VISIBLE_PREFIX_CHARS, check_key_name,
+};
+
+/// Characters after the prefix: base64url of 32 bytes, unpadded.
+const SECRET_CHARS: usize = 43;
+/// How long a demo key works.
+pub const DEMO_KEY_SECONDS: i64 = 24 * 3600;
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("invalid key name")]
+    Name(KeyNameProblem),
+    #[error("this plan allows at most {max} API keys; revoke one first")]
+    LimitReached { max: u32 },
+    #[error("no such API key")]
+    NotFound,
+    #[error("internal error")]
+    Internal(#[from] DbError),
+}
+
+/// A fresh key's text.
+pub fn generate() -> String {
+    format!("{KEY_PREFIX}{}", random_token())
+}
+
+/// Whether `text` has the shape of a key; anything else is refused without a database lookup.
+pub fn well_formed(text: &str) -> bool {
+    text.strip_prefix(KEY_PREFIX).is_some_and(|secret| {
+        secret.len() == SECRET_CHARS
+            && secret
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    })
+}
+
+/// What the database stores of a key.
+pub fn hash(key: &str) -> String {
+    hash_token(key)
+}
+
+/// The part of a key shown in lists.
+pub fn visible_prefix(key: &str) -> String {
+    key.chars().take(VISIBLE_PREFIX_CHARS).collect()
+}
+
+/// Creates a key for `user` within the plan's limit.
+pub async fn create(
+    db: &Db,
+    clock: &dyn Clock,
+    user: &UserRow,
+    name: &str,
+) -> Result<CreatedKey, KeyError> {
+    let name = check_key_name(name).map_err(KeyError::Name)?;
+    let key = generate();
+    let id = uuid::Uuid::now_v7().to_string();
+    let prefix = visible_prefix(&key);
+    let now = clock.now();
+    let cap = user.plan.max_api_keys();
+    let stored = api_keys::insert_within_cap(
+        db,
+        api_keys::NewKey {
+            id: &id,
+            user_id: &user.id,
+            name: &name,
+            prefix: &prefix,
+            key_hash: &hash(&key),
+        },
+        cap,
+        now,
+    )
+    .await?;
+    if !stored {
+        return Err(KeyError::LimitReached {
+            max: cap.unwrap_or_default(),
+        });
+    }
+    Ok(CreatedKey {
+        summary: ApiKeySummary {
+            id,
+            name,
+            prefix,
+            created_at: now,
+            last_used_at: None,
+        },
+        key,
+    })
+}
+
+/// Revokes one of the user's keys; it stops working with the next request.
+pub async fn revoke(
+    db: &Db,
+    clock: &dyn Clock,
+    user_id: &str,
+    key_id: &str,
+) -> Result<(), KeyError> {
+    if api_keys::revoke(db, user_id, key_id, clock.now()).await? {
+        Ok(())
+    } else {
+        Err(KeyError::NotFound)
+    }
+}
+
+/// A key for the built-in demo, valid for [`DEMO_KEY_SECONDS`].
+pub async fn create_demo(db: &Db, clock: &dyn Clock) -> Result<(String, i64), KeyError> {
+    let key = generate();
+    let now = clock.now();
+    let expires_at = now + DEMO_KEY_SECONDS;
+    api_keys::insert_demo(
+        db,
+        &uuid::Uuid::now_v7().to_string(),
+        &visible_prefix(&key),
+        &hash(&key),
+        now,
+        expires_at,
+    )
+    .await?;
+    Ok((key, expires_at))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_prefixed_random_and_recognisable() {
+        let a = generate();
+        let b = generate();
+        assert_ne!(a, b);
+        assert!(a.starts_with("emcp_"));
+        assert_eq!(a.len(), 5 + 43);
+        assert!(well_formed(&a));
+        assert_eq!(visible_prefix(&a).len(), 12);
+        assert!(a.starts_with(&visible_prefix(&a)));
+        // The stored hash is not the key and does not contain it.
+        assert!(!hash(&a).contains(&a[5..]));
+        assert_eq!(hash(&a), hash(&a));
+    }
+
+    #[test]
+    fn malformed_keys_are_refused_before_any_lookup() {
+        let good = generate();
+        for bad in [
+            "",
+            "emcp_",
+            "sk_live_abc",
+            &good[..good.len() - 1],
+            &format!("{good}x"),
+            &good.replace("emcp_", "EMCP_"),
+            &format!("emcp_{}", "'".repeat(43)),
+            &format!("emcp_{}", "a".repeat(42) + "="),
+        ] {
+            assert!(!well_formed(bad), "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,166 @@
+//! Authentication of `/mcp`, in front of any MCP processing: the API key from
+//! `Authorization: Bearer …` or `X-API-Key`, looked up by its hash. Missing or unknown keys get
+//! 401 with `WWW-Authenticate` and a JSON-RPC error body; a suspended account gets 403. On
+//! success the [`Caller`] (user, plan, key, connections with their divisions) rides along in the
+//! request's extensions, where the tool handlers read it.
+
+use super::caller::{Caller, Subject};
+use crate::domain::AccountStatus;
+use crate::server::{
+    api_keys,
+    db::{api_keys as key_rows, connections},
+    state::AppState,
+};
+use axum::{
+    extract::{Request, State},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use serde_json::json;
+use std::sync::Arc;
+
+/// A key's last use is written at most this often (and never on the request's path).
+const TOUCH_EVERY_SECONDS: i64 = 60;
+
+/// JSON-RPC's code for "the server refused the caller" (implementation-defined range).
+const UNAUTHORIZED_CODE: i64 = -32001;
+
+/// The key the request carries, if any.
+fn presented_key(headers: &HeaderMap) -> Option<String> {
+    if let Some(value) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+    {
+        let (scheme, token) = value.trim().split_once(' ')?;
+        return scheme
+            .eq_ignore_ascii_case("bearer")
+            .then(|| token.trim().to_string());
+    }
+    headers
+        .get("x-api-key")
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim().to_string())
+}
+
+/// A JSON-RPC error body with an HTTP status.
+pub fn rpc_error(status: StatusCode, code: i64, message: &str) -> Response {
+    let body = json!({
+        "jsonrpc": "2.0",
+        "id": null,
+        "error": { "code": code, "message": message },
+    });
+    (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+}
+
+fn unauthorized(presented: bool) -> Response {
+    let (challenge, message) = if presented {
+        (
+            r#"Bearer realm="exact-mcp", error="invalid_token", error_description="The API key is invalid or revoked""#,
+            "Unauthorized: the API key is invalid or has been revoked. Create a new one on the dashboard.",
+        )
+    } else {
+        (
+            r#"Bearer realm="exact-mcp""#,
+            "Unauthorized: send your API key as 'Authorization: Bearer emcp_…' or 'X-API-Key: emcp_…'.",
+        )
+    };
+    let mut res = rpc_error(StatusCode::UNAUTHORIZED, UNAUTHORIZED_CODE, message);
+    res.headers_mut()
+        .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
+    res
+}
+
+fn unavailable() -> Response {
+    rpc_error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        -32603,
+        "The service is temporarily unavailable. Try again in a moment.",
+    )
+}
+
+/// Resolves the key to a caller, or answers the request itself.
+pub async fn authenticate(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let Some(key) = presented_key(req.headers()) else {
+        return unauthorized(false);
+    };
+    if !api_keys::well_formed(&key) {
+        return unauthorized(true);
+    }
+    let hash = api_keys::hash(&key);
+    let now = state.clock.now();
+    let owner = match key_rows::owner_of(&state.db, &hash).await {
+        Ok(owner) => owner,
+        Err(e) => {
+            tracing::error!(error = %e, "API key lookup failed");
+            return unavailable();
+        }
+    };
+    let caller = match owner {
+        Some(owner) => {
+            if owner.user.status != AccountStatus::Active {
+                return rpc_error(
+                    StatusCode::FORBIDDEN,
+                    UNAUTHORIZED_CODE,
+                    "Forbidden: this account is suspended. Contact support.",
+                );
+            }
+            let connections = match connections::list_for_user(&state.db, &owner.user.id).await {
+                Ok(c) => c,
+                Err(e) => {
+                    tracing::error!(error = %e, "loading connections failed");
+                    return unavailable();
+                }
+            };
+            if owner
+                .last_used_at
+                .is_none_or(|t| now - t >= TOUCH_EVERY_SECONDS)
+            {
+                let db = state.db.clone();
+                let key_id = owner.key_id.clone();
+                tokio::spawn(async move {
+                    if let Err(e) = key_rows::touch(&db, &key_id, now).await {
+                        tracing::warn!(error = %e, "recording an API key's last use failed");
+                    }
+                });
+            }
+            Caller {
+                subject: Subject::User {
+                    user_id: owner.user.id,
+                    email: owner.user.email,
+                    plan: owner.user.plan,
+                    key_id: owner.key_id,
+                },
+                connections,
+            }
+        }
+        None => match key_rows::demo_key(&state.db, &hash, now).await {
+            Ok(Some(id)) => Caller::demo(id),
+            Ok(None) => return unauthorized(true),
+            Err(e) => {
+                tracing::error!(error = %e, "demo key lookup failed");
+                return unavailable();
+            }
+        },
+    };
+    req.extensions_mut().insert(Arc::new(caller));
+    next.run(req).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_read_from_either_header() {
+        let mut h = HeaderMap::new();
+        assert_eq!(presented_key(&h), None);
+        h.insert(header::AUTHORIZATION, HeaderValue::from_static("bearer  emcp_x "));
+        assert_eq!(presented_key(&h).as_deref(), Some("emcp_x"));
+        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic abc"));
+        assert_eq!(presented_key(&h), None);
+        let mut h = HeaderMap::new();
+        h.insert("x-api-key", HeaderValue::from_static("emcp_y"));
+        assert_eq!(presented_key(&h).as_deref(), Some("emcp_y"));
+    }
+}

@@ -1,0 +1,56 @@
+//! Why a tool call did not produce data, worded for the model that called it. The details (Exact's
+//! status, the reason) go to the log with the request id; the model gets what it can act on.
+
+use crate::server::exact::ExactError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ToolError {
+    /// The arguments: what was wrong and how to fix it.
+    #[error("{0}")]
+    Invalid(String),
+    /// A division the caller may not use, or none to use.
+    #[error("{0}")]
+    Division(String),
+    /// Exact refused or failed; `what` names the data, e.g. "sales invoices".
+    #[error("Exact Online: {source}")]
+    Exact {
+        what: &'static str,
+        #[source]
+        source: ExactError,
+    },
+}
+
+impl ToolError {
+    pub fn invalid(message: impl Into<String>) -> ToolError {
+        ToolError::Invalid(message.into())
+    }
+
+    /// Wraps an Exact failure while reading `what`.
+    pub fn exact(what: &'static str) -> impl FnOnce(ExactError) -> ToolError {
+        move |source| ToolError::Exact { what, source }
+    }
+
+    /// The text the model reads.
+    pub fn message(&self, reconnect_url: &str, request_id: &str) -> String {
+        match self {
+            ToolError::Invalid(m) => format!("Invalid arguments: {m}"),
+            ToolError::Division(m) => m.clone(),
+            ToolError::Exact { what, source } => {
+                let detail = match source {
+                    ExactError::NotFound => format!(
+                        "Exact Online has no {what} for this administration: the Exact licence may not include the module that holds them, or the record does not exist."
+                    ),
+                    ExactError::Internal(_) => format!(
+                        "Reading {what} failed on our side. Try again; if it persists, contact support and quote request {request_id}."
+                    ),
+                    other => format!("Reading {what} failed. {}", other.user_message(reconnect_url)),
+                };
+                if matches!(source, ExactError::Internal(_)) {
+                    detail
+                } else {
+                    format!("{detail} (request {request_id})")
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,354 @@
+//! The tool catalogue (../shared/tool-catalogue.md): definitions with JSON Schemas for input and
+//! output, and the dispatcher that turns a `tools/call` into a result. Every failure a model can
+//! act on (bad arguments, a division it may not use, Exact refusing) is an `isError` result with
+//! a message; nothing internal reaches it.
+
+mod customer;
+mod divisions;
+mod invoices;
+mod items;
+mod ledger;
+mod relations;
+pub(super) mod row;
+
+use super::{
+    caller::{Caller, Target},
+    cursor::{self, Position},
+    error::ToolError,
+    odata,
+    source::ListQuery,
+};
+use crate::server::state::AppState;
+use chrono::NaiveDate;
+use rmcp::model::{CallToolResult, ContentBlock, JsonObject, Tool, ToolAnnotations};
+use schemars::JsonSchema;
+use serde::{Serialize, de::DeserializeOwned};
+use serde_json::Value;
+use std::sync::LazyLock;
+
+/// What a tool handler can reach: the service, the caller, the request's id for the log.
+pub struct ToolCtx<'a> {
+    pub state: &'a AppState,
+    pub caller: &'a Caller,
+    pub request_id: &'a str,
+}
+
+impl ToolCtx<'_> {
+    /// Where people manage connections and divisions.
+    pub fn connections_url(&self) -> String {
+        let base = self.state.settings.public_url.as_str().trim_end_matches('/');
+        format!("{base}{}", crate::server::exact::RECONNECT_PATH)
+    }
+
+    pub fn target(&self, division: Option<i64>) -> Result<Target, ToolError> {
+        self.caller
+            .resolve(&self.state.exact, division, &self.connections_url())
+    }
+
+    /// Today in UTC, from the service's clock.
+    pub fn today(&self) -> NaiveDate {
+        chrono::DateTime::from_timestamp(self.state.clock.now(), 0)
+            .map(|t| t.date_naive())
+            .unwrap_or_default()
+    }
+}
+
+/// Rows are read this many at most by the tools that summarise a whole list.
+pub const MAX_SCAN_ROWS: usize = 5_000;
+
+/// A list tool's page size: `limit` within `1..=max`, `default` when absent.
+pub fn check_limit(limit: Option<u32>, default: u32, max: u32) -> Result<usize, ToolError> {
+    match limit {
+        None => Ok(default as usize),
+        Some(n) if (1..=max).contains(&n) => Ok(n as usize),
+        Some(_) => Err(ToolError::invalid(format!(
+            "`limit` must be between 1 and {max}."
+        ))),
+    }
+}
+
+/// One endpoint a list tool pages through.
+pub struct ListSpec {
+    pub path: &'static str,
+    pub key: &'static str,
+    pub select: &'static str,
+    /// Named in error messages: "sales invoices".
+    pub what: &'static str,
+}
+
+/// A page of rows and where the next one starts.
+pub struct Page {
+    pub rows: Vec<Value>,
+    /// The `$skiptoken` after the last row, when more rows follow.
+    pub next: Option<String>,
+}
+
+/// Reads up to `limit` rows after `after`, and one more to learn whether more follow.
+pub async fn fetch_page(
+    target: &Target,
+    spec: &ListSpec,
+    filter: Option<String>,
+    limit: usize,
+    after: Option<String>,
+) -> Result<Page, ToolError> {
+    let query = ListQuery {
+        select: spec.select,
+        filter,
+        skiptoken: after,
+        ..Default::default()
+    };
+    let mut rows = target
+        .source
+        .list(target.division, spec.path, &query, limit + 1)
+        .await
+        .map_err(ToolError::exact(spec.what))?;
+    let more = rows.len() > limit;
+    rows.truncate(limit);
+    let next = if more {
+        rows.last()
+            .and_then(|r| r.get(spec.key))
+            .and_then(odata::skiptoken)
+    } else {
+        None
+    };
+    Ok(Page { rows, next })
+}
+
+/// Reads every row of a query (up to [`MAX_SCAN_ROWS`]), for totals and lookups.
+pub async fn fetch_all(
+    target: &Target,
+    spec: &ListSpec,
+    filter: Option<String>,
+) -> Result<Vec<Value>, ToolError> {
+    let query = ListQuery {
+        select: spec.select,
+        filter,
+        ..Default::default()
+    };
+    target
+        .source
+        .list(target.division, spec.path, &query, MAX_SCAN_ROWS)
+        .await
+        .map_err(ToolError::exact(spec.what))
+}
+
+/// The cursor argument of `tool`, checked against the query it must continue.
+pub fn read_cursor(
+    tool: &str,
+    cursor: Option<&str>,
+    fingerprint: &str,
+) -> Result<Option<Position>, ToolError> {
+    cursor
+        .filter(|c| !c.trim().is_empty())
+        .map(|c| cursor::decode(c, tool, fingerprint))
+        .transpose()
+}
+
+/// A cursor to continue after `skiptoken` in list `part`.
+pub fn next_cursor(tool: &str, fingerprint: &str, part: u8, skiptoken: String) -> String {
+    cursor::encode(tool, fingerprint, &Position { part, skiptoken })
+}
+
+/// Amounts are summed in floating point and reported to the cent.
+pub fn cents(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+fn definition<A: JsonSchema + 'static, O: JsonSchema + 'static>(
+    name: &'static str,
+    title: &'static str,
+    description: &'static str,
+) -> Tool {
+    let mut tool = Tool::new(name, description, JsonObject::new())
+        .with_input_schema::<A>()
+        .with_output_schema::<O>()
+        .annotate(
+            ToolAnnotations::with_title(title)
+                .read_only(true)
+                .destructive(false)
+                .idempotent(true)
+                .open_world(true),
+        );
+    tool.title = Some(title.to_string());
+    tool
+}
+
+/// Every tool this server offers, in catalogue order.
+pub static TOOLS: LazyLock<Vec<Tool>> = LazyLock::new(|| {
+    vec![
+        definition::<divisions::Args, divisions::Output>(
+            "list_divisions",
+            "List divisions",
+            "List the Exact Online administrations (divisions) you can read, across all your connections: \
+             code, name, region, which one is the default and whether its connection needs to be renewed. \
+             Use a division's code as the `division` argument of the other tools.",
+        ),
+        definition::<relations::RelationsArgs, relations::RelationsOutput>(
+            "get_relations",
+            "Get relations",
+            "List customers and/or suppliers (Exact 'accounts') with contact details, VAT and Chamber of \
+             Commerce numbers. Pages with `limit` and `cursor`.",
+        ),
+        definition::<relations::SearchArgs, relations::RelationsOutput>(
+            "search_relations",
+            "Search relations",
+            "Find customers or suppliers whose name, code, KvK (Chamber of Commerce) or VAT number contains \
+             the query text. Returns their IDs for use with get_customer_360 and the invoice tools.",
+        ),
+        definition::<invoices::SalesArgs, invoices::InvoicesOutput>(
+            "get_sales_invoices",
+            "Get sales invoices",
+            "List sales invoices with amounts, due dates and whether they are still open (unpaid) or paid. \
+             status 'draft' lists invoices not yet posted. Filter by customer and invoice date. \
+             Totals cover the returned page.",
+        ),
+        definition::<invoices::PurchaseArgs, invoices::InvoicesOutput>(
+            "get_purchase_invoices",
+            "Get purchase invoices",
+            "List purchase invoices (supplier bills) with amounts, due dates and whether they are still open \
+             or paid. Filter by supplier and entry date. Totals cover the returned page.",
+        ),
+        definition::<invoices::OutstandingArgs, invoices::OutstandingOutput>(
+            "get_outstanding_invoices",
+            "Get outstanding invoices",
+            "List open receivables (customers who owe you) and/or payables (what you owe suppliers), with \
+             days overdue. Filter by relation, overdue only, or a minimum number of days overdue.",
+        ),
+        definition::<ledger::GlArgs, ledger::GlOutput>(
+            "get_gl_accounts",
+            "Get GL accounts",
+            "List the chart of accounts (general ledger accounts): code, description, balance sheet or \
+             profit & loss, debit or credit side.",
+        ),
+        definition::<ledger::TransactionsArgs, ledger::TransactionsOutput>(
+            "get_transactions",
+            "Get transactions",
+            "List posted financial transaction lines (journal lines) filtered by financial year and period, \
+             GL account, journal or date range. Amounts are debit positive, credit negative.",
+        ),
+        definition::<items::Args, items::Output>(
+            "get_items",
+            "Get items",
+            "List items (products and services) with prices, units and item groups; search by code or \
+             description.",
+        ),
+        definition::<customer::Args, customer::Output>(
+            "get_customer_360",
+            "Customer 360",
+            "Everything about one customer in one call: details, open invoices with days overdue, the last \
+             10 invoices, revenue over the last 12 months and a payment-risk assessment with reasons.",
+        ),
+        definition::<ledger::SnapshotArgs, ledger::SnapshotOutput>(
+            "get_financial_snapshot",
+            "Financial snapshot",
+            "The financial position at a glance: year-to-date revenue, costs and result, cash and bank \
+             balance, receivables and payables (with overdue parts), and the cash expected in 30 days.",
+        ),
+        definition::<ledger::ProfitLossArgs, ledger::ProfitLossOutput>(
+            "get_profit_loss",
+            "Profit and loss",
+            "The profit and loss statement for a financial year and a range of periods: revenue, cost of \
+             sales, gross margin, operating expenses and result, with the amount per GL account.",
+        ),
+    ]
+});
+
+pub fn definition_of(name: &str) -> Option<Tool> {
+    TOOLS.iter().find(|t| t.name == name).cloned()
+}
+
+/// Runs the named tool; `None` when there is no such tool.
+pub async fn call(ctx: &ToolCtx<'_>, name: &str, args: Option<JsonObject>) -> Option<CallToolResult> {
+    let args = Value::Object(args.unwrap_or_default());
+    Some(match name {
+        "list_divisions" => run(ctx, name, args, |a| divisions::list(ctx, a)).await,
+        "get_relations" => run(ctx, name, args, |a| relations::get(ctx, a)).await,
+        "search_relations" => run(ctx, name, args, |a| relations::search(ctx, a)).await,
+        "get_sales_invoices" => run(ctx, name, args, |a| invoices::sales(ctx, a)).await,
+        "get_purchase_invoices" => run(ctx, name, args, |a| invoices::purchase(ctx, a)).await,
+        "get_outstanding_invoices" => {
+            run(ctx, name, args, |a| invoices::outstanding(ctx, a)).await
+        }
+        "get_gl_accounts" => run(ctx, name, args, |a| ledger::gl_accounts(ctx, a)).await,
+        "get_transactions" => run(ctx, name, args, |a| ledger::transactions(ctx, a)).await,
+        "get_items" => run(ctx, name, args, |a| items::get(ctx, a)).await,
+        "get_customer_360" => run(ctx, name, args, |a| customer::get(ctx, a)).await,
+        "get_financial_snapshot" => run(ctx, name, args, |a| ledger::snapshot(ctx, a)).await,
+        "get_profit_loss" => run(ctx, name, args, |a| ledger::profit_loss(ctx, a)).await,
+        _ => return None,
+    })
+}
+
+async fn run<A, O, F, Fut>(ctx: &ToolCtx<'_>, name: &str, args: Value, f: F) -> CallToolResult
+where
+    A: DeserializeOwned,
+    O: Serialize,
+    F: FnOnce(A) -> Fut,
+    Fut: Future<Output = Result<O, ToolError>>,
+{
+    let outcome = match serde_json::from_value::<A>(args) {
+        Ok(args) => f(args).await,
+        Err(e) => Err(ToolError::invalid(
+            e.to_string().chars().take(300).collect::<String>(),
+        )),
+    };
+    match outcome.and_then(|out| {
+        serde_json::to_value(out)
+            .map_err(|e| ToolError::exact("results")(crate::server::exact::ExactError::Internal(e.to_string())))
+    }) {
+        Ok(value) => CallToolResult::structured(value),
+        Err(error) => {
+            match &error {
+                ToolError::Exact { source, .. } => tracing::warn!(
+                    request_id = ctx.request_id,
+                    tool = name,
+                    kind = source.kind(),
+                    error = %source,
+                    "tool call failed at Exact"
+                ),
+                other => tracing::info!(
+                    request_id = ctx.request_id,
+                    tool = name,
+                    error = %other,
+                    "tool call refused"
+                ),
+            }
+            CallToolResult::error(vec![ContentBlock::text(
+                error.message(&ctx.connections_url(), ctx.request_id),
+            )])
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_tool_declares_object_schemas_and_read_only_annotations() {
+        assert_eq!(TOOLS.len(), 12);
+        for tool in TOOLS.iter() {
+            assert_eq!(
+                tool.input_schema.get("type"),
+                Some(&serde_json::json!("object")),
+                "{}",
+                tool.name
+            );
+            let out = tool.output_schema.as_ref().expect("output schema");
+            assert_eq!(out.get("type"), Some(&serde_json::json!("object")));
+            let a = tool.annotations.as_ref().expect("annotations");
+            assert_eq!(a.read_only_hint, Some(true));
+            assert_eq!(a.idempotent_hint, Some(true));
+            assert_eq!(a.open_world_hint, Some(true));
+            assert!(tool.description.as_ref().is_some_and(|d| d.len() > 40));
+        }
+    }
+
+    #[test]
+    fn limits_are_checked() {
+        assert_eq!(check_limit(None, 100, 500).unwrap(), 100);
+        assert_eq!(check_limit(Some(500), 100, 500).unwrap(), 500);
+        assert!(check_limit(Some(0), 100, 500).is_err());
+        assert!(check_limit(Some(501), 100, 500).is_err());
+    }
+}
