@@ -1,7 +1,8 @@
 //! The Exact simulator, as the app's OAuth client will meet it at `/sim/exact`: consent, codes,
 //! the token endpoint with its painful rules, `current/Me` and the divisions; the entity sets
-//! with OData paging, `$select`, `$filter`, `$top`; rate limits; the control API (failures,
-//! latency, revocation, the request log).
+//! with OData paging, `$select`, `$filter`, `$top`; the books' purchase entries, reporting
+//! balance and bank entry lines; rate limits; the control API (failures, latency, revocation, the
+//! request log, other rate limits).
 #![cfg(feature = "ssr")]
 
 mod common;
@@ -13,6 +14,7 @@ use exact_mcp::sim::{
 };
 use reqwest::{StatusCode, header};
 use serde_json::Value;
+use serde_json::json;
 
 const REDIRECT: &str = "http://127.0.0.1:9/oauth/exact/callback";
 
@@ -700,6 +702,202 @@ async fn select_filter_top_and_orderby_follow_odata() {
         .map(|e| e["AmountDC"].as_f64().unwrap())
         .fold(f64::MIN, f64::max);
     assert_eq!(amounts[0], max);
+}
+
+/// Cents of a money value.
+fn cents(v: &Value) -> i64 {
+    (v.as_f64().unwrap() * 100.0).round() as i64
+}
+
+/// A row as `exact_mcp::sim::query` gives it: without `__metadata`.
+fn without_metadata(mut row: Value) -> Value {
+    if let Some(fields) = row.as_object_mut() {
+        fields.remove("__metadata");
+    }
+    row
+}
+
+#[tokio::test]
+async fn purchase_entries_reporting_balance_and_bank_entry_lines_hang_together() {
+    let app = TestApp::spawn().await;
+    let (access, _) = connect(&app, &[404]).await;
+    let s = sizes(404).unwrap();
+
+    // Purchase entries: 80 in the building firm, so two pages.
+    assert_eq!(s.purchase_entries, 80);
+    let (purchases, pages) =
+        fetch_all(&app, "404/purchaseentry/PurchaseEntries", &access, &[]).await;
+    assert_eq!(pages, [PAGE_SIZE, s.purchase_entries - PAGE_SIZE]);
+    let first = &purchases[0];
+    assert_eq!(
+        first["__metadata"]["type"],
+        "Exact.Web.Api.Models.PurchaseEntry"
+    );
+    assert!(purchases.iter().all(|p| cents(&p["AmountDC"]) > 0));
+    assert!(uuid::Uuid::parse_str(first["Supplier"].as_str().unwrap()).is_ok());
+    let supplier = first["Supplier"].as_str().unwrap();
+    let (theirs, _) = fetch_all(
+        &app,
+        "404/purchaseentry/PurchaseEntries",
+        &access,
+        &[("$filter", &format!("Supplier eq guid'{supplier}'"))],
+    )
+    .await;
+    assert!(!theirs.is_empty() && theirs.len() < purchases.len());
+    assert!(
+        theirs
+            .iter()
+            .all(|p| p["SupplierName"] == first["SupplierName"])
+    );
+
+    // Every paid purchase has its bank entry line, money out; every paid sale one, money in.
+    let (bank, pages) = fetch_all(
+        &app,
+        "404/financialtransaction/BankEntryLines",
+        &access,
+        &[("$select", "ID,AmountDC,OurRef,GLAccountCode")],
+    )
+    .await;
+    assert_eq!(bank.len(), s.payments());
+    assert_eq!(pages.len(), s.payments().div_ceil(PAGE_SIZE));
+    assert!(bank.iter().all(|b| b.get("Description").is_none()));
+    let (out, _) = fetch_all(
+        &app,
+        "404/financialtransaction/BankEntryLines",
+        &access,
+        &[("$filter", "AmountDC lt 0")],
+    )
+    .await;
+    assert_eq!(out.len(), s.purchase_entries - s.payables);
+    assert!(out.iter().all(|b| b["GLAccountCode"] == "1600"));
+    let (received, _) = fetch_all(
+        &app,
+        "404/financialtransaction/BankEntryLines",
+        &access,
+        &[("$filter", "AmountDC gt 0 and GLAccountCode eq '1300'")],
+    )
+    .await;
+    assert_eq!(received.len(), s.sales_entries - s.receivables);
+    for b in &out {
+        let paid = purchases
+            .iter()
+            .find(|p| p["EntryNumber"] == b["OurRef"])
+            .expect("the purchase paid");
+        assert_eq!(cents(&b["AmountDC"]), -cents(&paid["AmountDC"]));
+    }
+
+    // The reporting balance: several pages, paged by its numeric key.
+    let (balance, pages) = fetch_all(&app, "404/financial/ReportingBalance", &access, &[]).await;
+    assert!(pages.len() > 2, "{pages:?}");
+    assert!(pages[..pages.len() - 1].iter().all(|p| *p == PAGE_SIZE));
+    let ids: Vec<i64> = balance.iter().map(|b| b["ID"].as_i64().unwrap()).collect();
+    assert_eq!(ids, (1..=balance.len() as i64).collect::<Vec<_>>());
+    assert_eq!(balance.iter().map(|b| cents(&b["Amount"])).sum::<i64>(), 0);
+    // The bank account's movements are the bank entry lines.
+    let (bank_balance, _) = fetch_all(
+        &app,
+        "404/financial/ReportingBalance",
+        &access,
+        &[("$filter", "GLAccountCode eq '1100'")],
+    )
+    .await;
+    assert_eq!(
+        bank_balance
+            .iter()
+            .map(|b| cents(&b["Amount"]))
+            .sum::<i64>(),
+        bank.iter().map(|b| cents(&b["AmountDC"])).sum::<i64>()
+    );
+    assert_eq!(
+        bank_balance
+            .iter()
+            .map(|b| b["Count"].as_u64().unwrap())
+            .sum::<u64>(),
+        bank.len() as u64
+    );
+    assert!(bank_balance.iter().all(|b| b["BalanceType"] == "B"));
+    // Profit and loss of 2026, latest period first.
+    let query = [
+        ("$filter", "BalanceType eq 'W' and ReportingYear eq 2026"),
+        ("$orderby", "ReportingPeriod desc"),
+    ];
+    let (pl, _) = fetch_all(&app, "404/financial/ReportingBalance", &access, &query).await;
+    assert!(!pl.is_empty());
+    let periods: Vec<i64> = pl
+        .iter()
+        .map(|b| b["ReportingPeriod"].as_i64().unwrap())
+        .collect();
+    assert!(periods.is_sorted_by(|a, b| a >= b), "{periods:?}");
+    assert!(
+        pl.iter()
+            .all(|b| b["GLAccountCode"].as_str().unwrap() >= "4000")
+    );
+
+    // The in-process query gives the same rows, without __metadata and without pages.
+    let pairs: Vec<(String, String)> = query
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let local = exact_mcp::sim::query(404, "financial/ReportingBalance", &pairs, usize::MAX)
+        .expect("the local query");
+    assert_eq!(
+        local,
+        pl.into_iter().map(without_metadata).collect::<Vec<_>>()
+    );
+}
+
+#[tokio::test]
+async fn raised_rate_limits_let_more_calls_through_and_the_headers_say_so() {
+    let app = TestApp::spawn().await;
+    let (access, _) = connect(&app, &[101]).await;
+    let set_limits = |body: Value| {
+        common::client()
+            .post(app.at("/sim/exact/_control/limits"))
+            .json(&body)
+            .send()
+    };
+    let res = set_limits(json!({ "minutely": 100, "daily": 250 }))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body, json!({ "minutely": 100, "daily": 250 }));
+
+    for i in 1..=100 {
+        let res = api_query(&app, "101/crm/Accounts", &access, &[("$top", "1")]).await;
+        assert_eq!(res.status(), StatusCode::OK, "call {i}");
+        assert_eq!(header_i64(&res, "x-ratelimit-minutely-limit"), 100);
+        assert_eq!(header_i64(&res, "x-ratelimit-minutely-remaining"), 100 - i);
+        assert_eq!(header_i64(&res, "x-ratelimit-limit"), 250);
+        assert_eq!(header_i64(&res, "x-ratelimit-remaining"), 250 - i);
+    }
+    let res = api_get(&app, "101/crm/Accounts", &access).await;
+    assert_eq!(header_i64(&res, "x-ratelimit-minutely-limit"), 100);
+    assert_eq!(header_i64(&res, "x-ratelimit-minutely-remaining"), 0);
+    exact_error(res, StatusCode::TOO_MANY_REQUESTS).await;
+    assert_eq!(counters(&app).await["rate_limited"], 1);
+
+    // Nonsense is refused and changes nothing.
+    for body in [
+        json!({ "minutely": 0, "daily": 10 }),
+        json!({ "minutely": 10 }),
+        json!({ "minutely": -1, "daily": 10 }),
+    ] {
+        let res = set_limits(body.clone()).await.unwrap();
+        assert!(res.status().is_client_error(), "{body}: {}", res.status());
+    }
+
+    // Back to Exact's limits: counted against them from the next call on.
+    set_limits(json!({ "minutely": 60, "daily": 5000 }))
+        .await
+        .unwrap();
+    app.clock.advance(60);
+    let res = api_get(&app, "101/crm/Accounts", &access).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(header_i64(&res, "x-ratelimit-minutely-limit"), 60);
+    assert_eq!(header_i64(&res, "x-ratelimit-minutely-remaining"), 59);
+    assert_eq!(header_i64(&res, "x-ratelimit-limit"), 5_000);
+    assert_eq!(header_i64(&res, "x-ratelimit-remaining"), 5_000 - 101);
 }
 
 #[tokio::test]
