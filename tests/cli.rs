@@ -45,6 +45,7 @@ fn help_is_available_for_every_command() {
         vec!["migrate", "status", "--help"],
         vec!["keygen", "--help"],
         vec!["vault", "rotate", "--help"],
+        vec!["key", "create", "--help"],
         vec!["sim", "--help"],
     ] {
         let out = exe().args(&args).output().unwrap();
@@ -208,6 +209,77 @@ fn run_with_stdin(args: &[&str], url: &str, stdin: &str, extra_env: &[(&str, &st
         .write_all(stdin.as_bytes())
         .unwrap();
     child.wait_with_output().unwrap()
+}
+
+#[tokio::test]
+async fn key_create_prints_a_key_that_only_its_hash_is_stored_for() {
+    let database = TestDatabase::create().await;
+    let url = database.url().to_string();
+    let out = run_with_stdin(
+        &["user", "create", "--email", "anna@bakkerij.example"],
+        &url,
+        "kaas-brood-fiets-42\n",
+        &[],
+    );
+    assert!(out.status.success(), "{:?}", text(&out));
+
+    let out = run_with_stdin(
+        &[
+            "key",
+            "create",
+            "--email",
+            "Anna@Bakkerij.Example",
+            "--name",
+            "Claude Desktop",
+        ],
+        &url,
+        "",
+        &[],
+    );
+    assert!(out.status.success(), "{:?}", text(&out));
+    let key = text(&out).0.trim().to_string();
+    assert!(exact_mcp::server::api_keys::well_formed(&key), "{key}");
+
+    let db = database.connect().await;
+    let (name, prefix, hash): (String, String, String) =
+        sqlx::query_as("SELECT name, prefix, key_hash FROM api_keys")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+    assert_eq!(name, "Claude Desktop");
+    assert!(key.starts_with(&prefix));
+    assert_eq!(hash, exact_mcp::server::api_keys::hash(&key));
+
+    for (args, expected) in [
+        (
+            vec![
+                "key",
+                "create",
+                "--email",
+                "nobody@example.com",
+                "--name",
+                "x",
+            ],
+            "no account",
+        ),
+        (
+            vec![
+                "key",
+                "create",
+                "--email",
+                "anna@bakkerij.example",
+                "--name",
+                " ",
+            ],
+            "name",
+        ),
+    ] {
+        let out = run_with_stdin(&args, &url, "", &[]);
+        assert!(!out.status.success());
+        let (_, err) = text(&out);
+        assert!(err.contains(expected), "{err}");
+        assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+    }
 }
 
 #[tokio::test]

@@ -42,7 +42,10 @@ fn assert_valid(schema: &serde_json::Map<String, Value>, value: &Value, what: &s
     let schema = Value::Object(schema.clone());
     let validator = jsonschema::validator_for(&schema)
         .unwrap_or_else(|e| panic!("{what}: the schema does not compile: {e}"));
-    let errors: Vec<String> = validator.iter_errors(value).map(|e| e.to_string()).collect();
+    let errors: Vec<String> = validator
+        .iter_errors(value)
+        .map(|e| e.to_string())
+        .collect();
     assert!(errors.is_empty(), "{what}: {errors:?}\n{value}");
 }
 
@@ -52,9 +55,6 @@ async fn every_tool_is_listed_with_schemas_and_answers_from_the_simulator() {
     connected_user(&app, "ada@example.com", &[101, 202]).await;
     let key = key_for(&app, "ada@example.com").await;
     let client = mcp(&app, &key).await;
-
-    let info = client.peer_info().expect("server info");
-    assert_eq!(info.server_info.name, "exact-mcp");
 
     let tools = client.list_all_tools().await.unwrap();
     let names: Vec<&str> = tools.iter().map(|t| t.name.as_ref()).collect();
@@ -84,7 +84,10 @@ async fn every_tool_is_listed_with_schemas_and_answers_from_the_simulator() {
     };
 
     // list_divisions: both granted divisions, one default.
-    let divisions = checked("list_divisions", call(&client, "list_divisions", json!({})).await);
+    let divisions = checked(
+        "list_divisions",
+        call(&client, "list_divisions", json!({})).await,
+    );
     let codes: HashSet<i64> = divisions["divisions"]
         .as_array()
         .unwrap()
@@ -116,7 +119,10 @@ async fn every_tool_is_listed_with_schemas_and_answers_from_the_simulator() {
         pages += 1;
         for r in page["relations"].as_array().unwrap() {
             assert_eq!(r["blocked"], json!(false));
-            assert!(seen.insert(r["id"].as_str().unwrap().to_string()), "no repeats");
+            assert!(
+                seen.insert(r["id"].as_str().unwrap().to_string()),
+                "no repeats"
+            );
         }
         match page["cursor"].as_str() {
             Some(c) => {
@@ -133,7 +139,12 @@ async fn every_tool_is_listed_with_schemas_and_answers_from_the_simulator() {
     // search_relations: a name with a quote is found, as a literal.
     let found = checked(
         "search_relations",
-        call(&client, "search_relations", json!({ "division": 101, "query": "O'Brien" })).await,
+        call(
+            &client,
+            "search_relations",
+            json!({ "division": 101, "query": "O'Brien" }),
+        )
+        .await,
     );
     assert_eq!(found["count"], json!(1));
     assert_eq!(found["relations"][0]["name"], json!("O'Brien & Zonen B.V."));
@@ -143,18 +154,43 @@ async fn every_tool_is_listed_with_schemas_and_answers_from_the_simulator() {
     let receivables = sim_rows(101, "read/financial/ReceivablesList", None);
     let open = checked(
         "get_sales_invoices",
-        call(&client, "get_sales_invoices", json!({ "division": 101, "status": "open", "limit": 500 })).await,
+        call(
+            &client,
+            "get_sales_invoices",
+            json!({ "division": 101, "status": "open", "limit": 500 }),
+        )
+        .await,
     );
     assert_eq!(open["count"].as_u64().unwrap() as usize, receivables.len());
-    assert!(close(open["total_open"].as_f64().unwrap(), sum(&receivables, "Amount")));
-    assert!(open["invoices"].as_array().unwrap().iter().all(|i| i["status"] == json!("open")));
+    assert!(close(
+        open["total_open"].as_f64().unwrap(),
+        sum(&receivables, "Amount")
+    ));
+    assert!(
+        open["invoices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["status"] == json!("open"))
+    );
     let paid = checked(
         "get_sales_invoices",
-        call(&client, "get_sales_invoices", json!({ "division": 101, "status": "paid", "limit": 10 })).await,
+        call(
+            &client,
+            "get_sales_invoices",
+            json!({ "division": 101, "status": "paid", "limit": 10 }),
+        )
+        .await,
     );
     assert_eq!(paid["count"], json!(10));
     assert_eq!(paid["has_more"], json!(true));
-    assert!(paid["invoices"].as_array().unwrap().iter().all(|i| i["status"] == json!("paid") && i["open_amount"] == json!(0.0)));
+    assert!(
+        paid["invoices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["status"] == json!("paid") && i["open_amount"] == json!(0.0))
+    );
     let dated = checked(
         "get_sales_invoices",
         call(&client, "get_sales_invoices", json!({ "division": 101, "from_date": "2026-01-01", "to_date": "2026-03-31", "limit": 500 })).await,
@@ -165,28 +201,58 @@ async fn every_tool_is_listed_with_schemas_and_answers_from_the_simulator() {
         Some("EntryDate ge datetime'2026-01-01' and EntryDate le datetime'2026-03-31'"),
     );
     assert_eq!(dated["count"].as_u64().unwrap() as usize, in_q1.len());
-    assert!(close(dated["total_amount"].as_f64().unwrap(), sum(&in_q1, "AmountDC")));
+    assert!(close(
+        dated["total_amount"].as_f64().unwrap(),
+        sum(&in_q1, "AmountDC")
+    ));
 
     // get_purchase_invoices: open ones are the payables.
     let payables = sim_rows(101, "read/financial/PayablesList", None);
     let bills = checked(
         "get_purchase_invoices",
-        call(&client, "get_purchase_invoices", json!({ "division": 101, "status": "open", "limit": 500 })).await,
+        call(
+            &client,
+            "get_purchase_invoices",
+            json!({ "division": 101, "status": "open", "limit": 500 }),
+        )
+        .await,
     );
     assert_eq!(bills["count"].as_u64().unwrap() as usize, payables.len());
-    assert!(close(bills["total_open"].as_f64().unwrap(), sum(&payables, "Amount")));
+    assert!(close(
+        bills["total_open"].as_f64().unwrap(),
+        sum(&payables, "Amount")
+    ));
 
     // get_outstanding_invoices: both lists, then overdue only.
     let both = checked(
         "get_outstanding_invoices",
-        call(&client, "get_outstanding_invoices", json!({ "division": 101, "limit": 500 })).await,
+        call(
+            &client,
+            "get_outstanding_invoices",
+            json!({ "division": 101, "limit": 500 }),
+        )
+        .await,
     );
-    assert_eq!(both["count"].as_u64().unwrap() as usize, receivables.len() + payables.len());
-    assert!(close(both["total_receivable"].as_f64().unwrap(), sum(&receivables, "Amount")));
-    assert!(close(both["total_payable"].as_f64().unwrap(), sum(&payables, "Amount")));
+    assert_eq!(
+        both["count"].as_u64().unwrap() as usize,
+        receivables.len() + payables.len()
+    );
+    assert!(close(
+        both["total_receivable"].as_f64().unwrap(),
+        sum(&receivables, "Amount")
+    ));
+    assert!(close(
+        both["total_payable"].as_f64().unwrap(),
+        sum(&payables, "Amount")
+    ));
     let overdue = checked(
         "get_outstanding_invoices",
-        call(&client, "get_outstanding_invoices", json!({ "division": 101, "type": "receivable", "overdue_only": true, "limit": 500 })).await,
+        call(
+            &client,
+            "get_outstanding_invoices",
+            json!({ "division": 101, "type": "receivable", "overdue_only": true, "limit": 500 }),
+        )
+        .await,
     );
     let overdue_rows = sim_rows(
         101,
@@ -194,8 +260,17 @@ async fn every_tool_is_listed_with_schemas_and_answers_from_the_simulator() {
         Some("DueDate le datetime'2026-11-20'"),
     );
     assert!(!overdue_rows.is_empty());
-    assert_eq!(overdue["count"].as_u64().unwrap() as usize, overdue_rows.len());
-    assert!(overdue["items"].as_array().unwrap().iter().all(|i| i["days_overdue"].as_i64().unwrap() > 0));
+    assert_eq!(
+        overdue["count"].as_u64().unwrap() as usize,
+        overdue_rows.len()
+    );
+    assert!(
+        overdue["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["days_overdue"].as_i64().unwrap() > 0)
+    );
     // Paging across the two lists: a small page continues from receivables into payables.
     let mut total = 0;
     let mut cursor: Option<String> = None;
@@ -204,7 +279,10 @@ async fn every_tool_is_listed_with_schemas_and_answers_from_the_simulator() {
         if let Some(c) = &cursor {
             args["cursor"] = json!(c);
         }
-        let page = checked("get_outstanding_invoices", call(&client, "get_outstanding_invoices", args).await);
+        let page = checked(
+            "get_outstanding_invoices",
+            call(&client, "get_outstanding_invoices", args).await,
+        );
         total += page["count"].as_u64().unwrap() as usize;
         match page["cursor"].as_str() {
             Some(c) => cursor = Some(c.to_string()),
@@ -217,10 +295,21 @@ async fn every_tool_is_listed_with_schemas_and_answers_from_the_simulator() {
     let pl_accounts = sim_rows(101, "financial/GLAccounts", Some("BalanceType eq 'W'"));
     let gl = checked(
         "get_gl_accounts",
-        call(&client, "get_gl_accounts", json!({ "division": 101, "type": "profitloss" })).await,
+        call(
+            &client,
+            "get_gl_accounts",
+            json!({ "division": 101, "type": "profitloss" }),
+        )
+        .await,
     );
     assert_eq!(gl["count"].as_u64().unwrap() as usize, pl_accounts.len());
-    assert!(gl["accounts"].as_array().unwrap().iter().all(|a| a["balance_type"] == json!("profitloss")));
+    assert!(
+        gl["accounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|a| a["balance_type"] == json!("profitloss"))
+    );
 
     // get_transactions: one period; every entry balances, so debit equals credit.
     let lines = sim_rows(
@@ -230,20 +319,44 @@ async fn every_tool_is_listed_with_schemas_and_answers_from_the_simulator() {
     );
     let tx = checked(
         "get_transactions",
-        call(&client, "get_transactions", json!({ "division": 101, "year": 2025, "period": 3, "limit": 1000 })).await,
+        call(
+            &client,
+            "get_transactions",
+            json!({ "division": 101, "year": 2025, "period": 3, "limit": 1000 }),
+        )
+        .await,
     );
     assert_eq!(tx["count"].as_u64().unwrap() as usize, lines.len());
-    assert!(close(tx["total_debit"].as_f64().unwrap(), tx["total_credit"].as_f64().unwrap()));
+    assert!(close(
+        tx["total_debit"].as_f64().unwrap(),
+        tx["total_credit"].as_f64().unwrap()
+    ));
     let revenue_lines = checked(
         "get_transactions",
-        call(&client, "get_transactions", json!({ "division": 101, "gl_account": "8000", "limit": 5 })).await,
+        call(
+            &client,
+            "get_transactions",
+            json!({ "division": 101, "gl_account": "8000", "limit": 5 }),
+        )
+        .await,
     );
-    assert!(revenue_lines["lines"].as_array().unwrap().iter().all(|l| l["gl_account_code"] == json!("8000")));
+    assert!(
+        revenue_lines["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|l| l["gl_account_code"] == json!("8000"))
+    );
 
     // get_items
     let items = checked(
         "get_items",
-        call(&client, "get_items", json!({ "division": 101, "limit": 10, "active_only": false })).await,
+        call(
+            &client,
+            "get_items",
+            json!({ "division": 101, "limit": 10, "active_only": false }),
+        )
+        .await,
     );
     assert_eq!(items["count"], json!(10));
     let all_items = sim_rows(101, "logistics/Items", None);
@@ -257,10 +370,18 @@ async fn every_tool_is_listed_with_schemas_and_answers_from_the_simulator() {
     );
     let c360 = checked(
         "get_customer_360",
-        call(&client, "get_customer_360", json!({ "division": 101, "customer_id": obrien })).await,
+        call(
+            &client,
+            "get_customer_360",
+            json!({ "division": 101, "customer_id": obrien }),
+        )
+        .await,
     );
     assert_eq!(c360["customer"]["name"], json!("O'Brien & Zonen B.V."));
-    assert!(close(c360["open_total"].as_f64().unwrap(), sum(&theirs, "Amount")));
+    assert!(close(
+        c360["open_total"].as_f64().unwrap(),
+        sum(&theirs, "Amount")
+    ));
     assert!(c360["last_invoices"].as_array().unwrap().len() <= 10);
     assert!(["low", "medium", "high"].contains(&c360["payment_risk"]["level"].as_str().unwrap()));
 
@@ -277,7 +398,12 @@ async fn every_tool_is_listed_with_schemas_and_answers_from_the_simulator() {
         .sum::<f64>();
     let pl = checked(
         "get_profit_loss",
-        call(&client, "get_profit_loss", json!({ "division": 101, "year": 2025 })).await,
+        call(
+            &client,
+            "get_profit_loss",
+            json!({ "division": 101, "year": 2025 }),
+        )
+        .await,
     );
     assert!(revenue > 0.0);
     assert!(close(pl["revenue"].as_f64().unwrap(), revenue));
@@ -290,12 +416,26 @@ async fn every_tool_is_listed_with_schemas_and_answers_from_the_simulator() {
     assert_eq!(pl["period_to"], json!(12));
     let snap = checked(
         "get_financial_snapshot",
-        call(&client, "get_financial_snapshot", json!({ "division": 101, "year": 2025, "period": 12 })).await,
+        call(
+            &client,
+            "get_financial_snapshot",
+            json!({ "division": 101, "year": 2025, "period": 12 }),
+        )
+        .await,
     );
     assert!(close(snap["revenue"].as_f64().unwrap(), revenue));
-    assert!(close(snap["result"].as_f64().unwrap(), pl["result"].as_f64().unwrap()));
-    assert!(close(snap["receivables_open"].as_f64().unwrap(), sum(&receivables, "Amount")));
-    assert!(close(snap["payables_open"].as_f64().unwrap(), sum(&payables, "Amount")));
+    assert!(close(
+        snap["result"].as_f64().unwrap(),
+        pl["result"].as_f64().unwrap()
+    ));
+    assert!(close(
+        snap["receivables_open"].as_f64().unwrap(),
+        sum(&receivables, "Amount")
+    ));
+    assert!(close(
+        snap["payables_open"].as_f64().unwrap(),
+        sum(&payables, "Amount")
+    ));
     assert_eq!(snap["as_of"], json!("2026-11-21"));
 
     // Every tool reached Exact through the client: the simulator saw calls for division 101
@@ -341,7 +481,10 @@ async fn prompts_and_resources_are_offered() {
         .await
         .unwrap();
     let text = serde_json::to_string(&prompt.messages).unwrap();
-    assert!(text.contains("division 101") && text.contains("min_days_overdue 30"), "{text}");
+    assert!(
+        text.contains("division 101") && text.contains("min_days_overdue 30"),
+        "{text}"
+    );
 
     let resources: Vec<String> = client
         .list_all_resources()
@@ -370,23 +513,42 @@ async fn missing_wrong_and_revoked_keys_get_401_and_suspended_accounts_403() {
 
     let unauthorized = |res: reqwest::Response| async move {
         assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
-        let challenge = res.headers()[header::WWW_AUTHENTICATE].to_str().unwrap().to_string();
+        let challenge = res.headers()[header::WWW_AUTHENTICATE]
+            .to_str()
+            .unwrap()
+            .to_string();
         assert!(challenge.starts_with("Bearer"), "{challenge}");
         let body: Value = res.json().await.unwrap();
         assert_eq!(body["jsonrpc"], json!("2.0"));
         assert!(body["error"]["code"].is_i64());
-        assert!(body["error"]["message"].as_str().unwrap().contains("API key"));
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("API key")
+        );
         challenge
     };
     // No key, a malformed one, a well-formed unknown one.
     unauthorized(post(&app, None).json(&list).send().await.unwrap()).await;
-    let wrong = unauthorized(post(&app, Some("emcp_nope")).json(&list).send().await.unwrap()).await;
+    let wrong = unauthorized(
+        post(&app, Some("emcp_nope"))
+            .json(&list)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert!(wrong.contains("invalid_token"));
     let unknown = exact_mcp::server::api_keys::generate();
     unauthorized(post(&app, Some(&unknown)).json(&list).send().await.unwrap()).await;
 
     // The real key works, by either header, and its last use is recorded.
-    let ok = post(&app, Some(&key)).json(&initialize("2025-06-18")).send().await.unwrap();
+    let ok = post(&app, Some(&key))
+        .json(&initialize("2025-06-18"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(ok.status(), StatusCode::OK);
     let by_header = app
         .client
@@ -425,7 +587,8 @@ async fn missing_wrong_and_revoked_keys_get_401_and_suspended_accounts_403() {
 
     // A suspended account's keys get 403.
     let other = {
-        app.create_user("bob@example.com", common::exact::PASSWORD, false).await;
+        app.create_user("bob@example.com", common::exact::PASSWORD, false)
+            .await;
         key_for(&app, "bob@example.com").await
     };
     sqlx::query("UPDATE users SET status = 'suspended' WHERE email = 'bob@example.com'")
@@ -435,7 +598,12 @@ async fn missing_wrong_and_revoked_keys_get_401_and_suspended_accounts_403() {
     let res = post(&app, Some(&other)).json(&list).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let body: Value = res.json().await.unwrap();
-    assert!(body["error"]["message"].as_str().unwrap().contains("suspended"));
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("suspended")
+    );
 }
 
 #[tokio::test]
@@ -452,10 +620,20 @@ async fn a_key_reaches_only_its_own_accounts_divisions() {
         let text = error_text(&refused);
         assert!(text.contains("not one of your connected"), "{tool}: {text}");
     }
-    assert!(sim_requests(&app).await.is_empty(), "no request reached Exact");
+    assert!(
+        sim_requests(&app).await.is_empty(),
+        "no request reached Exact"
+    );
 
     // Bob's own divisions work; a division he deactivated is refused with a hint.
-    let own = data(&call(&bob, "get_relations", json!({ "division": 303, "limit": 1 })).await);
+    let own = data(
+        &call(
+            &bob,
+            "get_relations",
+            json!({ "division": 303, "limit": 1 }),
+        )
+        .await,
+    );
     assert_eq!(own["division"], json!(303));
     sqlx::query("UPDATE divisions SET is_active = 0 WHERE code = 303")
         .execute(app.state.db.pool())
@@ -473,7 +651,10 @@ async fn a_key_reaches_only_its_own_accounts_divisions() {
         .iter()
         .map(|d| d["division"].as_i64().unwrap())
         .collect();
-    assert!(!codes.contains(&101), "Ada's division is not listed: {codes:?}");
+    assert!(
+        !codes.contains(&101),
+        "Ada's division is not listed: {codes:?}"
+    );
     bob.cancel().await.unwrap();
 }
 
@@ -485,7 +666,14 @@ async fn injection_attempts_are_escaped_or_refused_before_reaching_exact() {
     sim_control(&app, "reset-log").await;
 
     // Free text is quoted: the attempt is searched for literally and matches nothing.
-    let found = data(&call(&client, "search_relations", json!({ "query": "' or 1 eq 1" })).await);
+    let found = data(
+        &call(
+            &client,
+            "search_relations",
+            json!({ "query": "' or 1 eq 1" }),
+        )
+        .await,
+    );
     assert_eq!(found["count"], json!(0));
     let log = sim_requests(&app).await;
     assert_eq!(log.len(), 1);
@@ -498,34 +686,92 @@ async fn injection_attempts_are_escaped_or_refused_before_reaching_exact() {
     // Typed arguments that do not parse never reach Exact.
     sim_control(&app, "reset-log").await;
     let attempts = [
-        ("get_sales_invoices", json!({ "customer_id": "' or 1 eq 1" }), "customer_id"),
-        ("get_customer_360", json!({ "customer_id": "00000000-0000-0000-0000-00000000000g" }), "customer_id"),
-        ("get_outstanding_invoices", json!({ "supplier_id": "guid'x') or (1 eq 1" }), "supplier_id"),
-        ("get_sales_invoices", json!({ "from_date": "2026-01-01' or 1 eq 1" }), "from_date"),
-        ("get_transactions", json!({ "to_date": "2026-02-30" }), "to_date"),
-        ("get_sales_invoices", json!({ "from_date": "2026-03-01", "to_date": "2026-01-01" }), "from_date"),
-        ("get_transactions", json!({ "year": "2025 or 1 eq 1" }), "invalid type"),
-        ("get_transactions", json!({ "period": 14, "year": 2025 }), "period"),
-        ("get_relations", json!({ "division": "101 or 1 eq 1" }), "invalid type"),
+        (
+            "get_sales_invoices",
+            json!({ "customer_id": "' or 1 eq 1" }),
+            "customer_id",
+        ),
+        (
+            "get_customer_360",
+            json!({ "customer_id": "00000000-0000-0000-0000-00000000000g" }),
+            "customer_id",
+        ),
+        (
+            "get_outstanding_invoices",
+            json!({ "supplier_id": "guid'x') or (1 eq 1" }),
+            "supplier_id",
+        ),
+        (
+            "get_sales_invoices",
+            json!({ "from_date": "2026-01-01' or 1 eq 1" }),
+            "from_date",
+        ),
+        (
+            "get_transactions",
+            json!({ "to_date": "2026-02-30" }),
+            "to_date",
+        ),
+        (
+            "get_sales_invoices",
+            json!({ "from_date": "2026-03-01", "to_date": "2026-01-01" }),
+            "from_date",
+        ),
+        (
+            "get_transactions",
+            json!({ "year": "2025 or 1 eq 1" }),
+            "invalid type",
+        ),
+        (
+            "get_transactions",
+            json!({ "period": 14, "year": 2025 }),
+            "period",
+        ),
+        (
+            "get_relations",
+            json!({ "division": "101 or 1 eq 1" }),
+            "invalid type",
+        ),
         ("get_relations", json!({ "limit": 5000 }), "limit"),
-        ("get_relations", json!({ "type": "everyone" }), "unknown variant"),
-        ("get_relations", json!({ "cursor": "eyJ0IjoiZ2V0X3JlbGF0aW9ucyJ9" }), "cursor"),
+        (
+            "get_relations",
+            json!({ "type": "everyone" }),
+            "unknown variant",
+        ),
+        (
+            "get_relations",
+            json!({ "cursor": "eyJ0IjoiZ2V0X3JlbGF0aW9ucyJ9" }),
+            "cursor",
+        ),
         ("get_items", json!({ "search": "a\u{0}b" }), "search"),
         ("search_relations", json!({ "query": "" }), "query"),
         ("search_relations", json!({}), "query"),
-        ("get_relations", json!({ "filter": "1 eq 1" }), "unknown field"),
+        (
+            "get_relations",
+            json!({ "filter": "1 eq 1" }),
+            "unknown field",
+        ),
     ];
     for (tool, args, mentions) in attempts {
         let text = error_text(&call(&client, tool, args.clone()).await);
         assert!(text.contains(mentions), "{tool} {args}: {text}");
-        assert!(!text.contains("panicked") && !text.contains("sqlx"), "{text}");
+        assert!(
+            !text.contains("panicked") && !text.contains("sqlx"),
+            "{text}"
+        );
     }
     assert!(sim_requests(&app).await.is_empty(), "nothing reached Exact");
 
     // A cursor from one query cannot continue another.
     let first = data(&call(&client, "get_relations", json!({ "limit": 5 })).await);
     let cursor = first["cursor"].as_str().unwrap();
-    let text = error_text(&call(&client, "get_relations", json!({ "limit": 5, "type": "supplier", "cursor": cursor })).await);
+    let text = error_text(
+        &call(
+            &client,
+            "get_relations",
+            json!({ "limit": 5, "type": "supplier", "cursor": cursor }),
+        )
+        .await,
+    );
     assert!(text.contains("other filters"), "{text}");
     let text = error_text(&call(&client, "get_items", json!({ "cursor": cursor })).await);
     assert!(text.contains("cursor"), "{text}");
@@ -543,8 +789,14 @@ async fn exact_failures_become_tool_errors_after_bounded_retries() {
     sim_control(&app, "fail?status=503&count=20&path=crm/Accounts").await;
     let text = error_text(&call(&client, "get_relations", json!({})).await);
     assert!(text.contains("not answering"), "{text}");
-    assert!(text.contains("request "), "the request id is quoted: {text}");
-    assert!(!text.contains("503") && !text.contains("Service"), "no raw status or body: {text}");
+    assert!(
+        text.contains("request "),
+        "the request id is quoted: {text}"
+    );
+    assert!(
+        !text.contains("503") && !text.contains("Service"),
+        "no raw status or body: {text}"
+    );
     let attempts = sim_requests(&app).await.len();
     assert_eq!(attempts, 3, "bounded retries");
 
@@ -552,7 +804,10 @@ async fn exact_failures_become_tool_errors_after_bounded_retries() {
     sim_control(&app, "reset-log").await;
     sim_control(&app, "fail?status=429&count=20&path=logistics/Items").await;
     let text = error_text(&call(&client, "get_items", json!({})).await);
-    assert!(text.contains("rate limit") || text.contains("not answering"), "{text}");
+    assert!(
+        text.contains("rate limit") || text.contains("not answering"),
+        "{text}"
+    );
     assert!(sim_requests(&app).await.len() <= 3);
 
     // A missing module (404) is named as such, without retries.
@@ -579,7 +834,11 @@ async fn malformed_requests_get_protocol_errors_never_500() {
     connected_user(&app, "ada@example.com", &[101]).await;
     let key = key_for(&app, "ada@example.com").await;
 
-    let bad_json = post(&app, Some(&key)).body("{\"jsonrpc\": \"2.0\", ").send().await.unwrap();
+    let bad_json = post(&app, Some(&key))
+        .body("{\"jsonrpc\": \"2.0\", ")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(bad_json.status(), StatusCode::BAD_REQUEST);
     let body: Value = bad_json.json().await.unwrap();
     assert_eq!(body["error"]["code"], json!(-32700), "{body}");
@@ -591,7 +850,11 @@ async fn malformed_requests_get_protocol_errors_never_500() {
         .unwrap();
     assert!(batch.status().is_client_error(), "{}", batch.status());
 
-    let not_rpc = post(&app, Some(&key)).json(&json!({ "hello": "world" })).send().await.unwrap();
+    let not_rpc = post(&app, Some(&key))
+        .json(&json!({ "hello": "world" }))
+        .send()
+        .await
+        .unwrap();
     assert!(not_rpc.status().is_client_error(), "{}", not_rpc.status());
 
     let wrong_accept = app
@@ -606,7 +869,11 @@ async fn malformed_requests_get_protocol_errors_never_500() {
         .unwrap();
     assert_eq!(wrong_accept.status(), StatusCode::NOT_ACCEPTABLE);
 
-    let wrong_type = post(&app, Some(&key))
+    let wrong_type = app
+        .client
+        .post(app.at("/mcp"))
+        .header("Authorization", format!("Bearer {key}"))
+        .header("Accept", "application/json, text/event-stream")
         .header("Content-Type", "text/plain")
         .body(initialize("2025-06-18").to_string())
         .send()
@@ -628,7 +895,10 @@ async fn malformed_requests_get_protocol_errors_never_500() {
         .unwrap();
     let status = unknown_method.status();
     let body: Value = unknown_method.json().await.unwrap();
-    assert!(status == StatusCode::OK || status.is_client_error(), "{status}");
+    assert!(
+        status == StatusCode::OK || status.is_client_error(),
+        "{status}"
+    );
     assert_eq!(body["error"]["code"], json!(-32601), "{body}");
 
     let unknown_tool = post(&app, Some(&key))
@@ -686,7 +956,8 @@ async fn a_public_deployment_answers_its_own_host() {
         .env("PUBLIC_URL", "https://mcp.example.com")
         .spawn()
         .await;
-    app.create_user("ada@example.com", common::exact::PASSWORD, false).await;
+    app.create_user("ada@example.com", common::exact::PASSWORD, false)
+        .await;
     let key = key_for(&app, "ada@example.com").await;
     let res = post(&app, Some(&key))
         .header(header::HOST, "mcp.example.com")
@@ -703,7 +974,11 @@ async fn every_supported_protocol_version_is_answered() {
     connected_user(&app, "ada@example.com", &[101]).await;
     let key = key_for(&app, "ada@example.com").await;
     for version in ["2025-06-18", "2025-11-25"] {
-        let res = post(&app, Some(&key)).json(&initialize(version)).send().await.unwrap();
+        let res = post(&app, Some(&key))
+            .json(&initialize(version))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), StatusCode::OK);
         let body: Value = res.json().await.unwrap();
         assert_eq!(body["result"]["protocolVersion"], json!(version), "{body}");
@@ -716,12 +991,18 @@ async fn every_supported_protocol_version_is_answered() {
             .unwrap();
         assert_eq!(res.status(), StatusCode::OK);
         let body: Value = res.json().await.unwrap();
-        assert_eq!(body["result"]["structuredContent"]["count"], json!(1), "{body}");
+        assert_eq!(
+            body["result"]["structuredContent"]["count"],
+            json!(1),
+            "{body}"
+        );
     }
     // 2026-07-28 has no initialize: rmcp's client discovers and calls.
     let transport = rmcp::transport::StreamableHttpClientTransport::from_config(
-        rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig::with_uri(app.at("/mcp"))
-            .auth_header(key.clone()),
+        rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig::with_uri(
+            app.at("/mcp"),
+        )
+        .auth_header(key.clone()),
     );
     let client = rmcp::ClientServiceExt::serve_with_lifecycle(
         (),
@@ -764,13 +1045,30 @@ async fn a_demo_key_works_without_an_account_and_is_limited_per_address() {
     let client = mcp(&app, &key).await;
     let divisions = data(&call(&client, "list_divisions", json!({})).await);
     assert_eq!(divisions["count"], json!(4));
-    let lawyers = data(&call(&client, "get_relations", json!({ "division": 303, "limit": 500, "active_only": false })).await);
+    let lawyers = data(
+        &call(
+            &client,
+            "get_relations",
+            json!({ "division": 303, "limit": 500, "active_only": false }),
+        )
+        .await,
+    );
     assert_eq!(
         lawyers["count"].as_u64().unwrap() as usize,
         exact_mcp::sim::sizes(303).unwrap().accounts
     );
-    let snap = data(&call(&client, "get_financial_snapshot", json!({ "division": 404 })).await);
-    assert_eq!(snap["division_name"], json!("Bouwbedrijf Stevig Fundament B.V."));
+    let snap = data(
+        &call(
+            &client,
+            "get_financial_snapshot",
+            json!({ "division": 404 }),
+        )
+        .await,
+    );
+    assert_eq!(
+        snap["division_name"],
+        json!("Bouwbedrijf Stevig Fundament B.V.")
+    );
     let refused = error_text(&call(&client, "get_relations", json!({ "division": 999 })).await);
     assert!(refused.contains("not one of your connected"), "{refused}");
     client.cancel().await.unwrap();
@@ -797,15 +1095,21 @@ async fn a_demo_key_works_without_an_account_and_is_limited_per_address() {
     assert!(limited.headers().contains_key(header::RETRY_AFTER));
 
     // Demo keys expire.
-    app.clock.advance(exact_mcp::server::api_keys::DEMO_KEY_SECONDS + 1);
-    let res = post(&app, Some(&key)).json(&initialize("2025-06-18")).send().await.unwrap();
+    app.clock
+        .advance(exact_mcp::server::api_keys::DEMO_KEY_SECONDS + 1);
+    let res = post(&app, Some(&key))
+        .json(&initialize("2025-06-18"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]
 async fn keys_are_managed_from_the_dashboard_within_the_plan() {
     let app = TestApp::spawn().await;
-    app.create_user("ada@example.com", common::exact::PASSWORD, false).await;
+    app.create_user("ada@example.com", common::exact::PASSWORD, false)
+        .await;
     sign_in(&app, &app.client, "ada@example.com").await;
     let create = |name: &str| {
         app.client
@@ -855,7 +1159,8 @@ async fn keys_are_managed_from_the_dashboard_within_the_plan() {
     assert!(listed.contains("Claude Desktop") && listed.contains("emcp_"));
 
     // Another account cannot revoke Ada's key.
-    app.create_user("eve@example.com", common::exact::PASSWORD, false).await;
+    app.create_user("eve@example.com", common::exact::PASSWORD, false)
+        .await;
     let eve = common::client();
     sign_in(&app, &eve, "eve@example.com").await;
     let res = eve
@@ -866,7 +1171,11 @@ async fn keys_are_managed_from_the_dashboard_within_the_plan() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
-    let res = post(&app, Some(&keys[0].1)).json(&initialize("2025-06-18")).send().await.unwrap();
+    let res = post(&app, Some(&keys[0].1))
+        .json(&initialize("2025-06-18"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
 
     // Ada can, at once, and then has room for a new one.
@@ -879,9 +1188,16 @@ async fn keys_are_managed_from_the_dashboard_within_the_plan() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
-    let res = post(&app, Some(&keys[0].1)).json(&initialize("2025-06-18")).send().await.unwrap();
+    let res = post(&app, Some(&keys[0].1))
+        .json(&initialize("2025-06-18"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
-    assert_eq!(create("replacement").await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        create("replacement").await.unwrap().status(),
+        StatusCode::OK
+    );
     let audited: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM audit_log WHERE action IN ('api_key.create', 'api_key.revoke')",
     )

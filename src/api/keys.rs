@@ -142,7 +142,10 @@ pub async fn create_demo_key() -> Result<DemoKey, ServerFnError> {
                 http::HeaderValue::from(hour + 3600 - now),
             );
         }
-        return Err(refuse(http::StatusCode::TOO_MANY_REQUESTS, t.demo_key_limit));
+        return Err(refuse(
+            http::StatusCode::TOO_MANY_REQUESTS,
+            t.demo_key_limit,
+        ));
     }
     let (key, expires_at) = api_keys::create_demo(&state.db, state.clock.as_ref())
         .await

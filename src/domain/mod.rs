@@ -11,8 +11,8 @@ pub use account::{
     PasswordProblem, Problem, Role, check_password,
 };
 pub use api_key::{
-    ApiKeySummary, CreatedKey, KEY_PREFIX, KeyNameProblem, MAX_KEY_NAME_CHARS, VISIBLE_PREFIX_CHARS,
-    check_key_name,
+    ApiKeySummary, CreatedKey, KEY_PREFIX, KeyNameProblem, MAX_KEY_NAME_CHARS,
+    VISIBLE_PREFIX_CHARS, check_key_name,
 };
 pub use connection::{ConnectionStatus, ConnectionSummary, DivisionSummary, Region, format_utc};
 pub use plan::{Plan, UnknownPlan};

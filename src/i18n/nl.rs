@@ -11,7 +11,9 @@ fn connection_ok(name: &str) -> String {
     format!("Exact Online antwoordde voor {name}.")
 }
 fn key_limit_reached(n: u32) -> String {
-    format!("Je abonnement staat {n} API-sleutels toe. Trek er eerst een in, of kies een groter abonnement.")
+    format!(
+        "Je abonnement staat {n} API-sleutels toe. Trek er eerst een in, of kies een groter abonnement."
+    )
 }
 
 fn division_cap_reached(n: u32) -> String {

@@ -83,7 +83,10 @@ pub fn data(result: &CallToolResult) -> Value {
         "tool error: {:?}",
         result.content
     );
-    let structured = result.structured_content.clone().expect("structuredContent");
+    let structured = result
+        .structured_content
+        .clone()
+        .expect("structuredContent");
     let text = result
         .content
         .first()
@@ -154,7 +157,11 @@ pub async fn sim_control(app: &TestApp, path_and_query: &str) {
         .send()
         .await
         .unwrap();
-    assert!(res.status().is_success(), "{path_and_query}: {}", res.status());
+    assert!(
+        res.status().is_success(),
+        "{path_and_query}: {}",
+        res.status()
+    );
 }
 
 /// Rows straight from the simulator's data, for expectations.
@@ -166,5 +173,11 @@ pub fn sim_rows(division: i64, path: &str, filter: Option<&str>) -> Vec<Value> {
 }
 
 pub fn sum(rows: &[Value], field: &str) -> f64 {
-    (rows.iter().map(|r| r[field].as_f64().unwrap_or(0.0)).sum::<f64>() * 100.0).round() / 100.0
+    (rows
+        .iter()
+        .map(|r| r[field].as_f64().unwrap_or(0.0))
+        .sum::<f64>()
+        * 100.0)
+        .round()
+        / 100.0
 }

@@ -29,13 +29,12 @@ pub async fn insert_within_cap(
             .await?;
     }
     if let Some(cap) = cap {
-        let live: i64 = sqlx::query(
-            "SELECT COUNT(*) FROM api_keys WHERE user_id = $1 AND revoked_at IS NULL",
-        )
-        .bind(key.user_id)
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get(0)?;
+        let live: i64 =
+            sqlx::query("SELECT COUNT(*) FROM api_keys WHERE user_id = $1 AND revoked_at IS NULL")
+                .bind(key.user_id)
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get(0)?;
         if live >= i64::from(cap) {
             return Ok(false);
         }

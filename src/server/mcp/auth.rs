@@ -50,7 +50,12 @@ pub fn rpc_error(status: StatusCode, code: i64, message: &str) -> Response {
         "id": null,
         "error": { "code": code, "message": message },
     });
-    (status, [(header::CONTENT_TYPE, "application/json")], body.to_string()).into_response()
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
 }
 
 fn unauthorized(presented: bool) -> Response {
@@ -66,8 +71,10 @@ fn unauthorized(presented: bool) -> Response {
         )
     };
     let mut res = rpc_error(StatusCode::UNAUTHORIZED, UNAUTHORIZED_CODE, message);
-    res.headers_mut()
-        .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
+    res.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        HeaderValue::from_static(challenge),
+    );
     res
 }
 
@@ -155,7 +162,10 @@ mod tests {
     fn keys_are_read_from_either_header() {
         let mut h = HeaderMap::new();
         assert_eq!(presented_key(&h), None);
-        h.insert(header::AUTHORIZATION, HeaderValue::from_static("bearer  emcp_x "));
+        h.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("bearer  emcp_x "),
+        );
         assert_eq!(presented_key(&h).as_deref(), Some("emcp_x"));
         h.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic abc"));
         assert_eq!(presented_key(&h), None);
@@ -163,4 +173,52 @@ mod tests {
         h.insert("x-api-key", HeaderValue::from_static("emcp_y"));
         assert_eq!(presented_key(&h).as_deref(), Some("emcp_y"));
     }
+}
+
+/// Refuses what is not one JSON-RPC message before rmcp sees it, with JSON-RPC's own codes:
+/// unparsable JSON is a parse error (-32700), a batch or a non-message an invalid request
+/// (-32600; batching left the protocol in 2025-06-18), all with HTTP 400. Bodies over
+/// [`super::MAX_REQUEST_BYTES`] get 413. Other methods than POST pass untouched.
+pub async fn json_rpc_shape(req: Request, next: Next) -> Response {
+    if req.method() != axum::http::Method::POST {
+        return next.run(req).await;
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = match axum::body::to_bytes(body, super::MAX_REQUEST_BYTES).await {
+        Ok(b) => b,
+        Err(_) => {
+            return rpc_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                -32600,
+                "Request too large: an MCP request may be at most 256 KiB.",
+            );
+        }
+    };
+    match serde_json::from_slice::<serde_json::Value>(&bytes) {
+        Err(_) => {
+            return rpc_error(
+                StatusCode::BAD_REQUEST,
+                -32700,
+                "Parse error: the body is not valid JSON.",
+            );
+        }
+        Ok(serde_json::Value::Array(_)) => {
+            return rpc_error(
+                StatusCode::BAD_REQUEST,
+                -32600,
+                "Invalid Request: JSON-RPC batches are not supported; send one message per request.",
+            );
+        }
+        Ok(serde_json::Value::Object(m))
+            if m.get("jsonrpc").and_then(|v| v.as_str()) == Some("2.0") => {}
+        Ok(_) => {
+            return rpc_error(
+                StatusCode::BAD_REQUEST,
+                -32600,
+                "Invalid Request: expected a JSON-RPC 2.0 message object.",
+            );
+        }
+    }
+    next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+        .await
 }

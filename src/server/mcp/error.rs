@@ -43,7 +43,10 @@ impl ToolError {
                     ExactError::Internal(_) => format!(
                         "Reading {what} failed on our side. Try again; if it persists, contact support and quote request {request_id}."
                     ),
-                    other => format!("Reading {what} failed. {}", other.user_message(reconnect_url)),
+                    other => format!(
+                        "Reading {what} failed. {}",
+                        other.user_message(reconnect_url)
+                    ),
                 };
                 if matches!(source, ExactError::Internal(_)) {
                     detail

@@ -32,7 +32,11 @@ fn allowed_hosts(state: &AppState) -> Vec<String> {
         "::1".to_string(),
     ];
     if let Some(host) = state.settings.public_url.host_str() {
-        hosts.push(host.trim_start_matches('[').trim_end_matches(']').to_string());
+        hosts.push(
+            host.trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_string(),
+        );
     }
     hosts.dedup();
     hosts
@@ -66,8 +70,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         Arc::new(NeverSessionManager::default()),
         config,
     );
+    // Layers run outside in: the key first (401/403 before anything else), then the shape.
     Router::new()
         .route_service(PATH, service)
+        .route_layer(middleware::from_fn(auth::json_rpc_shape))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             auth::authenticate,

@@ -162,7 +162,10 @@ pub fn skiptoken(key: &Value) -> Option<String> {
 
 /// Whether a `$skiptoken` read back from a cursor is one this module could have written.
 pub fn valid_skiptoken(token: &str) -> bool {
-    if let Some(inner) = token.strip_prefix("guid'").and_then(|t| t.strip_suffix('\'')) {
+    if let Some(inner) = token
+        .strip_prefix("guid'")
+        .and_then(|t| t.strip_suffix('\''))
+    {
         return uuid::Uuid::try_parse(inner).is_ok_and(|u| u.hyphenated().to_string() == inner);
     }
     !token.is_empty() && token.len() <= 19 && token.parse::<i64>().is_ok()
@@ -234,7 +237,12 @@ mod tests {
         assert_eq!(all_of(vec![]), None);
         assert_eq!(all_of(vec!["A eq 1".into()]).as_deref(), Some("A eq 1"));
         assert_eq!(
-            all_of(vec!["A eq 1 or B eq 2".into(), String::new(), "C eq 3".into()]).as_deref(),
+            all_of(vec![
+                "A eq 1 or B eq 2".into(),
+                String::new(),
+                "C eq 3".into()
+            ])
+            .as_deref(),
             Some("(A eq 1 or B eq 2) and (C eq 3)")
         );
     }

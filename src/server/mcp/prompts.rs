@@ -24,7 +24,13 @@ const PROMPTS: &[Spec] = &[
         name: "financial_analysis",
         title: "Financial analysis",
         description: "A structured analysis of results, liquidity and working capital.",
-        arguments: &[DIVISION, ("year", "Financial year to analyse; the current year when omitted.")],
+        arguments: &[
+            DIVISION,
+            (
+                "year",
+                "Financial year to analyse; the current year when omitted.",
+            ),
+        ],
         template: "Analyse the finances of Exact Online division {division} for year {year}. Call \
                    get_financial_snapshot and get_profit_loss (and the previous year's get_profit_loss \
                    to compare). Report revenue, gross margin, operating expenses and result; cash, \
@@ -71,7 +77,10 @@ const PROMPTS: &[Spec] = &[
         description: "Which customers to chase first, and what to say.",
         arguments: &[
             DIVISION,
-            ("min_days_overdue", "Only invoices at least this many days overdue; 1 when omitted."),
+            (
+                "min_days_overdue",
+                "Only invoices at least this many days overdue; 1 when omitted.",
+            ),
         ],
         template: "Prepare debtor collection for division {division}. Call get_outstanding_invoices \
                    with type receivable and min_days_overdue {min_days_overdue}. Rank customers by \
@@ -86,7 +95,10 @@ const PROMPTS: &[Spec] = &[
         arguments: &[
             DIVISION,
             ("year", "Financial year; the current year when omitted."),
-            ("quarter", "Quarter 1 to 4; the last completed quarter when omitted."),
+            (
+                "quarter",
+                "Quarter 1 to 4; the last completed quarter when omitted.",
+            ),
         ],
         template: "Prepare the VAT return of division {division} for quarter {quarter} of {year}. \
                    Use get_gl_accounts to find the VAT accounts (type 22) and get_transactions for \
@@ -130,7 +142,12 @@ pub fn get(name: &str, arguments: &HashMap<String, String>) -> Option<GetPromptR
             .map(|v| v.trim())
             .filter(|v| !v.is_empty())
             // Arguments end up in a prompt, not a query; keep them short and on one line.
-            .map(|v| v.chars().filter(|c| !c.is_control()).take(40).collect::<String>())
+            .map(|v| {
+                v.chars()
+                    .filter(|c| !c.is_control())
+                    .take(40)
+                    .collect::<String>()
+            })
             .unwrap_or_else(|| default_for(arg).to_string());
         text = text.replace(&format!("{{{arg}}}"), &value);
     }
@@ -174,7 +191,10 @@ mod tests {
         for name in &names {
             let result = get(name, &args).unwrap();
             let text = serde_json::to_string(&result.messages).unwrap();
-            assert!(!text.contains('{') || !text.contains("{division}"), "{name}");
+            assert!(
+                !text.contains('{') || !text.contains("{division}"),
+                "{name}"
+            );
             assert!(text.contains("202"), "{name}");
         }
         assert!(get("nope", &args).is_none());

@@ -11,11 +11,15 @@ pub fn list() -> Vec<Resource> {
     vec![
         Resource::new(CONNECTIONS, "connections")
             .with_title("Exact Online connections")
-            .with_description("Your Exact Online connections: region, Exact user, status and token expiry.")
+            .with_description(
+                "Your Exact Online connections: region, Exact user, status and token expiry.",
+            )
             .with_mime_type("application/json"),
         Resource::new(DIVISIONS, "divisions")
             .with_title("Exact Online divisions")
-            .with_description("Every division you can read, with the default marked and whether it is active.")
+            .with_description(
+                "Every division you can read, with the default marked and whether it is active.",
+            )
             .with_mime_type("application/json"),
     ]
 }

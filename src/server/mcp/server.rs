@@ -157,10 +157,7 @@ impl ServerHandler for ExactMcp {
         resources::read(&caller, &request.uri)
             .map(|contents| ReadResourceResult::new(vec![contents]).into())
             .ok_or_else(|| {
-                ErrorData::resource_not_found(
-                    "Unknown resource. Call resources/list.",
-                    None,
-                )
+                ErrorData::resource_not_found("Unknown resource. Call resources/list.", None)
             })
     }
 }

@@ -64,14 +64,17 @@ impl Source {
                 exact,
                 connection_id,
             } => Ok(exact
-                .list(connection_id, &format!("{division}/{path}"), &pairs, max_rows)
+                .list(
+                    connection_id,
+                    &format!("{division}/{path}"),
+                    &pairs,
+                    max_rows,
+                )
                 .await?
                 .rows),
             Source::Demo => {
-                let owned: Vec<(String, String)> = pairs
-                    .into_iter()
-                    .map(|(k, v)| (k.to_string(), v))
-                    .collect();
+                let owned: Vec<(String, String)> =
+                    pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
                 crate::sim::query(division, path, &owned, max_rows).map_err(|e| match e {
                     crate::sim::LocalError::NotFound => ExactError::NotFound,
                     crate::sim::LocalError::BadRequest(message) => ExactError::BadRequest {

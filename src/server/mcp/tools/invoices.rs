@@ -286,7 +286,16 @@ async fn invoices(
         let page = fetch_page(&target, side.entries, filter, limit, after).await?;
         (page.rows, page.next)
     } else {
-        collect_matching(&target, side.entries, filter, limit, after, open.len(), wanted).await?
+        collect_matching(
+            &target,
+            side.entries,
+            filter,
+            limit,
+            after,
+            open.len(),
+            wanted,
+        )
+        .await?
     };
 
     let invoices: Vec<Invoice> = rows
@@ -310,7 +319,12 @@ async fn invoices(
                 amount: cents(row::num(r, "AmountDC")),
                 vat_amount: cents(row::num(r, "VATAmountDC")),
                 currency: row::text(r, "Currency").unwrap_or_else(|| "EUR".into()),
-                status: if open_amount.is_some() { "open" } else { "paid" }.to_string(),
+                status: if open_amount.is_some() {
+                    "open"
+                } else {
+                    "paid"
+                }
+                .to_string(),
                 open_amount: cents(open_amount.unwrap_or(0.0)),
                 days_overdue: if open_amount.is_some() {
                     row::days_overdue(due, today)
@@ -321,7 +335,11 @@ async fn invoices(
             }
         })
         .collect();
-    Ok(summarise(target.division, invoices, next.map(|k| next_cursor(side.tool, &fp, 0, k))))
+    Ok(summarise(
+        target.division,
+        invoices,
+        next.map(|k| next_cursor(side.tool, &fp, 0, k)),
+    ))
 }
 
 fn summarise(division: i64, invoices: Vec<Invoice>, cursor: Option<String>) -> InvoicesOutput {
@@ -354,7 +372,10 @@ async fn collect_matching(
         for r in page.rows {
             if out.len() == limit {
                 // One more match exists: continue after the last row kept.
-                let key = out.last().and_then(|r| r.get(spec.key)).and_then(odata::skiptoken);
+                let key = out
+                    .last()
+                    .and_then(|r| r.get(spec.key))
+                    .and_then(odata::skiptoken);
                 if wanted(&r) {
                     return Ok((out, key));
                 }
@@ -539,14 +560,24 @@ pub async fn outstanding(
             .as_deref()
             .map(|id| format!("AccountId eq {}", odata::guid(id)))
             .unwrap_or_default();
-        parts.push((0, &RECEIVABLES, "receivable", odata::all_of(vec![who, due_clause.clone()])));
+        parts.push((
+            0,
+            &RECEIVABLES,
+            "receivable",
+            odata::all_of(vec![who, due_clause.clone()]),
+        ));
     }
     if payable {
         let who = supplier
             .as_deref()
             .map(|id| format!("AccountId eq {}", odata::guid(id)))
             .unwrap_or_default();
-        parts.push((1, &PAYABLES, "payable", odata::all_of(vec![who, due_clause.clone()])));
+        parts.push((
+            1,
+            &PAYABLES,
+            "payable",
+            odata::all_of(vec![who, due_clause.clone()]),
+        ));
     }
     let filters: Vec<&str> = parts
         .iter()

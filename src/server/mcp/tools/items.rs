@@ -1,6 +1,8 @@
 //! get_items: `logistics/Items`.
 
-use super::{ListSpec, ToolCtx, ToolError, cents, check_limit, fetch_page, next_cursor, read_cursor, row};
+use super::{
+    ListSpec, ToolCtx, ToolError, cents, check_limit, fetch_page, next_cursor, read_cursor, row,
+};
 use crate::server::mcp::{cursor, odata};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -95,10 +97,7 @@ pub async fn get(ctx: &ToolCtx<'_>, args: Args) -> Result<Output, ToolError> {
         .to_string(),
     );
     if args.active_only.unwrap_or(true) {
-        clauses.push(format!(
-            "not (EndDate le {})",
-            odata::datetime(ctx.today())
-        ));
+        clauses.push(format!("not (EndDate le {})", odata::datetime(ctx.today())));
     }
     if let Some(g) = args.item_group.as_deref().filter(|g| !g.trim().is_empty()) {
         clauses.push(format!(

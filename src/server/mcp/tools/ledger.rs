@@ -232,7 +232,10 @@ pub async fn transactions(
     let limit = check_limit(args.limit, 100, 1000)?;
     let mut clauses = Vec::new();
     if let Some(y) = args.year {
-        clauses.push(format!("FinancialYear eq {}", odata::check_year("year", y)?));
+        clauses.push(format!(
+            "FinancialYear eq {}",
+            odata::check_year("year", y)?
+        ));
     }
     if let Some(p) = args.period {
         if args.year.is_none() {
@@ -410,7 +413,11 @@ pub async fn profit_loss(
         .map(|(code, (description, type_code, amount))| {
             let category = category(type_code);
             // Revenue is booked on the credit side (negative); show it positive.
-            let shown = if category == "revenue" { -amount } else { amount };
+            let shown = if category == "revenue" {
+                -amount
+            } else {
+                amount
+            };
             match category {
                 "revenue" => totals.revenue += shown,
                 "cost_of_sales" => totals.cost_of_sales += shown,

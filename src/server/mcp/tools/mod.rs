@@ -36,7 +36,12 @@ pub struct ToolCtx<'a> {
 impl ToolCtx<'_> {
     /// Where people manage connections and divisions.
     pub fn connections_url(&self) -> String {
-        let base = self.state.settings.public_url.as_str().trim_end_matches('/');
+        let base = self
+            .state
+            .settings
+            .public_url
+            .as_str()
+            .trim_end_matches('/');
         format!("{base}{}", crate::server::exact::RECONNECT_PATH)
     }
 
@@ -258,7 +263,11 @@ pub fn definition_of(name: &str) -> Option<Tool> {
 }
 
 /// Runs the named tool; `None` when there is no such tool.
-pub async fn call(ctx: &ToolCtx<'_>, name: &str, args: Option<JsonObject>) -> Option<CallToolResult> {
+pub async fn call(
+    ctx: &ToolCtx<'_>,
+    name: &str,
+    args: Option<JsonObject>,
+) -> Option<CallToolResult> {
     let args = Value::Object(args.unwrap_or_default());
     Some(match name {
         "list_divisions" => run(ctx, name, args, |a| divisions::list(ctx, a)).await,
@@ -266,9 +275,7 @@ pub async fn call(ctx: &ToolCtx<'_>, name: &str, args: Option<JsonObject>) -> Op
         "search_relations" => run(ctx, name, args, |a| relations::search(ctx, a)).await,
         "get_sales_invoices" => run(ctx, name, args, |a| invoices::sales(ctx, a)).await,
         "get_purchase_invoices" => run(ctx, name, args, |a| invoices::purchase(ctx, a)).await,
-        "get_outstanding_invoices" => {
-            run(ctx, name, args, |a| invoices::outstanding(ctx, a)).await
-        }
+        "get_outstanding_invoices" => run(ctx, name, args, |a| invoices::outstanding(ctx, a)).await,
         "get_gl_accounts" => run(ctx, name, args, |a| ledger::gl_accounts(ctx, a)).await,
         "get_transactions" => run(ctx, name, args, |a| ledger::transactions(ctx, a)).await,
         "get_items" => run(ctx, name, args, |a| items::get(ctx, a)).await,
@@ -293,8 +300,9 @@ where
         )),
     };
     match outcome.and_then(|out| {
-        serde_json::to_value(out)
-            .map_err(|e| ToolError::exact("results")(crate::server::exact::ExactError::Internal(e.to_string())))
+        serde_json::to_value(out).map_err(|e| {
+            ToolError::exact("results")(crate::server::exact::ExactError::Internal(e.to_string()))
+        })
     }) {
         Ok(value) => CallToolResult::structured(value),
         Err(error) => {
