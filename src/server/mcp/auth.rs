@@ -154,27 +154,6 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
     next.run(req).await
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn keys_are_read_from_either_header() {
-        let mut h = HeaderMap::new();
-        assert_eq!(presented_key(&h), None);
-        h.insert(
-            header::AUTHORIZATION,
-            HeaderValue::from_static("bearer  emcp_x "),
-        );
-        assert_eq!(presented_key(&h).as_deref(), Some("emcp_x"));
-        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic abc"));
-        assert_eq!(presented_key(&h), None);
-        let mut h = HeaderMap::new();
-        h.insert("x-api-key", HeaderValue::from_static("emcp_y"));
-        assert_eq!(presented_key(&h).as_deref(), Some("emcp_y"));
-    }
-}
-
 /// Refuses what is not one JSON-RPC message before rmcp sees it, with JSON-RPC's own codes:
 /// unparsable JSON is a parse error (-32700), a batch or a non-message an invalid request
 /// (-32600; batching left the protocol in 2025-06-18), all with HTTP 400. Bodies over
@@ -221,4 +200,25 @@ pub async fn json_rpc_shape(req: Request, next: Next) -> Response {
     }
     next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_read_from_either_header() {
+        let mut h = HeaderMap::new();
+        assert_eq!(presented_key(&h), None);
+        h.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("bearer  emcp_x "),
+        );
+        assert_eq!(presented_key(&h).as_deref(), Some("emcp_x"));
+        h.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic abc"));
+        assert_eq!(presented_key(&h), None);
+        let mut h = HeaderMap::new();
+        h.insert("x-api-key", HeaderValue::from_static("emcp_y"));
+        assert_eq!(presented_key(&h).as_deref(), Some("emcp_y"));
+    }
 }

@@ -120,7 +120,7 @@ pub async fn get(ctx: &ToolCtx<'_>, args: Args) -> Result<Output, ToolError> {
             description: row::text(r, "Description"),
         })
         .collect();
-    open_items.sort_by(|a, b| b.days_overdue.cmp(&a.days_overdue));
+    open_items.sort_by_key(|i| std::cmp::Reverse(i.days_overdue));
     let open_numbers: Vec<i64> = open_rows
         .iter()
         .filter_map(|r| row::int(r, "EntryNumber"))
