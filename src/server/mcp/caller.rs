@@ -36,19 +36,6 @@ pub struct Target {
 }
 
 impl Caller {
-    pub fn user_id(&self) -> Option<&str> {
-        match &self.subject {
-            Subject::User { user_id, .. } => Some(user_id),
-            Subject::Demo { .. } => None,
-        }
-    }
-
-    pub fn key_id(&self) -> &str {
-        match &self.subject {
-            Subject::User { key_id, .. } | Subject::Demo { key_id } => key_id,
-        }
-    }
-
     pub fn is_demo(&self) -> bool {
         matches!(self.subject, Subject::Demo { .. })
     }

@@ -258,10 +258,6 @@ pub static TOOLS: LazyLock<Vec<Tool>> = LazyLock::new(|| {
     ]
 });
 
-pub fn definition_of(name: &str) -> Option<Tool> {
-    TOOLS.iter().find(|t| t.name == name).cloned()
-}
-
 /// Runs the named tool; `None` when there is no such tool.
 pub async fn call(
     ctx: &ToolCtx<'_>,
