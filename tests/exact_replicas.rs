@@ -16,85 +16,11 @@ use exact_mcp::sim::{DEV_CLIENT_ID, DEV_CLIENT_SECRET, Simulator};
 use reqwest::{StatusCode, header};
 use secrecy::{ExposeSecret, SecretString};
 use std::{
-    process::{Child, Command, Stdio},
     sync::Arc,
     time::{Duration, Instant},
 };
 
-const KEY: [u8; 32] = [5; 32];
-
-struct Replica {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Replica {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-async fn start_replica(
-    dir: &std::path::Path,
-    name: &str,
-    port: u16,
-    db: &str,
-    public_url: &str,
-    exact: &str,
-) -> Replica {
-    let log = dir.join(format!("{name}.log"));
-    let file = std::fs::File::create(&log).unwrap();
-    let child = Command::new(env!("CARGO_BIN_EXE_exact-mcp"))
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .current_dir(dir)
-        .env("DATABASE_URL", db)
-        .env(
-            "TOKEN_ENCRYPTION_KEY",
-            TokenKey::from_bytes(KEY).to_base64(),
-        )
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .env("PUBLIC_URL", public_url)
-        .env("EXACT_CLIENT_ID", DEV_CLIENT_ID)
-        .env("EXACT_CLIENT_SECRET", DEV_CLIENT_SECRET)
-        .env("EXACT_BASE_URL", exact)
-        .env("LOG_FORMAT", "json")
-        .env("RUST_LOG", "debug")
-        .stdout(Stdio::from(file.try_clone().unwrap()))
-        .stderr(Stdio::from(file))
-        .spawn()
-        .unwrap();
-    let mut replica = Replica {
-        child,
-        url: format!("http://127.0.0.1:{port}"),
-    };
-    let started = Instant::now();
-    loop {
-        if let Ok(res) = reqwest::get(format!("{}/readyz", replica.url)).await
-            && res.status().is_success()
-        {
-            return replica;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "{name} did not become ready"
-        );
-        assert!(
-            replica.child.try_wait().unwrap().is_none(),
-            "{name} exited early"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
+use common::replicas::{KEY, free_port, start_replica};
 
 fn location(res: &reqwest::Response) -> String {
     res.headers()[header::LOCATION]
@@ -129,8 +55,8 @@ async fn two_replicas_refresh_an_expired_token_exactly_once_and_log_no_secret() 
     // One public address (the load balancer's, in production): OAuth redirects and the
     // same-origin check use it on both replicas.
     let public = format!("http://127.0.0.1:{port_a}");
-    let a = start_replica(dir.path(), "a", port_a, database.url(), &public, &sim_url).await;
-    let b = start_replica(dir.path(), "b", port_b, database.url(), &public, &sim_url).await;
+    let a = start_replica(dir.path(), "a", port_a, database.url(), &public, &sim_url, &[]).await;
+    let b = start_replica(dir.path(), "b", port_b, database.url(), &public, &sim_url, &[]).await;
 
     let db = database.connect().await;
     exact_mcp::server::accounts::create(

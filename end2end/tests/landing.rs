@@ -188,3 +188,46 @@ async fn language_switch_turns_the_page_dutch_and_back() {
     })
     .await;
 }
+
+/// "Try it" hands out a demo key without an account, with the MCP URL and the Claude Code command
+/// filled in.
+#[tokio::test(flavor = "multi_thread")]
+async fn try_it_shows_a_demo_key() {
+    with_landing_page(async |page: &Page| {
+        page.locator("#try-demo")
+            .click(None)
+            .await
+            .map_err(|err| format!("click #try-demo: {err}"))?;
+        let demo = support::NAVIGATION;
+        let key = support::wait_for_text_containing(&page.locator("#demo-key"), "emcp_", demo)
+            .await?
+            .trim()
+            .to_string();
+        if !key.starts_with("emcp_") {
+            return Err(format!("the demo key {key:?} does not start with emcp_"));
+        }
+        let url = bounded(UI_TIMEOUT, page.locator("#demo-mcp-url").text_content())
+            .await?
+            .unwrap_or_default();
+        if !url.trim().ends_with("/mcp") {
+            return Err(format!("the MCP URL {url:?} does not end in /mcp"));
+        }
+        let command = support::wait_for_text_containing(
+            &page.locator("#demo-snippet-claude-code"),
+            &key,
+            UI_TIMEOUT,
+        )
+        .await?;
+        if !command.starts_with("claude mcp add --transport http exact-online ") {
+            return Err(format!("unexpected Claude Code command {command:?}"));
+        }
+        support::wait_for_text_containing(
+            &page.locator("#demo-note"),
+            "four fictional companies",
+            UI_TIMEOUT,
+        )
+        .await?;
+        Ok(())
+    })
+    .await;
+}

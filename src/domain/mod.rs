@@ -4,7 +4,9 @@
 mod account;
 mod api_key;
 mod connection;
+mod mcp_setup;
 mod plan;
+mod usage;
 
 pub use account::{
     AccountStatus, Email, InvalidEmail, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, Me,
@@ -15,4 +17,11 @@ pub use api_key::{
     VISIBLE_PREFIX_CHARS, check_key_name,
 };
 pub use connection::{ConnectionStatus, ConnectionSummary, DivisionSummary, Region, format_utc};
+pub use mcp_setup::{
+    SERVER_NAME, claude_code_snippet, claude_desktop_snippet, cursor_snippet, inspector_snippet,
+};
 pub use plan::{Plan, UnknownPlan};
+pub use usage::{
+    CallStatus, DailyUsage, RateLimitState, RecentCall, RejectReason, UsageBreakdown,
+    UsageOverview, UsageSummary, is_counted_method,
+};

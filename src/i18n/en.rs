@@ -10,6 +10,24 @@ fn reconnect_notification_body(name: &str) -> String {
 fn connection_ok(name: &str) -> String {
     format!("Exact Online answered for {name}.")
 }
+fn quota_warning_title(level: i64) -> String {
+    if level >= 100 {
+        "You have used all of this month's tool calls".to_string()
+    } else {
+        format!("You have used {level} % of this month's tool calls")
+    }
+}
+fn quota_warning_body(level: i64, plan: &str, quota: u64, resets: &str) -> String {
+    if level >= 100 {
+        format!(
+            "Your {plan} plan includes {quota} tool calls a month and all of them are used. Your assistants get an error until the quota starts again on {resets} (UTC), unless you choose a larger plan."
+        )
+    } else {
+        format!(
+            "Your {plan} plan includes {quota} tool calls a month and {level} % of them are used. The quota starts again on {resets} (UTC); a larger plan gives more."
+        )
+    }
+}
 fn key_limit_reached(n: u32) -> String {
     format!("Your plan allows {n} API keys. Revoke one first, or choose a larger plan.")
 }
@@ -78,6 +96,7 @@ pub static TEXTS: Texts = Texts {
     hero_lead: "exact-mcp connects Claude, ChatGPT, Cursor and every other MCP client to your Exact Online administrations. Outstanding invoices, profit and loss, a customer's payment history: your assistant reads them through a key you control, and never writes a thing.",
     hero_cta_how: "See how it works",
     hero_cta_pricing: "Plans and pricing",
+    hero_cta_try: "Try it now",
     how_heading: "How it works",
     how_steps: [
         (
@@ -292,4 +311,41 @@ pub static TEXTS: Texts = Texts {
     key_revoked: "The key is revoked; apps using it are refused from now on.",
     demo_key_limit: "Too many demo keys from your address. Try again in an hour.",
     key_limit_reached,
+    quota_warning_title,
+    quota_warning_body,
+    keys_lead: "An API key lets an AI assistant use exact-mcp on your behalf. Give every app its own key, so you can revoke one without touching the others.",
+    key_name_label: "Name of the new key",
+    key_name_placeholder: "e.g. Claude Desktop on my laptop",
+    create_key_button: "Create key",
+    new_key_heading: "Your new API key",
+    new_key_warning: "Copy it now and keep it somewhere safe: it will not be shown again. We store only a fingerprint of it.",
+    keys_heading: "Your keys",
+    keys_empty: "No API keys yet. Create one to connect an assistant.",
+    key_created: "Created",
+    key_last_used: "Last used",
+    revoke_button: "Revoke",
+    revoke_confirm: "Revoke this key? Apps that use it are refused from now on. This cannot be undone.",
+    copy_button: "Copy",
+    copied: "Copied",
+    copy_failed: "Copying did not work here; select the text and copy it yourself.",
+    setup_heading: "Connect your AI assistant",
+    setup_lead: "Add exact-mcp to your assistant with one of the snippets below, then replace the placeholder with one of your API keys.",
+    setup_lead_with_key: "The snippets below contain the key you just created. Copy what you need now: the key is not shown again.",
+    setup_create_key_link: "Create an API key",
+    mcp_url_label: "MCP server URL",
+    key_placeholder: "<YOUR_KEY>",
+    snippet_claude_code_title: "Claude Code",
+    snippet_claude_code_hint: "Run this in a terminal.",
+    snippet_claude_desktop_title: "Claude Desktop",
+    snippet_claude_desktop_hint: "Add this to claude_desktop_config.json (Settings → Developer → Edit Config) and restart Claude Desktop. The mcp-remote bridge needs Node.js.",
+    snippet_cursor_title: "Cursor",
+    snippet_cursor_hint: "Add this to ~/.cursor/mcp.json, or to .cursor/mcp.json in one project.",
+    snippet_inspector_title: "MCP Inspector",
+    snippet_inspector_hint: "Start the Inspector, choose the transport Streamable HTTP, paste the URL and add the Authorization header.",
+    try_heading: "Try it without an account",
+    try_lead: "Get a demo key and ask your assistant about the books of four fictional companies.",
+    try_button: "Get a demo key",
+    demo_key_label: "Your demo key",
+    demo_note: "This key answers from four fictional companies, never from real books, and expires in 24 hours.",
+    demo_valid_until: "Valid until",
 };

@@ -10,6 +10,24 @@ fn reconnect_notification_body(name: &str) -> String {
 fn connection_ok(name: &str) -> String {
     format!("Exact Online antwoordde voor {name}.")
 }
+fn quota_warning_title(level: i64) -> String {
+    if level >= 100 {
+        "Je hebt alle tool-aanroepen van deze maand gebruikt".to_string()
+    } else {
+        format!("Je hebt {level} % van de tool-aanroepen van deze maand gebruikt")
+    }
+}
+fn quota_warning_body(level: i64, plan: &str, quota: u64, resets: &str) -> String {
+    if level >= 100 {
+        format!(
+            "Je {plan}-abonnement bevat {quota} tool-aanroepen per maand en die zijn allemaal gebruikt. Je assistenten krijgen een foutmelding tot het tegoed op {resets} (UTC) opnieuw begint, tenzij je een groter abonnement kiest."
+        )
+    } else {
+        format!(
+            "Je {plan}-abonnement bevat {quota} tool-aanroepen per maand en {level} % daarvan is gebruikt. Het tegoed begint op {resets} (UTC) opnieuw; een groter abonnement geeft meer."
+        )
+    }
+}
 fn key_limit_reached(n: u32) -> String {
     format!(
         "Je abonnement staat {n} API-sleutels toe. Trek er eerst een in, of kies een groter abonnement."
@@ -80,6 +98,7 @@ pub static TEXTS: Texts = Texts {
     hero_lead: "exact-mcp verbindt Claude, ChatGPT, Cursor en elke andere MCP-client met je Exact Online-administraties. Openstaande facturen, winst en verlies, de betaalhistorie van een klant: je assistent leest ze via een sleutel die jij beheert, en schrijft nooit iets.",
     hero_cta_how: "Bekijk hoe het werkt",
     hero_cta_pricing: "Abonnementen en prijzen",
+    hero_cta_try: "Probeer het nu",
     how_heading: "Hoe het werkt",
     how_steps: [
         (
@@ -294,4 +313,41 @@ pub static TEXTS: Texts = Texts {
     key_revoked: "De sleutel is ingetrokken; apps die hem gebruiken worden vanaf nu geweigerd.",
     demo_key_limit: "Te veel demosleutels vanaf jouw adres. Probeer het over een uur opnieuw.",
     key_limit_reached,
+    quota_warning_title,
+    quota_warning_body,
+    keys_lead: "Met een API-sleutel gebruikt een AI-assistent exact-mcp namens jou. Geef elke app een eigen sleutel, dan kun je er een intrekken zonder de andere te raken.",
+    key_name_label: "Naam van de nieuwe sleutel",
+    key_name_placeholder: "bijv. Claude Desktop op mijn laptop",
+    create_key_button: "Sleutel maken",
+    new_key_heading: "Je nieuwe API-sleutel",
+    new_key_warning: "Kopieer hem nu en bewaar hem veilig: hij wordt niet nog eens getoond. Wij bewaren alleen een vingerafdruk ervan.",
+    keys_heading: "Je sleutels",
+    keys_empty: "Nog geen API-sleutels. Maak er een om een assistent te koppelen.",
+    key_created: "Gemaakt",
+    key_last_used: "Laatst gebruikt",
+    revoke_button: "Intrekken",
+    revoke_confirm: "Deze sleutel intrekken? Apps die hem gebruiken worden vanaf nu geweigerd. Dit kan niet ongedaan worden gemaakt.",
+    copy_button: "Kopiëren",
+    copied: "Gekopieerd",
+    copy_failed: "Kopiëren lukte hier niet; selecteer de tekst en kopieer hem zelf.",
+    setup_heading: "Koppel je AI-assistent",
+    setup_lead: "Voeg exact-mcp toe aan je assistent met een van de fragmenten hieronder en vervang de plaatshouder door een van je API-sleutels.",
+    setup_lead_with_key: "De fragmenten hieronder bevatten de sleutel die je net hebt gemaakt. Kopieer nu wat je nodig hebt: de sleutel wordt niet nog eens getoond.",
+    setup_create_key_link: "Maak een API-sleutel",
+    mcp_url_label: "URL van de MCP-server",
+    key_placeholder: "<JOUW_SLEUTEL>",
+    snippet_claude_code_title: "Claude Code",
+    snippet_claude_code_hint: "Voer dit uit in een terminal.",
+    snippet_claude_desktop_title: "Claude Desktop",
+    snippet_claude_desktop_hint: "Zet dit in claude_desktop_config.json (Instellingen → Ontwikkelaar → Configuratie bewerken) en start Claude Desktop opnieuw. De brug mcp-remote heeft Node.js nodig.",
+    snippet_cursor_title: "Cursor",
+    snippet_cursor_hint: "Zet dit in ~/.cursor/mcp.json, of in .cursor/mcp.json van één project.",
+    snippet_inspector_title: "MCP Inspector",
+    snippet_inspector_hint: "Start de Inspector, kies het transport Streamable HTTP, plak de URL en voeg de Authorization-header toe.",
+    try_heading: "Probeer het zonder account",
+    try_lead: "Vraag een demosleutel aan en stel je assistent vragen over de boeken van vier fictieve bedrijven.",
+    try_button: "Demosleutel aanvragen",
+    demo_key_label: "Je demosleutel",
+    demo_note: "Deze sleutel antwoordt vanuit vier fictieve bedrijven, nooit vanuit echte boeken, en verloopt na 24 uur.",
+    demo_valid_until: "Geldig tot",
 };

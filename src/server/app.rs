@@ -60,11 +60,12 @@ pub async fn build_state(
     );
     Ok(AppState {
         settings: Arc::new(settings),
-        db,
+        db: db.clone(),
         exact,
         clock,
         leptos_options,
         lifecycle: Lifecycle::default(),
+        recorder: super::usage::recorder::Recorder::spawn(db),
     })
 }
 
@@ -91,6 +92,7 @@ pub async fn run(
     let settings = state.settings.clone();
     let lifecycle = state.lifecycle.clone();
     let db = state.db.clone();
+    let recorder = state.recorder.clone();
     if let Some(url) = &settings.smtp_url {
         let sender = super::mail::Sender::new(url, &settings.mail_from)?;
         super::mail::spawn_sender(
@@ -134,6 +136,8 @@ pub async fn run(
             Ok(())
         }
     };
+    // Usage records still queued are written before the pool closes.
+    recorder.flush().await;
     db.close().await;
     tracing::info!("stopped");
     outcome

@@ -12,6 +12,7 @@ use std::{
     time::Duration,
 };
 use url::Url;
+use crate::domain::Plan;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AppEnv {
@@ -103,6 +104,37 @@ pub struct Settings {
     pub shutdown_drain_delay: Duration,
     pub max_body_bytes: usize,
     pub data_dir: PathBuf,
+    /// What `/mcp` callers may do: rate limits, the flood limit and how long raw usage is kept.
+    pub usage: UsageLimits,
+}
+
+/// The limits metering `/mcp`. The plan's rate limit (60 counted calls a minute) can be changed
+/// for every plan (`RATE_LIMIT_PER_MINUTE`) or one plan (`RATE_LIMIT_PER_MINUTE_PRO`, …).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsageLimits {
+    /// Counted calls per minute per user, per plan, in [`Plan::ALL`] order.
+    pub per_minute: [u32; 4],
+    /// Uncounted protocol messages (initialize, tools/list, ping, …) per minute per key.
+    pub flood_per_minute: u32,
+    /// Raw usage events older than this are pruned; the daily rollups stay.
+    pub retention_days: u32,
+}
+
+impl UsageLimits {
+    pub fn per_minute(&self, plan: Plan) -> u32 {
+        let i = Plan::ALL.iter().position(|p| *p == plan).unwrap_or(0);
+        self.per_minute[i]
+    }
+}
+
+impl Default for UsageLimits {
+    fn default() -> Self {
+        UsageLimits {
+            per_minute: Plan::ALL.map(Plan::rate_limit_per_minute),
+            flood_per_minute: 600,
+            retention_days: 90,
+        }
+    }
 }
 
 /// Every problem found while reading the settings, one line each.
@@ -344,6 +376,37 @@ impl Settings {
         };
         let log_filter = v.val("RUST_LOG").unwrap_or("info").to_string();
 
+        let defaults = UsageLimits::default();
+        let all_plans: Option<u32> = v.val("RATE_LIMIT_PER_MINUTE").map(|_| {
+            parse_number(&v, "RATE_LIMIT_PER_MINUTE", 60, &mut errors)
+        });
+        let mut per_minute = defaults.per_minute;
+        for (i, plan) in Plan::ALL.into_iter().enumerate() {
+            let key = format!("RATE_LIMIT_PER_MINUTE_{}", plan.as_str().to_ascii_uppercase());
+            per_minute[i] = parse_number(&v, &key, all_plans.unwrap_or(per_minute[i]), &mut errors);
+        }
+        let usage = UsageLimits {
+            per_minute,
+            flood_per_minute: parse_number(
+                &v,
+                "FLOOD_LIMIT_PER_MINUTE",
+                defaults.flood_per_minute,
+                &mut errors,
+            ),
+            retention_days: parse_number(
+                &v,
+                "USAGE_RETENTION_DAYS",
+                defaults.retention_days,
+                &mut errors,
+            ),
+        };
+        if usage.per_minute.contains(&0) || usage.flood_per_minute == 0 {
+            errors.push("rate limits must be at least 1 per minute".into());
+        }
+        if usage.retention_days == 0 {
+            errors.push("USAGE_RETENTION_DAYS must be at least 1".into());
+        }
+
         if !errors.is_empty() {
             return Err(ConfigErrors(errors));
         }
@@ -365,6 +428,7 @@ impl Settings {
             shutdown_drain_delay,
             max_body_bytes,
             data_dir,
+            usage,
         })
     }
 
@@ -505,6 +569,35 @@ mod tests {
         assert_eq!(s.database_url.expose_secret(), "sqlite://data/exact-mcp.db");
         assert!(matches!(s.exact, ExactMode::Simulator));
         assert_eq!(s.log_format, LogFormat::Pretty);
+    }
+
+    #[test]
+    fn rate_limits_default_to_the_plans_and_can_be_set_per_plan() {
+        let k = key();
+        let s = Settings::from_map(vars(&[("TOKEN_ENCRYPTION_KEY", &k)])).unwrap();
+        assert_eq!(s.usage, UsageLimits::default());
+        assert_eq!(s.usage.per_minute(Plan::Free), 60);
+        assert_eq!(s.usage.retention_days, 90);
+        let s = Settings::from_map(vars(&[
+            ("TOKEN_ENCRYPTION_KEY", &k),
+            ("RATE_LIMIT_PER_MINUTE", "100"),
+            ("RATE_LIMIT_PER_MINUTE_PRO", "300"),
+            ("FLOOD_LIMIT_PER_MINUTE", "50"),
+        ]))
+        .unwrap();
+        assert_eq!(s.usage.per_minute(Plan::Free), 100);
+        assert_eq!(s.usage.per_minute(Plan::Enterprise), 100);
+        assert_eq!(s.usage.per_minute(Plan::Pro), 300);
+        assert_eq!(s.usage.flood_per_minute, 50);
+        let err = Settings::from_map(vars(&[
+            ("TOKEN_ENCRYPTION_KEY", &k),
+            ("RATE_LIMIT_PER_MINUTE_FREE", "0"),
+            ("USAGE_RETENTION_DAYS", "x"),
+        ]))
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("at least 1 per minute"), "{err}");
+        assert!(err.contains("USAGE_RETENTION_DAYS must be a whole number"), "{err}");
     }
 
     #[test]

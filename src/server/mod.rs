@@ -16,4 +16,5 @@ pub mod mail;
 pub mod mcp;
 pub mod state;
 pub mod telemetry;
+pub mod usage;
 pub mod vault;

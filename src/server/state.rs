@@ -1,6 +1,6 @@
 //! The state every handler can reach. Cheap to clone: everything inside is shared.
 
-use super::{clock::SharedClock, config::Settings, db::Db, exact::Exact};
+use super::{clock::SharedClock, config::Settings, db::Db, exact::Exact, usage::recorder::Recorder};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use std::sync::{
@@ -17,6 +17,8 @@ pub struct AppState {
     pub exact: Exact,
     pub leptos_options: LeptosOptions,
     pub lifecycle: Lifecycle,
+    /// Writes usage outcomes and protocol-message events in batches.
+    pub recorder: Recorder,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -11,8 +11,8 @@ use crate::i18n::{Texts, use_texts};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-const BUTTON: &str = "rounded-md border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-900";
-const PRIMARY: &str =
+pub(super) const BUTTON: &str = "rounded-md border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-900";
+pub(super) const PRIMARY: &str =
     "rounded-md bg-emerald-600 px-4 py-2 font-medium text-white hover:bg-emerald-700";
 
 #[component]

@@ -81,6 +81,10 @@ pub fn DashboardPage(#[prop(into)] section: String) -> impl IntoView {
                     view! { <SettingsPanel/> }.into_any()
                 } else if section == "connections" {
                     view! { <super::connections::ConnectionsPanel/> }.into_any()
+                } else if section == "keys" {
+                    view! { <super::keys::KeysPanel/> }.into_any()
+                } else if section.is_empty() {
+                    view! { <div class="mt-8"><super::keys::McpSetupHelp link_to_keys=true/></div> }.into_any()
                 } else {
                     view! {
                         <div class="mt-8 rounded-xl border border-dashed border-slate-300 p-8 text-slate-500 dark:border-slate-700">

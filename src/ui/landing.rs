@@ -1,8 +1,13 @@
 //! The landing page: what exact-mcp is, how it works, which tools it offers, what it costs, and
-//! how it keeps a company's books safe. The plan estimator is the page's interactive part.
+//! how it keeps a company's books safe. Interactive parts: "Try it" (a demo key for the fictional
+//! companies, no account needed) and the plan estimator.
 
-use crate::domain::Plan;
-use crate::i18n::use_texts;
+use super::account::error_text;
+use super::copy::CopyButton;
+use super::keys::Snippet;
+use crate::api::keys::{CreateDemoKey, DemoKey};
+use crate::domain::{Plan, claude_code_snippet, format_utc};
+use crate::i18n::{Texts, use_texts};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 
@@ -13,6 +18,7 @@ pub fn LandingPage() -> impl IntoView {
         <Title text=t.landing_title/>
         <Meta name="description" content=t.landing_description/>
         <Hero/>
+        <TryIt/>
         <HowItWorks/>
         <Tools/>
         <Pricing/>
@@ -34,11 +40,73 @@ fn Hero() -> impl IntoView {
                     {t.hero_lead}
                 </p>
                 <div class="mt-8 flex flex-wrap gap-3">
-                    <a href="#how-it-works" class="rounded-md bg-emerald-600 px-5 py-2.5 font-medium text-white shadow-sm hover:bg-emerald-700">{t.hero_cta_how}</a>
+                    <a href="#try" class="rounded-md bg-emerald-600 px-5 py-2.5 font-medium text-white shadow-sm hover:bg-emerald-700">{t.hero_cta_try}</a>
+                    <a href="#how-it-works" class="rounded-md border border-slate-300 px-5 py-2.5 font-medium text-slate-700 hover:bg-slate-50 dark:border-slate-700 dark:text-slate-200 dark:hover:bg-slate-900">{t.hero_cta_how}</a>
                     <a href="#pricing" class="rounded-md border border-slate-300 px-5 py-2.5 font-medium text-slate-700 hover:bg-slate-50 dark:border-slate-700 dark:text-slate-200 dark:hover:bg-slate-900">{t.hero_cta_pricing}</a>
                 </div>
             </div>
         </section>
+    }
+}
+
+/// "Try it": a short-lived key for the simulator's fictional companies, the MCP URL and the Claude
+/// Code command with both filled in.
+#[component]
+fn TryIt() -> impl IntoView {
+    let t = use_texts();
+    let demo = ServerAction::<CreateDemoKey>::new();
+    view! {
+        <section id="try" class="mx-auto max-w-6xl scroll-mt-20 px-4 py-16">
+            <h2 class="text-2xl font-bold text-slate-900 dark:text-white">{t.try_heading}</h2>
+            <p class="mt-2 max-w-2xl text-slate-600 dark:text-slate-400">{t.try_lead}</p>
+            <ActionForm action=demo attr:class="mt-6">
+                <button id="try-demo" type="submit" class="rounded-md bg-emerald-600 px-5 py-2.5 font-medium text-white shadow-sm hover:bg-emerald-700">{t.try_button}</button>
+            </ActionForm>
+            {move || demo.value().get().map(|r| match r {
+                Ok(issued) => view! { <DemoKeyCard demo=issued t/> }.into_any(),
+                Err(e) => view! { <p id="demo-message" role="alert" class="mt-4 text-red-600">{error_text(t, &e)}</p> }.into_any(),
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn DemoKeyCard(demo: DemoKey, t: &'static Texts) -> impl IntoView {
+    let DemoKey {
+        key,
+        expires_at,
+        mcp_url,
+    } = demo;
+    let command = claude_code_snippet(&mcp_url, &key);
+    let (key_text, url_text, command_text) = (key.clone(), mcp_url.clone(), command);
+    let dd = "mt-1 flex flex-wrap items-center gap-3";
+    let code = "break-all rounded-md bg-slate-100 px-3 py-2 font-mono text-sm select-all dark:bg-slate-900";
+    view! {
+        <div id="demo" class="mt-6 space-y-5 rounded-xl border border-emerald-300 bg-emerald-50/50 p-6 dark:border-emerald-800 dark:bg-slate-900">
+            <p id="demo-note" class="text-sm font-medium text-slate-700 dark:text-slate-300">{t.demo_note}</p>
+            <dl class="space-y-4">
+                <div>
+                    <dt class="text-sm font-medium">{t.demo_key_label}</dt>
+                    <dd class=dd>
+                        <code id="demo-key" class=code>{key}</code>
+                        <CopyButton text=Signal::derive(move || key_text.clone()) copy_for="demo-key"/>
+                    </dd>
+                </div>
+                <div>
+                    <dt class="text-sm font-medium">{t.mcp_url_label}</dt>
+                    <dd class=dd>
+                        <code id="demo-mcp-url" class=code>{mcp_url}</code>
+                        <CopyButton text=Signal::derive(move || url_text.clone()) copy_for="demo-mcp-url"/>
+                    </dd>
+                </div>
+                <div>
+                    <dt class="text-sm font-medium">{t.demo_valid_until}</dt>
+                    <dd id="demo-expires" class="mt-1 text-sm">{format_utc(expires_at)}</dd>
+                </div>
+            </dl>
+            <Snippet id="demo-snippet-claude-code" title=t.snippet_claude_code_title hint=t.snippet_claude_code_hint
+                text=Signal::derive(move || command_text.clone())/>
+        </div>
     }
 }
 

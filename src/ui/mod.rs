@@ -3,7 +3,9 @@
 
 mod account;
 mod connections;
+mod copy;
 mod dashboard;
+mod keys;
 mod landing;
 mod layout;
 mod not_found;

@@ -181,3 +181,16 @@ pub fn sum(rows: &[Value], field: &str) -> f64 {
         .round()
         / 100.0
 }
+
+/// Sends all requests at once and returns their statuses, in order.
+pub async fn send_all(requests: Vec<reqwest::RequestBuilder>) -> Vec<StatusCode> {
+    let tasks: Vec<_> = requests
+        .into_iter()
+        .map(|r| tokio::spawn(async move { r.send().await.expect("request").status() }))
+        .collect();
+    let mut statuses = Vec::with_capacity(tasks.len());
+    for t in tasks {
+        statuses.push(t.await.expect("request task"));
+    }
+    statuses
+}

@@ -8,6 +8,7 @@
 
 pub mod exact;
 pub mod mcp;
+pub mod replicas;
 pub mod schema;
 
 use axum::Router;

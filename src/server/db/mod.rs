@@ -15,6 +15,7 @@ pub mod notifications;
 pub mod oauth_states;
 pub mod security;
 pub mod sessions;
+pub mod usage;
 pub mod users;
 
 use secrecy::{ExposeSecret, SecretString};
@@ -34,6 +35,10 @@ pub enum Backend {
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    /// SQLite has one writer at a time; writers of this process take turns here instead of
+    /// spinning in SQLite's busy handler (which sleeps in growing steps under contention).
+    /// Other processes on the same file still queue through the busy timeout.
+    write_turn: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -77,7 +82,11 @@ impl Db {
             })
             .connect(&url)
             .await?;
-        Ok(Db { pool, backend })
+        Ok(Db {
+            pool,
+            backend,
+            write_turn: Default::default(),
+        })
     }
 
     pub fn pool(&self) -> &AnyPool {
@@ -97,6 +106,15 @@ impl Db {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
         })
+    }
+
+    /// This process's turn to write, on SQLite (hold it for the whole write transaction);
+    /// `None` on Postgres, where row locks do the ordering.
+    pub async fn write_turn(&self) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+        match self.backend {
+            Backend::Sqlite => Some(self.write_turn.clone().lock_owned().await),
+            Backend::Postgres => None,
+        }
     }
 
     /// A cheap round trip, for readiness checks.

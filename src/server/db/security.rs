@@ -152,6 +152,21 @@ pub async fn queue_mail(
     body: &str,
     now: i64,
 ) -> Result<String, DbError> {
+    queue_mail_with(db.pool(), to, subject, body, now).await
+}
+
+/// [`queue_mail`] on any executor: inside a transaction, the mail is queued exactly when the
+/// change it reports commits.
+pub async fn queue_mail_with<'e, E>(
+    e: E,
+    to: &str,
+    subject: &str,
+    body: &str,
+    now: i64,
+) -> Result<String, DbError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     let id = new_id();
     sqlx::query("INSERT INTO email_outbox (id, to_address, subject, body_text, created_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(&id)
@@ -159,7 +174,7 @@ pub async fn queue_mail(
         .bind(subject)
         .bind(body)
         .bind(now)
-        .execute(db.pool())
+        .execute(e)
         .await?;
     Ok(id)
 }

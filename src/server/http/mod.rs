@@ -8,6 +8,7 @@ mod health;
 mod lang;
 pub mod oauth;
 pub mod pages;
+mod usage;
 
 use super::{auth::guard, state::AppState};
 use crate::ui::App;
@@ -37,6 +38,7 @@ pub fn router(state: AppState, extra: Option<Router<AppState>>) -> Router {
             get(account_export::export),
         )
         .route("/lang/{code}", get(lang::switch))
+        .route("/api/usage", get(usage::usage))
         .route("/connect/exact", get(oauth::connect))
         .route("/oauth/exact/callback", get(oauth::callback))
         .merge(crate::server::mcp::routes(&state))

@@ -8,7 +8,7 @@ use super::caller::{Caller, Subject};
 use crate::domain::AccountStatus;
 use crate::server::{
     api_keys,
-    db::{api_keys as key_rows, connections},
+    db::{DbError, api_keys as key_rows, connections},
     state::AppState,
 };
 use axum::{
@@ -78,7 +78,7 @@ fn unauthorized(presented: bool) -> Response {
     res
 }
 
-fn unavailable() -> Response {
+pub fn unavailable() -> Response {
     rpc_error(
         StatusCode::SERVICE_UNAVAILABLE,
         -32603,
@@ -86,32 +86,68 @@ fn unavailable() -> Response {
     )
 }
 
-/// Resolves the key to a caller, or answers the request itself.
-pub async fn authenticate(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let Some(key) = presented_key(req.headers()) else {
-        return unauthorized(false);
+/// What the request's API key turned out to be.
+pub enum KeyAuth {
+    Missing,
+    /// Malformed, unknown, revoked or expired.
+    Invalid,
+    Suspended,
+    User(key_rows::KeyOwner),
+    Demo(String),
+}
+
+/// Looks the request's key up (by its hash). Database trouble is an error for the caller to
+/// answer with 503.
+pub async fn resolve_key(state: &AppState, headers: &HeaderMap) -> Result<KeyAuth, DbError> {
+    let Some(key) = presented_key(headers) else {
+        return Ok(KeyAuth::Missing);
     };
     if !api_keys::well_formed(&key) {
-        return unauthorized(true);
+        return Ok(KeyAuth::Invalid);
     }
     let hash = api_keys::hash(&key);
-    let now = state.clock.now();
-    let owner = match key_rows::owner_of(&state.db, &hash).await {
-        Ok(owner) => owner,
+    if let Some(owner) = key_rows::owner_of(&state.db, &hash).await? {
+        return Ok(if owner.user.status == AccountStatus::Active {
+            KeyAuth::User(owner)
+        } else {
+            KeyAuth::Suspended
+        });
+    }
+    Ok(match key_rows::demo_key(&state.db, &hash, state.clock.now()).await? {
+        Some(id) => KeyAuth::Demo(id),
+        None => KeyAuth::Invalid,
+    })
+}
+
+/// The refusal for a key that is missing, invalid or suspended, as JSON-RPC error bodies.
+pub fn refusal(auth: &KeyAuth) -> Option<Response> {
+    match auth {
+        KeyAuth::Missing => Some(unauthorized(false)),
+        KeyAuth::Invalid => Some(unauthorized(true)),
+        KeyAuth::Suspended => Some(rpc_error(
+            StatusCode::FORBIDDEN,
+            UNAUTHORIZED_CODE,
+            "Forbidden: this account is suspended. Contact support.",
+        )),
+        KeyAuth::User(_) | KeyAuth::Demo(_) => None,
+    }
+}
+
+/// Resolves the key to a caller, or answers the request itself.
+pub async fn authenticate(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let auth = match resolve_key(&state, req.headers()).await {
+        Ok(auth) => auth,
         Err(e) => {
             tracing::error!(error = %e, "API key lookup failed");
             return unavailable();
         }
     };
-    let caller = match owner {
-        Some(owner) => {
-            if owner.user.status != AccountStatus::Active {
-                return rpc_error(
-                    StatusCode::FORBIDDEN,
-                    UNAUTHORIZED_CODE,
-                    "Forbidden: this account is suspended. Contact support.",
-                );
-            }
+    if let Some(refused) = refusal(&auth) {
+        return refused;
+    }
+    let now = state.clock.now();
+    let caller = match auth {
+        KeyAuth::User(owner) => {
             let connections = match connections::list_for_user(&state.db, &owner.user.id).await {
                 Ok(c) => c,
                 Err(e) => {
@@ -137,69 +173,18 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
                     email: owner.user.email,
                     plan: owner.user.plan,
                     key_id: owner.key_id,
+                    locale: owner.user.locale,
                 },
                 connections,
             }
         }
-        None => match key_rows::demo_key(&state.db, &hash, now).await {
-            Ok(Some(id)) => Caller::demo(id),
-            Ok(None) => return unauthorized(true),
-            Err(e) => {
-                tracing::error!(error = %e, "demo key lookup failed");
-                return unavailable();
-            }
-        },
+        KeyAuth::Demo(id) => Caller::demo(id),
+        KeyAuth::Missing | KeyAuth::Invalid | KeyAuth::Suspended => {
+            return unauthorized(true);
+        }
     };
     req.extensions_mut().insert(Arc::new(caller));
     next.run(req).await
-}
-
-/// Refuses what is not one JSON-RPC message before rmcp sees it, with JSON-RPC's own codes:
-/// unparsable JSON is a parse error (-32700), a batch or a non-message an invalid request
-/// (-32600; batching left the protocol in 2025-06-18), all with HTTP 400. Bodies over
-/// [`super::MAX_REQUEST_BYTES`] get 413. Other methods than POST pass untouched.
-pub async fn json_rpc_shape(req: Request, next: Next) -> Response {
-    if req.method() != axum::http::Method::POST {
-        return next.run(req).await;
-    }
-    let (parts, body) = req.into_parts();
-    let bytes = match axum::body::to_bytes(body, super::MAX_REQUEST_BYTES).await {
-        Ok(b) => b,
-        Err(_) => {
-            return rpc_error(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                -32600,
-                "Request too large: an MCP request may be at most 256 KiB.",
-            );
-        }
-    };
-    match serde_json::from_slice::<serde_json::Value>(&bytes) {
-        Err(_) => {
-            return rpc_error(
-                StatusCode::BAD_REQUEST,
-                -32700,
-                "Parse error: the body is not valid JSON.",
-            );
-        }
-        Ok(serde_json::Value::Array(_)) => {
-            return rpc_error(
-                StatusCode::BAD_REQUEST,
-                -32600,
-                "Invalid Request: JSON-RPC batches are not supported; send one message per request.",
-            );
-        }
-        Ok(serde_json::Value::Object(m))
-            if m.get("jsonrpc").and_then(|v| v.as_str()) == Some("2.0") => {}
-        Ok(_) => {
-            return rpc_error(
-                StatusCode::BAD_REQUEST,
-                -32600,
-                "Invalid Request: expected a JSON-RPC 2.0 message object.",
-            );
-        }
-    }
-    next.run(Request::from_parts(parts, axum::body::Body::from(bytes)))
-        .await
 }
 
 #[cfg(test)]

@@ -16,6 +16,8 @@ pub enum Subject {
         email: String,
         plan: Plan,
         key_id: String,
+        /// The account's language, for the mail and notifications a call can trigger.
+        locale: String,
     },
     /// A demo key: no account, the simulator's companies.
     Demo { key_id: String },

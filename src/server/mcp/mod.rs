@@ -70,10 +70,14 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         Arc::new(NeverSessionManager::default()),
         config,
     );
-    // Layers run outside in: the key first (401/403 before anything else), then the shape.
+    // Layers run outside in: the key first (401/403 before anything else), then the shape and the
+    // limits (429 before rmcp), then rmcp.
     Router::new()
         .route_service(PATH, service)
-        .route_layer(middleware::from_fn(auth::json_rpc_shape))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::server::usage::meter::meter,
+        ))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             auth::authenticate,

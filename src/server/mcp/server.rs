@@ -2,7 +2,7 @@
 //! authentication middleware attached to the HTTP request.
 
 use super::{caller::Caller, prompts, resources, tools};
-use crate::server::state::AppState;
+use crate::server::{state::AppState, usage::meter::UsageNote};
 use rmcp::{
     ErrorData, ServerHandler,
     model::{
@@ -40,8 +40,10 @@ impl ExactMcp {
     }
 }
 
-/// The caller and the request id of the HTTP request behind an MCP request.
-fn caller_of(context: &RequestContext<RoleServer>) -> Result<(Arc<Caller>, String), ErrorData> {
+/// The caller, the request id and the usage note of the HTTP request behind an MCP request.
+fn caller_of(
+    context: &RequestContext<RoleServer>,
+) -> Result<(Arc<Caller>, String, Option<Arc<UsageNote>>), ErrorData> {
     let parts = context
         .extensions
         .get::<http::request::Parts>()
@@ -57,7 +59,8 @@ fn caller_of(context: &RequestContext<RoleServer>) -> Result<(Arc<Caller>, Strin
         .and_then(|v| v.to_str().ok())
         .unwrap_or("-")
         .to_string();
-    Ok((caller, request_id))
+    let note = parts.extensions.get::<Arc<UsageNote>>().cloned();
+    Ok((caller, request_id, note))
 }
 
 impl ServerHandler for ExactMcp {
@@ -92,11 +95,12 @@ impl ServerHandler for ExactMcp {
         request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
-        let (caller, request_id) = caller_of(&context)?;
+        let (caller, request_id, note) = caller_of(&context)?;
         let ctx = tools::ToolCtx {
             state: &self.state,
             caller: &caller,
             request_id: &request_id,
+            usage: note.as_deref(),
         };
         match tools::call(&ctx, &request.name, request.arguments).await {
             Some(result) => Ok(result.into()),
@@ -153,7 +157,7 @@ impl ServerHandler for ExactMcp {
         request: ReadResourceRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<ReadResourceResponse, ErrorData> {
-        let (caller, _) = caller_of(&context)?;
+        let (caller, _, _) = caller_of(&context)?;
         resources::read(&caller, &request.uri)
             .map(|contents| ReadResourceResult::new(vec![contents]).into())
             .ok_or_else(|| {

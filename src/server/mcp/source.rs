@@ -20,6 +20,16 @@ impl std::fmt::Debug for Source {
     }
 }
 
+impl Source {
+    /// The connection read, for the usage record (`None` for the demo).
+    pub fn connection_id(&self) -> Option<String> {
+        match self {
+            Source::Exact { connection_id, .. } => Some(connection_id.clone()),
+            Source::Demo => None,
+        }
+    }
+}
+
 /// The OData options of one list request. Filters come from [`super::odata`] only.
 #[derive(Debug, Clone, Default)]
 pub struct ListQuery {

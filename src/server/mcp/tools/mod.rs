@@ -18,7 +18,7 @@ use super::{
     odata,
     source::ListQuery,
 };
-use crate::server::state::AppState;
+use crate::server::{state::AppState, usage::meter::UsageNote};
 use chrono::NaiveDate;
 use rmcp::model::{CallToolResult, ContentBlock, JsonObject, Tool, ToolAnnotations};
 use schemars::JsonSchema;
@@ -31,6 +31,8 @@ pub struct ToolCtx<'a> {
     pub state: &'a AppState,
     pub caller: &'a Caller,
     pub request_id: &'a str,
+    /// Where the division read is noted for the usage record.
+    pub usage: Option<&'a UsageNote>,
 }
 
 impl ToolCtx<'_> {
@@ -46,8 +48,13 @@ impl ToolCtx<'_> {
     }
 
     pub fn target(&self, division: Option<i64>) -> Result<Target, ToolError> {
-        self.caller
-            .resolve(&self.state.exact, division, &self.connections_url())
+        let target = self
+            .caller
+            .resolve(&self.state.exact, division, &self.connections_url())?;
+        if let Some(note) = self.usage {
+            note.set(target.source.connection_id(), target.division);
+        }
+        Ok(target)
     }
 
     /// Today in UTC, from the service's clock.

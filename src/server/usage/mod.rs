@@ -1,0 +1,165 @@
+//! Metering `/mcp`: the per-user rate limit, the monthly quota, and the usage record behind the
+//! dashboard and `/api/usage`. The database is the shared truth, so every limit holds across
+//! replicas; see [`meter`] for the request path and [`recorder`] for how outcomes are written.
+
+pub mod meter;
+pub mod recorder;
+
+use crate::domain::{Plan, RateLimitState, UsageSummary};
+use crate::server::{
+    config::UsageLimits,
+    db::{Db, DbError, usage as rows},
+};
+use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
+
+/// The rate-limit window: fixed minutes, shared by all replicas through `rate_windows`.
+pub const WINDOW_SECONDS: i64 = 60;
+
+/// The start of the minute `now` falls in.
+pub fn window_start(now: i64) -> i64 {
+    now - now.rem_euclid(WINDOW_SECONDS)
+}
+
+/// The `rate_windows` subject of a user's counted calls.
+pub fn user_subject(user_id: &str) -> String {
+    format!("user:{user_id}")
+}
+
+/// The `rate_windows` subject of a demo key's counted calls.
+pub fn demo_subject(key_id: &str) -> String {
+    format!("demo:{key_id}")
+}
+
+/// The `rate_windows` subject of a key's uncounted protocol messages.
+pub fn flood_subject(key_id: &str) -> String {
+    format!("flood:{key_id}")
+}
+
+fn utc(now: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(now, 0).unwrap_or_default()
+}
+
+/// `YYYY-MM-DD` (UTC) of a moment: the key of the daily rollups.
+pub fn day_of(now: i64) -> String {
+    utc(now).format("%Y-%m-%d").to_string()
+}
+
+/// 00:00 UTC on the first day of the month after `now`'s: when the monthly quota starts again.
+pub fn next_month_start(now: i64) -> i64 {
+    let t = utc(now);
+    let (y, m) = if t.month() == 12 {
+        (t.year() + 1, 1)
+    } else {
+        (t.year(), t.month() + 1)
+    };
+    Utc.with_ymd_and_hms(y, m, 1, 0, 0, 0)
+        .single()
+        .map(|d| d.timestamp())
+        .unwrap_or(now)
+}
+
+/// The first day of the next month as `YYYY-MM-DD`, for messages.
+pub fn next_month_day(now: i64) -> String {
+    day_of(next_month_start(now))
+}
+
+/// The days `days` back from `now`'s day up to and including it, oldest first.
+pub fn last_days(now: i64, days: u32) -> Vec<NaiveDate> {
+    let today = utc(now).date_naive();
+    (0..days)
+        .rev()
+        .filter_map(|back| today.checked_sub_days(chrono::Days::new(u64::from(back))))
+        .collect()
+}
+
+/// The rate-limit window of a user as it stands, without counting anything.
+pub fn rate_state(limit: u32, hits: i64, now: i64) -> RateLimitState {
+    RateLimitState {
+        limit,
+        remaining: (i64::from(limit) - hits).clamp(0, i64::from(limit)) as u32,
+        reset: window_start(now) + WINDOW_SECONDS,
+    }
+}
+
+/// A user's month and current window: the figures of `/api/usage` and the dashboard.
+pub async fn summary(
+    db: &Db,
+    limits: &UsageLimits,
+    user_id: &str,
+    plan: Plan,
+    now: i64,
+) -> Result<UsageSummary, DbError> {
+    let used = rows::calls_used(db, user_id).await?;
+    let hits = rows::window_hits(db, &user_subject(user_id), window_start(now)).await?;
+    Ok(UsageSummary {
+        plan,
+        calls_this_month: used.max(0) as u64,
+        quota: plan.monthly_quota(),
+        rate_limit: rate_state(limits.per_minute(plan), hits, now),
+        quota_resets_at: next_month_start(now),
+    })
+}
+
+/// The warning level (80 or 100 percent of the quota) `used` calls have reached, if any.
+pub fn warning_level(used: i64, quota: Option<u64>) -> Option<i64> {
+    let quota = quota? as i64;
+    if quota == 0 {
+        return None;
+    }
+    if used >= quota {
+        Some(100)
+    } else if used * 100 >= quota * 80 {
+        Some(80)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // 2026-11-22T10:15:42Z
+    const NOW: i64 = 1_795_342_542;
+
+    #[test]
+    fn windows_are_whole_minutes() {
+        assert_eq!(window_start(NOW), NOW - 42);
+        assert_eq!(window_start(NOW - 42), NOW - 42);
+        let s = rate_state(60, 10, NOW);
+        assert_eq!((s.limit, s.remaining, s.reset), (60, 50, NOW - 42 + 60));
+        assert_eq!(rate_state(60, 75, NOW).remaining, 0);
+    }
+
+    #[test]
+    fn months_roll_over_at_midnight_utc_on_the_first() {
+        assert_eq!(day_of(NOW), "2026-11-22");
+        assert_eq!(next_month_day(NOW), "2026-12-01");
+        let december = Utc.with_ymd_and_hms(2026, 12, 31, 23, 59, 59).unwrap();
+        assert_eq!(next_month_day(december.timestamp()), "2027-01-01");
+        assert_eq!(
+            next_month_start(december.timestamp()),
+            december.timestamp() + 1
+        );
+    }
+
+    #[test]
+    fn the_last_thirty_days_end_today() {
+        let days = last_days(NOW, 30);
+        assert_eq!(days.len(), 30);
+        assert_eq!(days[29].to_string(), "2026-11-22");
+        assert_eq!(days[0].to_string(), "2026-10-24");
+    }
+
+    #[test]
+    fn warnings_at_eighty_and_a_hundred_percent() {
+        assert_eq!(warning_level(159, Some(200)), None);
+        assert_eq!(warning_level(160, Some(200)), Some(80));
+        assert_eq!(warning_level(199, Some(200)), Some(80));
+        assert_eq!(warning_level(200, Some(200)), Some(100));
+        assert_eq!(warning_level(10_000, None), None);
+        // 80 % of 750 is exactly 600.
+        assert_eq!(warning_level(599, Some(750)), None);
+        assert_eq!(warning_level(600, Some(750)), Some(80));
+    }
+}

@@ -1,0 +1,553 @@
+//! Rate limits, quotas and the usage record of `/mcp`, over real HTTP against the real app (and,
+//! for the global limit, two real server processes on one database).
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use common::{
+    T0, TestApp, TestDatabase,
+    exact::{PASSWORD, sign_in},
+    mcp::{initialize, key_for, post, send_all, user_id},
+    replicas::{free_port, start_replica},
+};
+use exact_mcp::server::usage::{window_start, WINDOW_SECONDS};
+use reqwest::{StatusCode, header};
+use serde_json::{Value, json};
+use sqlx::Row;
+
+/// A counted call that needs no Exact connection: the divisions the caller has (none).
+fn tool_call(id: i64) -> Value {
+    json!({
+        "jsonrpc": "2.0",
+        "id": id,
+        "method": "tools/call",
+        "params": { "name": "list_divisions", "arguments": {} }
+    })
+}
+
+fn header_i64(res: &reqwest::Response, name: &str) -> i64 {
+    res.headers()
+        .get(name)
+        .unwrap_or_else(|| panic!("{name} missing on a {} response", res.status()))
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+async fn user_with_key(app: &TestApp, email: &str) -> (String, String) {
+    app.create_user(email, PASSWORD, false).await;
+    (user_id(app, email).await, key_for(app, email).await)
+}
+
+async fn scalar(app: &TestApp, sql: &str, user: &str) -> i64 {
+    sqlx::query(sql)
+        .bind(user)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap()
+        .try_get(0)
+        .unwrap()
+}
+
+async fn calls_used(app: &TestApp, user: &str) -> i64 {
+    scalar(app, "SELECT api_calls_used FROM users WHERE id = $1", user).await
+}
+
+async fn window_hits(app: &TestApp, user: &str) -> i64 {
+    let now = app.clock_now();
+    sqlx::query_scalar("SELECT hits FROM rate_windows WHERE subject = $1 AND window_start = $2")
+        .bind(format!("user:{user}"))
+        .bind(window_start(now))
+        .fetch_optional(app.state.db.pool())
+        .await
+        .unwrap()
+        .unwrap_or(0)
+}
+
+async fn set_used(app: &TestApp, user: &str, used: i64) {
+    sqlx::query("UPDATE users SET api_calls_used = $1 WHERE id = $2")
+        .bind(used)
+        .bind(user)
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
+}
+
+async fn set_plan(app: &TestApp, user: &str, plan: &str) {
+    sqlx::query("UPDATE users SET plan = $1 WHERE id = $2")
+        .bind(plan)
+        .bind(user)
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn sixty_calls_pass_the_sixty_first_waits_and_the_window_resets() {
+    let app = TestApp::spawn().await;
+    let (user, key) = user_with_key(&app, "ada@example.com").await;
+    // The clock stands 20 s into a minute.
+    app.clock.set(window_start(T0) + 20);
+    let reset = window_start(T0) + WINDOW_SECONDS;
+
+    for i in 1..=60 {
+        let res = post(&app, Some(&key)).json(&tool_call(i)).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "call {i}");
+        assert_eq!(header_i64(&res, "x-ratelimit-limit"), 60);
+        assert_eq!(header_i64(&res, "x-ratelimit-remaining"), 60 - i);
+        assert_eq!(header_i64(&res, "x-ratelimit-reset"), reset);
+    }
+    assert_eq!(window_hits(&app, &user).await, 60);
+    assert_eq!(calls_used(&app, &user).await, 60);
+
+    let res = post(&app, Some(&key)).json(&tool_call(61)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(header_i64(&res, "retry-after"), 40);
+    assert_eq!(header_i64(&res, "x-ratelimit-remaining"), 0);
+    assert_eq!(header_i64(&res, "x-ratelimit-reset"), reset);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["id"], json!(61), "the error answers the request");
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(message.contains("60 tool calls per minute"), "{message}");
+    assert!(message.contains("40 seconds"), "{message}");
+    // Nothing was counted for the refused call.
+    assert_eq!(window_hits(&app, &user).await, 60);
+    assert_eq!(calls_used(&app, &user).await, 60);
+
+    // Protocol messages are not counted but carry the headers; they pass at the limit.
+    let res = post(&app, Some(&key))
+        .json(&json!({ "jsonrpc": "2.0", "id": 99, "method": "tools/list" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(header_i64(&res, "x-ratelimit-remaining"), 0);
+    let res = post(&app, Some(&key))
+        .json(&initialize("2025-06-18"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(header_i64(&res, "x-ratelimit-limit"), 60);
+    assert_eq!(calls_used(&app, &user).await, 60);
+
+    // The next minute: calls pass again, with a full window.
+    app.clock.set(reset);
+    let res = post(&app, Some(&key)).json(&tool_call(62)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(header_i64(&res, "x-ratelimit-remaining"), 59);
+    assert_eq!(header_i64(&res, "x-ratelimit-reset"), reset + WINDOW_SECONDS);
+    assert_eq!(calls_used(&app, &user).await, 61);
+
+    // The record: 61 counted calls, one refusal, the protocol messages; all outcomes written.
+    app.state.recorder.flush().await;
+    let count = |sql: &'static str| {
+        let (app, user) = (&app, &user);
+        async move { scalar(app, sql, user).await }
+    };
+    assert_eq!(
+        count("SELECT COUNT(*) FROM usage_events WHERE user_id = $1 AND method = 'tools/call' AND status = 'ok'").await,
+        61
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM usage_events WHERE user_id = $1 AND status = 'rejected' AND reason = 'rate_limit'").await,
+        1
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM usage_events WHERE user_id = $1 AND method IN ('tools/list', 'initialize')").await,
+        2
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM usage_events WHERE user_id = $1 AND status = 'pending'").await,
+        0
+    );
+    assert_eq!(
+        count("SELECT COALESCE(SUM(calls), 0) FROM usage_daily WHERE user_id = $1").await,
+        61
+    );
+    assert_eq!(
+        count("SELECT COALESCE(SUM(rejected), 0) FROM usage_daily WHERE user_id = $1").await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn two_hundred_concurrent_calls_let_exactly_sixty_through() {
+    let app = TestApp::spawn().await;
+    let (user, key) = user_with_key(&app, "burst@example.com").await;
+    let results = send_all(
+        (0..200)
+            .map(|i| post(&app, Some(&key)).json(&tool_call(i)))
+            .collect(),
+    )
+    .await;
+    let ok = results.iter().filter(|s| **s == StatusCode::OK).count();
+    let limited = results
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!((ok, limited), (60, 140), "{results:?}");
+    assert_eq!(window_hits(&app, &user).await, 60);
+    assert_eq!(calls_used(&app, &user).await, 60);
+}
+
+#[tokio::test]
+async fn each_plan_stops_at_its_monthly_quota_and_says_what_to_do() {
+    let app = TestApp::spawn().await;
+    let (user, key) = user_with_key(&app, "quota@example.com").await;
+    for (plan, quota, name) in [
+        ("free", 200, "Free"),
+        ("starter", 750, "Starter"),
+        ("pro", 2500, "Pro"),
+    ] {
+        set_plan(&app, &user, plan).await;
+        set_used(&app, &user, quota - 1).await;
+        // A fresh minute for each plan, so the rate limit stays out of the way.
+        app.clock.advance(WINDOW_SECONDS);
+        let res = post(&app, Some(&key)).json(&tool_call(1)).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{plan}: the last call of the month");
+        assert_eq!(calls_used(&app, &user).await, quota);
+
+        let res = post(&app, Some(&key)).json(&tool_call(2)).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS, "{plan}");
+        assert!(res.headers().contains_key("x-ratelimit-limit"));
+        // 2026-11-20T…: the quota starts again on 1 December.
+        let retry = header_i64(&res, "retry-after");
+        assert_eq!(app.clock_now() + retry, 1_796_083_200, "{plan}: 2026-12-01T00:00Z");
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["error"]["code"], json!(-32030));
+        let message = body["error"]["message"].as_str().unwrap();
+        assert!(message.contains(name), "{message}");
+        assert!(message.contains(&format!("{quota} tool calls")), "{message}");
+        assert!(message.contains("2026-12-01"), "{message}");
+        assert!(message.contains("upgrade"), "{message}");
+        assert!(message.contains(&app.at("/#pricing")), "{message}");
+        assert_eq!(calls_used(&app, &user).await, quota, "{plan}: not counted");
+        // The refused call used no room in the rate window either.
+        assert_eq!(window_hits(&app, &user).await, 1);
+    }
+    // Enterprise is unlimited, and still counted.
+    set_plan(&app, &user, "enterprise").await;
+    set_used(&app, &user, 1_000_000).await;
+    let res = post(&app, Some(&key)).json(&tool_call(3)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(calls_used(&app, &user).await, 1_000_001);
+}
+
+#[tokio::test]
+async fn warnings_go_out_once_at_eighty_and_once_at_a_hundred_percent() {
+    let app = TestApp::spawn().await;
+    let (user, key) = user_with_key(&app, "warn@example.com").await;
+    let notifications = |kind: &'static str| {
+        let (app, user) = (&app, &user);
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND kind = $2",
+            )
+            .bind(user)
+            .bind(kind)
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap()
+        }
+    };
+    let mails = || {
+        let app = &app;
+        async move {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT COUNT(*) FROM email_outbox WHERE to_address = 'warn@example.com' AND subject LIKE '%tool calls%'",
+            )
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap()
+        }
+    };
+    let call = |i: i64| {
+        let req = post(&app, Some(&key)).json(&tool_call(i));
+        async move { req.send().await.unwrap().status() }
+    };
+
+    set_used(&app, &user, 158).await;
+    assert_eq!(call(1).await, StatusCode::OK); // 159: below 80 %
+    assert_eq!((notifications("quota_warning").await, mails().await), (0, 0));
+    assert_eq!(call(2).await, StatusCode::OK); // 160 = 80 %
+    assert_eq!((notifications("quota_warning").await, mails().await), (1, 1));
+    for i in 3..=5 {
+        assert_eq!(call(i).await, StatusCode::OK); // 161..163: no repeat
+    }
+    assert_eq!((notifications("quota_warning").await, mails().await), (1, 1));
+    let body: String = sqlx::query_scalar(
+        "SELECT body_text FROM email_outbox WHERE to_address = 'warn@example.com'",
+    )
+    .fetch_one(app.state.db.pool())
+    .await
+    .unwrap();
+    assert!(body.contains("80 %") && body.contains("Free") && body.contains("2026-12-01"), "{body}");
+    assert!(body.contains(&app.at("/dashboard/usage")), "{body}");
+
+    set_used(&app, &user, 198).await;
+    assert_eq!(call(6).await, StatusCode::OK); // 199
+    assert_eq!(notifications("quota_exhausted").await, 0);
+    assert_eq!(call(7).await, StatusCode::OK); // 200 = 100 %
+    assert_eq!(
+        (notifications("quota_exhausted").await, mails().await),
+        (1, 2)
+    );
+    assert_eq!(call(8).await, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        (
+            notifications("quota_warning").await,
+            notifications("quota_exhausted").await,
+            mails().await
+        ),
+        (1, 1, 2),
+        "sent once each"
+    );
+    let level: i64 = scalar(&app, "SELECT rate_limit_warning_sent FROM users WHERE id = $1", &user).await;
+    assert_eq!(level, 100);
+}
+
+#[tokio::test]
+async fn a_thousand_concurrent_calls_from_fifty_users_are_counted_exactly() {
+    let app = TestApp::spawn().await;
+    let mut keys = Vec::new();
+    for i in 0..50 {
+        let (user, key) = user_with_key(&app, &format!("user{i}@example.com")).await;
+        keys.push((user, key));
+    }
+    let results = send_all(
+        (0..1000)
+            .map(|i| {
+                post(&app, Some(&keys[i % 50].1))
+                    .header(header::USER_AGENT, "load-test/1.0")
+                    .json(&tool_call(i as i64))
+            })
+            .collect(),
+    )
+    .await;
+    let ok = results.iter().filter(|s| **s == StatusCode::OK).count() as i64;
+    assert_eq!(ok, 1000, "20 calls per user stay within every limit");
+
+    let total = |sql: &'static str| {
+        let app = &app;
+        async move {
+            sqlx::query_scalar::<_, i64>(sql)
+                .fetch_one(app.state.db.pool())
+                .await
+                .unwrap()
+        }
+    };
+    // Counters and the events committed with them agree at once, before any flush.
+    assert_eq!(total("SELECT COALESCE(SUM(api_calls_used), 0) FROM users").await, ok);
+    assert_eq!(
+        total("SELECT COUNT(*) FROM usage_events WHERE method = 'tools/call'").await,
+        ok
+    );
+    assert_eq!(total("SELECT COALESCE(SUM(calls), 0) FROM usage_daily").await, ok);
+    for (user, _) in &keys {
+        assert_eq!(calls_used(&app, user).await, 20);
+    }
+    // The outcomes follow within the flush.
+    app.state.recorder.flush().await;
+    assert_eq!(
+        total("SELECT COUNT(*) FROM usage_events WHERE status = 'ok' AND client_name = 'load-test' AND client_version = '1.0' AND tool = 'list_divisions'").await,
+        ok
+    );
+}
+
+#[tokio::test]
+async fn protocol_messages_are_bounded_by_the_flood_limit() {
+    let app = TestApp::builder()
+        .env("FLOOD_LIMIT_PER_MINUTE", "5")
+        .spawn()
+        .await;
+    let (user, key) = user_with_key(&app, "flood@example.com").await;
+    let ping = json!({ "jsonrpc": "2.0", "id": 1, "method": "ping" });
+    for _ in 0..5 {
+        let res = post(&app, Some(&key)).json(&ping).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(header_i64(&res, "x-ratelimit-remaining"), 60);
+    }
+    let res = post(&app, Some(&key)).json(&ping).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(res.headers().contains_key(header::RETRY_AFTER));
+    // Tool calls have their own budget.
+    let res = post(&app, Some(&key)).json(&tool_call(2)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(calls_used(&app, &user).await, 1);
+    app.state.recorder.flush().await;
+    assert_eq!(
+        scalar(&app, "SELECT COUNT(*) FROM usage_events WHERE user_id = $1 AND reason = 'flood'", &user).await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn the_usage_endpoint_answers_keys_and_sessions_with_the_same_figures() {
+    let app = TestApp::spawn().await;
+    let (user, key) = user_with_key(&app, "json@example.com").await;
+    app.clock.set(window_start(T0) + 10);
+    for i in 0..3 {
+        let res = post(&app, Some(&key)).json(&tool_call(i)).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+    let expected = json!({
+        "plan": "free",
+        "calls_this_month": 3,
+        "quota": 200,
+        "rate_limit": { "limit": 60, "remaining": 57, "reset": window_start(T0) + 60 },
+        "quota_resets_at": 1_796_083_200,
+    });
+    let by_key: Value = app
+        .client
+        .get(app.at("/api/usage"))
+        .bearer_auth(&key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(by_key, expected);
+
+    let browser = common::client();
+    sign_in(&app, &browser, "json@example.com").await;
+    let res = browser.get(app.at("/api/usage")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.json::<Value>().await.unwrap(), expected);
+
+    // Enterprise: no quota.
+    set_plan(&app, &user, "enterprise").await;
+    let body: Value = app
+        .client
+        .get(app.at("/api/usage"))
+        .header("X-API-Key", &key)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["quota"], Value::Null);
+
+    // Nobody, or a wrong key: 401.
+    let res = common::client().get(app.at("/api/usage")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert!(res.headers().contains_key(header::WWW_AUTHENTICATE));
+    let res = app
+        .client
+        .get(app.at("/api/usage"))
+        .bearer_auth("emcp_wrong")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_refused_call_is_recorded_with_its_reason_and_protocol_errors_as_errors() {
+    let app = TestApp::spawn().await;
+    let (user, key) = user_with_key(&app, "events@example.com").await;
+    let unknown = json!({
+        "jsonrpc": "2.0", "id": 5, "method": "tools/call",
+        "params": { "name": "no_such_tool", "arguments": {} }
+    });
+    let res = post(&app, Some(&key)).json(&unknown).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    app.state.recorder.flush().await;
+    let row = sqlx::query(
+        "SELECT status, reason, tool FROM usage_events WHERE user_id = $1 AND method = 'tools/call'",
+    )
+    .bind(&user)
+    .fetch_one(app.state.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(row.try_get::<String, _>("status").unwrap(), "error");
+    assert_eq!(row.try_get::<String, _>("reason").unwrap(), "-32602");
+    assert_eq!(row.try_get::<String, _>("tool").unwrap(), "no_such_tool");
+    let errors: i64 = scalar(&app, "SELECT errors FROM usage_daily WHERE user_id = $1", &user).await;
+    assert_eq!(errors, 1);
+}
+
+/// Two real server processes on one database (Postgres in the Postgres pass, one SQLite file
+/// otherwise): the limit is one limit, whichever replica a call reaches.
+#[tokio::test]
+async fn two_replicas_share_one_rate_limit() {
+    let database = TestDatabase::create().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (port_a, port_b) = (free_port(), free_port());
+    let public = format!("http://127.0.0.1:{port_a}");
+    let exact = "http://127.0.0.1:9"; // never called: list_divisions reads no Exact data
+    let a = start_replica(dir.path(), "a", port_a, database.url(), &public, exact, &[]).await;
+    let b = start_replica(dir.path(), "b", port_b, database.url(), &public, exact, &[]).await;
+
+    let db = database.connect().await;
+    let clock = exact_mcp::server::clock::SystemClock;
+    exact_mcp::server::accounts::create(
+        &db,
+        &clock,
+        &[],
+        exact_mcp::server::accounts::CreateAccount {
+            email: "replicas@example.com",
+            password: PASSWORD.into(),
+            display_name: "",
+            admin: false,
+            plan: exact_mcp::domain::Plan::Free,
+        },
+    )
+    .await
+    .unwrap();
+    let owner = exact_mcp::server::db::users::by_email(
+        &db,
+        &exact_mcp::domain::Email::parse("replicas@example.com").unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let key = exact_mcp::server::api_keys::create(&db, &clock, &owner, "replicas")
+        .await
+        .unwrap()
+        .key;
+
+    // The burst must fall inside one real minute.
+    use exact_mcp::server::clock::Clock;
+    let into_minute = clock.now().rem_euclid(WINDOW_SECONDS);
+    if into_minute > 40 {
+        tokio::time::sleep(std::time::Duration::from_secs((WINDOW_SECONDS - into_minute + 1) as u64)).await;
+    }
+    let http = reqwest::Client::new();
+    let results = send_all(
+        (0..200)
+            .map(|i| {
+                let url = if i % 2 == 0 { &a.url } else { &b.url };
+                http.post(format!("{url}/mcp"))
+                    .header("Content-Type", "application/json")
+                    .header("Accept", "application/json, text/event-stream")
+                    .bearer_auth(&key)
+                    .json(&tool_call(i))
+            })
+            .collect(),
+    )
+    .await;
+    let ok = results.iter().filter(|s| **s == StatusCode::OK).count();
+    let limited = results
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!((ok, limited), (60, 140), "{results:?}");
+    let used: i64 = sqlx::query_scalar("SELECT api_calls_used FROM users WHERE id = $1")
+        .bind(&owner.id)
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(used, 60);
+    let events: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM usage_events WHERE user_id = $1 AND method = 'tools/call' AND status <> 'rejected'",
+    )
+    .bind(&owner.id)
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    assert_eq!(events, 60);
+}
