@@ -15,10 +15,7 @@ use exact_mcp::server::{
 use exact_mcp::sim::{DEV_CLIENT_ID, DEV_CLIENT_SECRET, Simulator};
 use reqwest::{StatusCode, header};
 use secrecy::{ExposeSecret, SecretString};
-use std::{
-    sync::Arc,
-    time::{Duration, Instant},
-};
+use std::{sync::Arc, time::Duration};
 
 use common::replicas::{KEY, free_port, start_replica};
 
@@ -55,8 +52,26 @@ async fn two_replicas_refresh_an_expired_token_exactly_once_and_log_no_secret() 
     // One public address (the load balancer's, in production): OAuth redirects and the
     // same-origin check use it on both replicas.
     let public = format!("http://127.0.0.1:{port_a}");
-    let a = start_replica(dir.path(), "a", port_a, database.url(), &public, &sim_url, &[]).await;
-    let b = start_replica(dir.path(), "b", port_b, database.url(), &public, &sim_url, &[]).await;
+    let a = start_replica(
+        dir.path(),
+        "a",
+        port_a,
+        database.url(),
+        &public,
+        &sim_url,
+        &[],
+    )
+    .await;
+    let b = start_replica(
+        dir.path(),
+        "b",
+        port_b,
+        database.url(),
+        &public,
+        &sim_url,
+        &[],
+    )
+    .await;
 
     let db = database.connect().await;
     exact_mcp::server::accounts::create(

@@ -10,7 +10,7 @@ use common::{
     mcp::{initialize, key_for, post, send_all, user_id},
     replicas::{free_port, start_replica},
 };
-use exact_mcp::server::usage::{window_start, WINDOW_SECONDS};
+use exact_mcp::server::usage::{WINDOW_SECONDS, window_start};
 use reqwest::{StatusCode, header};
 use serde_json::{Value, json};
 use sqlx::Row;
@@ -40,7 +40,7 @@ async fn user_with_key(app: &TestApp, email: &str) -> (String, String) {
     (user_id(app, email).await, key_for(app, email).await)
 }
 
-async fn scalar(app: &TestApp, sql: &str, user: &str) -> i64 {
+async fn scalar(app: &TestApp, sql: &'static str, user: &str) -> i64 {
     sqlx::query(sql)
         .bind(user)
         .fetch_one(app.state.db.pool())
@@ -92,7 +92,11 @@ async fn sixty_calls_pass_the_sixty_first_waits_and_the_window_resets() {
     let reset = window_start(T0) + WINDOW_SECONDS;
 
     for i in 1..=60 {
-        let res = post(&app, Some(&key)).json(&tool_call(i)).send().await.unwrap();
+        let res = post(&app, Some(&key))
+            .json(&tool_call(i))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), StatusCode::OK, "call {i}");
         assert_eq!(header_i64(&res, "x-ratelimit-limit"), 60);
         assert_eq!(header_i64(&res, "x-ratelimit-remaining"), 60 - i);
@@ -101,7 +105,11 @@ async fn sixty_calls_pass_the_sixty_first_waits_and_the_window_resets() {
     assert_eq!(window_hits(&app, &user).await, 60);
     assert_eq!(calls_used(&app, &user).await, 60);
 
-    let res = post(&app, Some(&key)).json(&tool_call(61)).send().await.unwrap();
+    let res = post(&app, Some(&key))
+        .json(&tool_call(61))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(header_i64(&res, "retry-after"), 40);
     assert_eq!(header_i64(&res, "x-ratelimit-remaining"), 0);
@@ -134,10 +142,17 @@ async fn sixty_calls_pass_the_sixty_first_waits_and_the_window_resets() {
 
     // The next minute: calls pass again, with a full window.
     app.clock.set(reset);
-    let res = post(&app, Some(&key)).json(&tool_call(62)).send().await.unwrap();
+    let res = post(&app, Some(&key))
+        .json(&tool_call(62))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(header_i64(&res, "x-ratelimit-remaining"), 59);
-    assert_eq!(header_i64(&res, "x-ratelimit-reset"), reset + WINDOW_SECONDS);
+    assert_eq!(
+        header_i64(&res, "x-ratelimit-reset"),
+        reset + WINDOW_SECONDS
+    );
     assert_eq!(calls_used(&app, &user).await, 61);
 
     // The record: 61 counted calls, one refusal, the protocol messages; all outcomes written.
@@ -163,11 +178,15 @@ async fn sixty_calls_pass_the_sixty_first_waits_and_the_window_resets() {
         0
     );
     assert_eq!(
-        count("SELECT COALESCE(SUM(calls), 0) FROM usage_daily WHERE user_id = $1").await,
+        count("SELECT CAST(COALESCE(SUM(calls), 0) AS BIGINT) FROM usage_daily WHERE user_id = $1")
+            .await,
         61
     );
     assert_eq!(
-        count("SELECT COALESCE(SUM(rejected), 0) FROM usage_daily WHERE user_id = $1").await,
+        count(
+            "SELECT CAST(COALESCE(SUM(rejected), 0) AS BIGINT) FROM usage_daily WHERE user_id = $1"
+        )
+        .await,
         1
     );
 }
@@ -205,21 +224,40 @@ async fn each_plan_stops_at_its_monthly_quota_and_says_what_to_do() {
         set_used(&app, &user, quota - 1).await;
         // A fresh minute for each plan, so the rate limit stays out of the way.
         app.clock.advance(WINDOW_SECONDS);
-        let res = post(&app, Some(&key)).json(&tool_call(1)).send().await.unwrap();
-        assert_eq!(res.status(), StatusCode::OK, "{plan}: the last call of the month");
+        let res = post(&app, Some(&key))
+            .json(&tool_call(1))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            res.status(),
+            StatusCode::OK,
+            "{plan}: the last call of the month"
+        );
         assert_eq!(calls_used(&app, &user).await, quota);
 
-        let res = post(&app, Some(&key)).json(&tool_call(2)).send().await.unwrap();
+        let res = post(&app, Some(&key))
+            .json(&tool_call(2))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS, "{plan}");
         assert!(res.headers().contains_key("x-ratelimit-limit"));
         // 2026-11-20T…: the quota starts again on 1 December.
         let retry = header_i64(&res, "retry-after");
-        assert_eq!(app.clock_now() + retry, 1_796_083_200, "{plan}: 2026-12-01T00:00Z");
+        assert_eq!(
+            app.clock_now() + retry,
+            1_796_083_200,
+            "{plan}: 2026-12-01T00:00Z"
+        );
         let body: Value = res.json().await.unwrap();
         assert_eq!(body["error"]["code"], json!(-32030));
         let message = body["error"]["message"].as_str().unwrap();
         assert!(message.contains(name), "{message}");
-        assert!(message.contains(&format!("{quota} tool calls")), "{message}");
+        assert!(
+            message.contains(&format!("{quota} tool calls")),
+            "{message}"
+        );
         assert!(message.contains("2026-12-01"), "{message}");
         assert!(message.contains("upgrade"), "{message}");
         assert!(message.contains(&app.at("/#pricing")), "{message}");
@@ -230,7 +268,11 @@ async fn each_plan_stops_at_its_monthly_quota_and_says_what_to_do() {
     // Enterprise is unlimited, and still counted.
     set_plan(&app, &user, "enterprise").await;
     set_used(&app, &user, 1_000_000).await;
-    let res = post(&app, Some(&key)).json(&tool_call(3)).send().await.unwrap();
+    let res = post(&app, Some(&key))
+        .json(&tool_call(3))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(calls_used(&app, &user).await, 1_000_001);
 }
@@ -270,20 +312,32 @@ async fn warnings_go_out_once_at_eighty_and_once_at_a_hundred_percent() {
 
     set_used(&app, &user, 158).await;
     assert_eq!(call(1).await, StatusCode::OK); // 159: below 80 %
-    assert_eq!((notifications("quota_warning").await, mails().await), (0, 0));
+    assert_eq!(
+        (notifications("quota_warning").await, mails().await),
+        (0, 0)
+    );
     assert_eq!(call(2).await, StatusCode::OK); // 160 = 80 %
-    assert_eq!((notifications("quota_warning").await, mails().await), (1, 1));
+    assert_eq!(
+        (notifications("quota_warning").await, mails().await),
+        (1, 1)
+    );
     for i in 3..=5 {
         assert_eq!(call(i).await, StatusCode::OK); // 161..163: no repeat
     }
-    assert_eq!((notifications("quota_warning").await, mails().await), (1, 1));
+    assert_eq!(
+        (notifications("quota_warning").await, mails().await),
+        (1, 1)
+    );
     let body: String = sqlx::query_scalar(
         "SELECT body_text FROM email_outbox WHERE to_address = 'warn@example.com'",
     )
     .fetch_one(app.state.db.pool())
     .await
     .unwrap();
-    assert!(body.contains("80 %") && body.contains("Free") && body.contains("2026-12-01"), "{body}");
+    assert!(
+        body.contains("80 %") && body.contains("Free") && body.contains("2026-12-01"),
+        "{body}"
+    );
     assert!(body.contains(&app.at("/dashboard/usage")), "{body}");
 
     set_used(&app, &user, 198).await;
@@ -304,7 +358,12 @@ async fn warnings_go_out_once_at_eighty_and_once_at_a_hundred_percent() {
         (1, 1, 2),
         "sent once each"
     );
-    let level: i64 = scalar(&app, "SELECT rate_limit_warning_sent FROM users WHERE id = $1", &user).await;
+    let level: i64 = scalar(
+        &app,
+        "SELECT rate_limit_warning_sent FROM users WHERE id = $1",
+        &user,
+    )
+    .await;
     assert_eq!(level, 100);
 }
 
@@ -339,12 +398,18 @@ async fn a_thousand_concurrent_calls_from_fifty_users_are_counted_exactly() {
         }
     };
     // Counters and the events committed with them agree at once, before any flush.
-    assert_eq!(total("SELECT COALESCE(SUM(api_calls_used), 0) FROM users").await, ok);
+    assert_eq!(
+        total("SELECT CAST(COALESCE(SUM(api_calls_used), 0) AS BIGINT) FROM users").await,
+        ok
+    );
     assert_eq!(
         total("SELECT COUNT(*) FROM usage_events WHERE method = 'tools/call'").await,
         ok
     );
-    assert_eq!(total("SELECT COALESCE(SUM(calls), 0) FROM usage_daily").await, ok);
+    assert_eq!(
+        total("SELECT CAST(COALESCE(SUM(calls), 0) AS BIGINT) FROM usage_daily").await,
+        ok
+    );
     for (user, _) in &keys {
         assert_eq!(calls_used(&app, user).await, 20);
     }
@@ -373,12 +438,21 @@ async fn protocol_messages_are_bounded_by_the_flood_limit() {
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(res.headers().contains_key(header::RETRY_AFTER));
     // Tool calls have their own budget.
-    let res = post(&app, Some(&key)).json(&tool_call(2)).send().await.unwrap();
+    let res = post(&app, Some(&key))
+        .json(&tool_call(2))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(calls_used(&app, &user).await, 1);
     app.state.recorder.flush().await;
     assert_eq!(
-        scalar(&app, "SELECT COUNT(*) FROM usage_events WHERE user_id = $1 AND reason = 'flood'", &user).await,
+        scalar(
+            &app,
+            "SELECT COUNT(*) FROM usage_events WHERE user_id = $1 AND reason = 'flood'",
+            &user
+        )
+        .await,
         1
     );
 }
@@ -389,7 +463,11 @@ async fn the_usage_endpoint_answers_keys_and_sessions_with_the_same_figures() {
     let (user, key) = user_with_key(&app, "json@example.com").await;
     app.clock.set(window_start(T0) + 10);
     for i in 0..3 {
-        let res = post(&app, Some(&key)).json(&tool_call(i)).send().await.unwrap();
+        let res = post(&app, Some(&key))
+            .json(&tool_call(i))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), StatusCode::OK);
     }
     let expected = json!({
@@ -432,7 +510,11 @@ async fn the_usage_endpoint_answers_keys_and_sessions_with_the_same_figures() {
     assert_eq!(body["quota"], Value::Null);
 
     // Nobody, or a wrong key: 401.
-    let res = common::client().get(app.at("/api/usage")).send().await.unwrap();
+    let res = common::client()
+        .get(app.at("/api/usage"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     assert!(res.headers().contains_key(header::WWW_AUTHENTICATE));
     let res = app
@@ -466,7 +548,12 @@ async fn a_refused_call_is_recorded_with_its_reason_and_protocol_errors_as_error
     assert_eq!(row.try_get::<String, _>("status").unwrap(), "error");
     assert_eq!(row.try_get::<String, _>("reason").unwrap(), "-32602");
     assert_eq!(row.try_get::<String, _>("tool").unwrap(), "no_such_tool");
-    let errors: i64 = scalar(&app, "SELECT errors FROM usage_daily WHERE user_id = $1", &user).await;
+    let errors: i64 = scalar(
+        &app,
+        "SELECT errors FROM usage_daily WHERE user_id = $1",
+        &user,
+    )
+    .await;
     assert_eq!(errors, 1);
 }
 
@@ -514,7 +601,10 @@ async fn two_replicas_share_one_rate_limit() {
     use exact_mcp::server::clock::Clock;
     let into_minute = clock.now().rem_euclid(WINDOW_SECONDS);
     if into_minute > 40 {
-        tokio::time::sleep(std::time::Duration::from_secs((WINDOW_SECONDS - into_minute + 1) as u64)).await;
+        tokio::time::sleep(std::time::Duration::from_secs(
+            (WINDOW_SECONDS - into_minute + 1) as u64,
+        ))
+        .await;
     }
     let http = reqwest::Client::new();
     let results = send_all(

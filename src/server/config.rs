@@ -2,6 +2,7 @@
 //! development checkout work with no configuration; production refuses the unsafe ones with one
 //! clear line per problem. Secrets are held in `secrecy` types and never printed.
 
+use crate::domain::Plan;
 use base64::{Engine as _, engine::general_purpose::STANDARD as B64};
 use secrecy::{ExposeSecret, SecretBox, SecretString};
 use std::{
@@ -12,7 +13,6 @@ use std::{
     time::Duration,
 };
 use url::Url;
-use crate::domain::Plan;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AppEnv {
@@ -377,12 +377,15 @@ impl Settings {
         let log_filter = v.val("RUST_LOG").unwrap_or("info").to_string();
 
         let defaults = UsageLimits::default();
-        let all_plans: Option<u32> = v.val("RATE_LIMIT_PER_MINUTE").map(|_| {
-            parse_number(&v, "RATE_LIMIT_PER_MINUTE", 60, &mut errors)
-        });
+        let all_plans: Option<u32> = v
+            .val("RATE_LIMIT_PER_MINUTE")
+            .map(|_| parse_number(&v, "RATE_LIMIT_PER_MINUTE", 60, &mut errors));
         let mut per_minute = defaults.per_minute;
         for (i, plan) in Plan::ALL.into_iter().enumerate() {
-            let key = format!("RATE_LIMIT_PER_MINUTE_{}", plan.as_str().to_ascii_uppercase());
+            let key = format!(
+                "RATE_LIMIT_PER_MINUTE_{}",
+                plan.as_str().to_ascii_uppercase()
+            );
             per_minute[i] = parse_number(&v, &key, all_plans.unwrap_or(per_minute[i]), &mut errors);
         }
         let usage = UsageLimits {
@@ -597,7 +600,10 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(err.contains("at least 1 per minute"), "{err}");
-        assert!(err.contains("USAGE_RETENTION_DAYS must be a whole number"), "{err}");
+        assert!(
+            err.contains("USAGE_RETENTION_DAYS must be a whole number"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! The state every handler can reach. Cheap to clone: everything inside is shared.
 
-use super::{clock::SharedClock, config::Settings, db::Db, exact::Exact, usage::recorder::Recorder};
+use super::{
+    clock::SharedClock, config::Settings, db::Db, exact::Exact, usage::recorder::Recorder,
+};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use std::sync::{

@@ -85,4 +85,3 @@ pub async fn start_replica(
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
-

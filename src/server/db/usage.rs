@@ -100,21 +100,25 @@ pub async fn admit(db: &Db, a: Admission<'_>) -> Result<Admitted, DbError> {
         return Ok(Admitted::RateLimited);
     };
     let used: Option<i64> = match a.quota {
-        Some(quota) => sqlx::query(
-            "UPDATE users SET api_calls_used = api_calls_used + 1 \
+        Some(quota) => {
+            sqlx::query(
+                "UPDATE users SET api_calls_used = api_calls_used + 1 \
              WHERE id = $1 AND api_calls_used < $2 RETURNING api_calls_used",
-        )
-        .bind(user_id)
-        .bind(quota as i64)
-        .fetch_optional(&mut *tx)
-        .await?,
-        None => sqlx::query(
-            "UPDATE users SET api_calls_used = api_calls_used + 1 WHERE id = $1 \
+            )
+            .bind(user_id)
+            .bind(quota as i64)
+            .fetch_optional(&mut *tx)
+            .await?
+        }
+        None => {
+            sqlx::query(
+                "UPDATE users SET api_calls_used = api_calls_used + 1 WHERE id = $1 \
              RETURNING api_calls_used",
-        )
-        .bind(user_id)
-        .fetch_optional(&mut *tx)
-        .await?,
+            )
+            .bind(user_id)
+            .fetch_optional(&mut *tx)
+            .await?
+        }
     }
     .map(|r| r.try_get(0))
     .transpose()?;
@@ -152,8 +156,14 @@ pub async fn admit(db: &Db, a: Admission<'_>) -> Result<Admitted, DbError> {
                 now,
             )
             .await?;
-            super::security::queue_mail_with(&mut *tx, &w.email, &w.mail_subject, &w.mail_body, now)
-                .await?;
+            super::security::queue_mail_with(
+                &mut *tx,
+                &w.email,
+                &w.mail_subject,
+                &w.mail_body,
+                now,
+            )
+            .await?;
         }
     }
     insert_event(&mut *tx, a.event).await?;

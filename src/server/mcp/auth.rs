@@ -113,10 +113,12 @@ pub async fn resolve_key(state: &AppState, headers: &HeaderMap) -> Result<KeyAut
             KeyAuth::Suspended
         });
     }
-    Ok(match key_rows::demo_key(&state.db, &hash, state.clock.now()).await? {
-        Some(id) => KeyAuth::Demo(id),
-        None => KeyAuth::Invalid,
-    })
+    Ok(
+        match key_rows::demo_key(&state.db, &hash, state.clock.now()).await? {
+            Some(id) => KeyAuth::Demo(id),
+            None => KeyAuth::Invalid,
+        },
+    )
 }
 
 /// The refusal for a key that is missing, invalid or suspended, as JSON-RPC error bodies.

@@ -11,8 +11,8 @@
 //! - Demo keys have the free plan's rate limit per key and no quota or usage record.
 
 use super::{
-    demo_subject, flood_subject, next_month_day, next_month_start, rate_state,
-    recorder::Recorder, user_subject, window_start,
+    demo_subject, flood_subject, next_month_day, next_month_start, rate_state, user_subject,
+    window_start,
 };
 use crate::domain::{CallStatus, Plan, RateLimitState, RejectReason, is_counted_method};
 use crate::server::{
@@ -190,9 +190,7 @@ fn flood_limited(id: &Value, rate_reset: i64, now: i64) -> Response {
     too_many(
         id,
         RATE_LIMITED_CODE,
-        &format!(
-            "Too many requests with this API key in a minute. Try again in {wait} seconds."
-        ),
+        &format!("Too many requests with this API key in a minute. Try again in {wait} seconds."),
         wait,
     )
 }
@@ -298,9 +296,10 @@ enum Gate {
 /// The user's current window, for responses that count nothing.
 async fn current_rate(state: &AppState, caller: &Caller, now: i64) -> Option<RateLimitState> {
     let (subject, limit) = match &caller.subject {
-        Subject::User { user_id, plan, .. } => {
-            (user_subject(user_id), state.settings.usage.per_minute(*plan))
-        }
+        Subject::User { user_id, plan, .. } => (
+            user_subject(user_id),
+            state.settings.usage.per_minute(*plan),
+        ),
         Subject::Demo { key_id } => (
             demo_subject(key_id),
             state.settings.usage.per_minute(Plan::Free),
@@ -505,7 +504,9 @@ pub async fn meter(State(state): State<AppState>, req: Request, next: Next) -> R
 
     let note = Arc::new(UsageNote::default());
     parts.extensions.insert(note.clone());
-    let res = next.run(Request::from_parts(parts, Body::from(bytes))).await;
+    let res = next
+        .run(Request::from_parts(parts, Body::from(bytes)))
+        .await;
     let (mut res_parts, res_body) = res.into_parts();
     let res_bytes = match axum::body::to_bytes(res_body, usize::MAX).await {
         Ok(b) => b,
@@ -659,7 +660,10 @@ mod tests {
     #[test]
     fn outcomes_are_read_from_the_response() {
         assert_eq!(
-            classify(StatusCode::OK, br#"{"jsonrpc":"2.0","id":1,"result":{"content":[]}}"#),
+            classify(
+                StatusCode::OK,
+                br#"{"jsonrpc":"2.0","id":1,"result":{"content":[]}}"#
+            ),
             (CallStatus::Ok, None)
         );
         assert_eq!(

@@ -110,6 +110,9 @@ async fn write(db: &Db, batch: &mut Vec<Record>) {
             }
         }
     }
-    tracing::error!(records = batch.len(), "usage records dropped after 5 failed writes");
+    tracing::error!(
+        records = batch.len(),
+        "usage records dropped after 5 failed writes"
+    );
     batch.clear();
 }
