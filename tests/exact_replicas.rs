@@ -15,7 +15,7 @@ use exact_mcp::server::{
 use exact_mcp::sim::{DEV_CLIENT_ID, DEV_CLIENT_SECRET, Simulator};
 use reqwest::{StatusCode, header};
 use secrecy::{ExposeSecret, SecretString};
-use std::{sync::Arc, time::Duration};
+use std::sync::Arc;
 
 use common::replicas::{KEY, free_port, start_replica};
 

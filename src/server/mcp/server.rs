@@ -40,10 +40,15 @@ impl ExactMcp {
     }
 }
 
-/// The caller, the request id and the usage note of the HTTP request behind an MCP request.
-fn caller_of(
-    context: &RequestContext<RoleServer>,
-) -> Result<(Arc<Caller>, String, Option<Arc<UsageNote>>), ErrorData> {
+/// What a handler needs from the HTTP request behind an MCP request.
+struct Origin {
+    caller: Arc<Caller>,
+    request_id: String,
+    /// Where the tool notes the division it read (absent only outside the metered route).
+    note: Option<Arc<UsageNote>>,
+}
+
+fn caller_of(context: &RequestContext<RoleServer>) -> Result<Origin, ErrorData> {
     let parts = context
         .extensions
         .get::<http::request::Parts>()
@@ -60,7 +65,11 @@ fn caller_of(
         .unwrap_or("-")
         .to_string();
     let note = parts.extensions.get::<Arc<UsageNote>>().cloned();
-    Ok((caller, request_id, note))
+    Ok(Origin {
+        caller,
+        request_id,
+        note,
+    })
 }
 
 impl ServerHandler for ExactMcp {
@@ -95,7 +104,11 @@ impl ServerHandler for ExactMcp {
         request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, ErrorData> {
-        let (caller, request_id, note) = caller_of(&context)?;
+        let Origin {
+            caller,
+            request_id,
+            note,
+        } = caller_of(&context)?;
         let ctx = tools::ToolCtx {
             state: &self.state,
             caller: &caller,
@@ -157,7 +170,7 @@ impl ServerHandler for ExactMcp {
         request: ReadResourceRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<ReadResourceResponse, ErrorData> {
-        let (caller, _, _) = caller_of(&context)?;
+        let caller = caller_of(&context)?.caller;
         resources::read(&caller, &request.uri)
             .map(|contents| ReadResourceResult::new(vec![contents]).into())
             .ok_or_else(|| {

@@ -76,36 +76,40 @@ fn clip(s: &str, max: usize) -> String {
     s.chars().filter(|c| !c.is_control()).take(max).collect()
 }
 
-/// Parses the body as one JSON-RPC 2.0 message, or answers with JSON-RPC's own codes:
-/// unparsable JSON is a parse error (-32700), a batch or a non-message an invalid request
-/// (-32600; batching left the protocol in 2025-06-18), all with HTTP 400.
-fn parse_message(bytes: &[u8]) -> Result<Message, Response> {
-    let value = match serde_json::from_slice::<Value>(bytes) {
-        Ok(v) => v,
-        Err(_) => {
-            return Err(rpc_error(
-                StatusCode::BAD_REQUEST,
-                -32700,
-                "Parse error: the body is not valid JSON.",
-            ));
-        }
-    };
-    let obj = match value {
-        Value::Array(_) => {
-            return Err(rpc_error(
-                StatusCode::BAD_REQUEST,
+/// Why a body is not one JSON-RPC message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Malformed {
+    NotJson,
+    Batch,
+    NotAMessage,
+}
+
+impl Malformed {
+    /// JSON-RPC's own codes, all with HTTP 400: unparsable JSON is a parse error (-32700), a
+    /// batch or a non-message an invalid request (-32600; batching left the protocol in
+    /// 2025-06-18).
+    fn response(self) -> Response {
+        let (code, message) = match self {
+            Malformed::NotJson => (-32700, "Parse error: the body is not valid JSON."),
+            Malformed::Batch => (
                 -32600,
                 "Invalid Request: JSON-RPC batches are not supported; send one message per request.",
-            ));
-        }
-        Value::Object(m) if m.get("jsonrpc").and_then(Value::as_str) == Some("2.0") => m,
-        _ => {
-            return Err(rpc_error(
-                StatusCode::BAD_REQUEST,
+            ),
+            Malformed::NotAMessage => (
                 -32600,
                 "Invalid Request: expected a JSON-RPC 2.0 message object.",
-            ));
-        }
+            ),
+        };
+        rpc_error(StatusCode::BAD_REQUEST, code, message)
+    }
+}
+
+/// Parses the body as one JSON-RPC 2.0 message.
+fn parse_message(bytes: &[u8]) -> Result<Message, Malformed> {
+    let obj = match serde_json::from_slice::<Value>(bytes).map_err(|_| Malformed::NotJson)? {
+        Value::Array(_) => return Err(Malformed::Batch),
+        Value::Object(m) if m.get("jsonrpc").and_then(Value::as_str) == Some("2.0") => m,
+        _ => return Err(Malformed::NotAMessage),
     };
     let method = obj
         .get("method")
@@ -342,7 +346,8 @@ pub async fn meter(State(state): State<AppState>, req: Request, next: Next) -> R
     };
     let msg = match parse_message(&bytes) {
         Ok(m) => m,
-        Err(mut res) => {
+        Err(malformed) => {
+            let mut res = malformed.response();
             if let Some(rate) = current_rate(&state, &caller, now).await {
                 set_rate_headers(res.headers_mut(), &rate);
             }
@@ -633,12 +638,13 @@ mod tests {
 
     #[test]
     fn non_messages_get_json_rpc_errors() {
-        for (body, status) in [
-            (&b"{not json"[..], StatusCode::BAD_REQUEST),
-            (b"[]", StatusCode::BAD_REQUEST),
-            (b"{\"id\":1}", StatusCode::BAD_REQUEST),
+        for (body, why) in [
+            (&b"{not json"[..], Malformed::NotJson),
+            (b"[]", Malformed::Batch),
+            (b"{\"id\":1}", Malformed::NotAMessage),
         ] {
-            assert_eq!(parse_message(body).unwrap_err().status(), status);
+            assert_eq!(parse_message(body).unwrap_err(), why);
+            assert_eq!(why.response().status(), StatusCode::BAD_REQUEST);
         }
     }
 
