@@ -641,3 +641,207 @@ async fn two_replicas_share_one_rate_limit() {
     .unwrap();
     assert_eq!(events, 60);
 }
+
+/// A server function of the dashboard, called as the browser does (same-origin POST).
+async fn dashboard_fn(app: &TestApp, browser: &reqwest::Client, path: &str) -> reqwest::Response {
+    browser
+        .post(app.at(path))
+        .header(header::ORIGIN, &app.url)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_usage_dashboard_shows_the_month_the_days_the_breakdowns_and_the_latest_calls() {
+    let app = TestApp::spawn().await;
+    let (_, key) = user_with_key(&app, "dash@example.com").await;
+    let (_, other_key) = user_with_key(&app, "other@example.com").await;
+    let call = |key: &str, body: Value, agent: &str| {
+        post(&app, Some(key))
+            .header(header::USER_AGENT, agent)
+            .json(&body)
+            .send()
+    };
+    // Two days ago, from Claude Code.
+    app.clock.set(T0 - 2 * 86_400);
+    for i in 0..2 {
+        let res = call(&key, tool_call(i), "claude-code/2.0.1").await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+    // Today, from Cursor: three good calls, one unknown tool, one uncounted tools/list.
+    app.clock.set(window_start(T0) + 5);
+    for i in 0..3 {
+        call(&key, tool_call(i), "cursor/0.50").await.unwrap();
+    }
+    let unknown = json!({
+        "jsonrpc": "2.0", "id": 9, "method": "tools/call",
+        "params": { "name": "no_such_tool", "arguments": {} }
+    });
+    call(&key, unknown, "cursor/0.50").await.unwrap();
+    let list = json!({ "jsonrpc": "2.0", "id": 10, "method": "tools/list" });
+    call(&key, list, "cursor/0.50").await.unwrap();
+    // Someone else's calls never show up on this dashboard.
+    for i in 0..4 {
+        call(&other_key, tool_call(i), "intruder/1").await.unwrap();
+    }
+    app.state.recorder.flush().await;
+
+    let browser = common::client();
+    sign_in(&app, &browser, "dash@example.com").await;
+    let res = dashboard_fn(&app, &browser, "/api/usage/overview").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let o: Value = res.json().await.unwrap();
+    assert_eq!(o["summary"]["calls_this_month"], 6);
+    assert_eq!(o["summary"]["quota"], 200);
+    assert_eq!(o["summary"]["rate_limit"]["remaining"], 56);
+
+    let days = o["days"].as_array().unwrap();
+    assert_eq!(days.len(), 30);
+    let today = exact_mcp::server::usage::day_of(T0);
+    let two_days_ago = exact_mcp::server::usage::day_of(T0 - 2 * 86_400);
+    assert_eq!(days[29]["day"], today.as_str());
+    assert_eq!(days[29]["calls"], 4);
+    assert_eq!(days[29]["errors"], 1);
+    assert_eq!(days[27]["day"], two_days_ago.as_str());
+    assert_eq!(days[27]["calls"], 2);
+    let total: u64 = days.iter().map(|d| d["calls"].as_u64().unwrap()).sum();
+    assert_eq!(total, 6, "the chart adds up to the month's count");
+
+    let rows = |field: &str| -> Vec<(String, u64, u64)> {
+        o[field]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["label"].as_str().unwrap().to_string(),
+                    r["calls"].as_u64().unwrap(),
+                    r["errors"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        rows("by_tool"),
+        vec![
+            ("list_divisions".to_string(), 5, 0),
+            ("no_such_tool".to_string(), 1, 1)
+        ]
+    );
+    assert_eq!(
+        rows("by_client"),
+        vec![
+            ("cursor".to_string(), 4, 1),
+            ("claude-code".to_string(), 2, 0)
+        ]
+    );
+
+    let recent = o["recent"].as_array().unwrap();
+    assert_eq!(recent.len(), 7, "six counted calls and the tools/list");
+    assert_eq!(recent[0]["method"], "tools/list");
+    assert_eq!(recent[1]["tool"], "no_such_tool");
+    assert_eq!(recent[1]["status"], "error");
+    assert_eq!(recent[2]["status"], "ok");
+    assert_eq!(recent[2]["client"], "cursor");
+    assert_eq!(recent[6]["client"], "claude-code");
+    assert!(
+        recent.iter().all(|r| r["client"] != "intruder"),
+        "another account's calls leaked"
+    );
+
+    // The latest 50 only.
+    for i in 0..50 {
+        let list = json!({ "jsonrpc": "2.0", "id": 100 + i, "method": "tools/list" });
+        call(&key, list, "cursor/0.50").await.unwrap();
+    }
+    app.state.recorder.flush().await;
+    let o: Value = dashboard_fn(&app, &browser, "/api/usage/overview")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(o["recent"].as_array().unwrap().len(), 50);
+    assert_eq!(o["summary"]["calls_this_month"], 6);
+
+    // The other account sees only its own.
+    let other = common::client();
+    sign_in(&app, &other, "other@example.com").await;
+    let o: Value = dashboard_fn(&app, &other, "/api/usage/overview")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(o["summary"]["calls_this_month"], 4);
+    assert_eq!(o["recent"].as_array().unwrap().len(), 4);
+    assert_eq!(rows_of(&o, "by_client"), vec!["intruder".to_string()]);
+
+    // Signed out: refused.
+    let res = dashboard_fn(&app, &common::client(), "/api/usage/overview").await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+}
+
+fn rows_of(o: &Value, field: &str) -> Vec<String> {
+    o[field]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["label"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_bell_lists_the_quota_warning_and_marks_it_read() {
+    let app = TestApp::spawn().await;
+    let (user, key) = user_with_key(&app, "bell@example.com").await;
+    user_with_key(&app, "neighbour@example.com").await;
+    let browser = common::client();
+    sign_in(&app, &browser, "bell@example.com").await;
+    let bell = || async {
+        let res = dashboard_fn(&app, &browser, "/api/notifications").await;
+        assert_eq!(res.status(), StatusCode::OK);
+        res.json::<Value>().await.unwrap()
+    };
+    assert_eq!(bell().await, json!({ "unread": 0, "items": [] }));
+
+    set_used(&app, &user, 159).await;
+    let res = post(&app, Some(&key))
+        .json(&tool_call(1))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let list = bell().await;
+    assert_eq!(list["unread"], 1);
+    let item = &list["items"][0];
+    assert_eq!(item["kind"], "quota_warning");
+    assert_eq!(item["read"], false);
+    assert!(item["title"].as_str().unwrap().contains("80"), "{item}");
+    assert_eq!(item["link"], app.at("/dashboard/usage").as_str());
+
+    // Not the neighbour's.
+    let neighbour = common::client();
+    sign_in(&app, &neighbour, "neighbour@example.com").await;
+    let theirs: Value = dashboard_fn(&app, &neighbour, "/api/notifications")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(theirs["unread"], 0);
+    let res = dashboard_fn(&app, &neighbour, "/api/notifications/read").await;
+    assert_eq!(res.json::<Value>().await.unwrap(), 0);
+    assert_eq!(
+        bell().await["unread"],
+        1,
+        "the neighbour marked nothing of ours"
+    );
+
+    let res = dashboard_fn(&app, &browser, "/api/notifications/read").await;
+    assert_eq!(res.json::<Value>().await.unwrap(), 1);
+    let list = bell().await;
+    assert_eq!(list["unread"], 0);
+    assert_eq!(list["items"][0]["read"], true);
+
+    let res = dashboard_fn(&app, &common::client(), "/api/notifications").await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+}

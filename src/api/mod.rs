@@ -7,6 +7,7 @@ pub mod auth;
 pub mod connections;
 pub mod keys;
 pub mod settings;
+pub mod usage;
 
 #[cfg(feature = "ssr")]
 mod support {

@@ -22,6 +22,7 @@ pub use mcp_setup::{
 };
 pub use plan::{Plan, UnknownPlan};
 pub use usage::{
-    CallStatus, DailyUsage, RateLimitState, RecentCall, RejectReason, UsageBreakdown,
-    UsageOverview, UsageSummary, is_counted_method,
+    CHART_HEIGHT, CHART_WIDTH, CallStatus, ChartBar, DailyUsage, Notification, NotificationList,
+    RateLimitState, RecentCall, RejectReason, UsageBreakdown, UsageOverview, UsageSummary,
+    chart_bars, is_counted_method,
 };

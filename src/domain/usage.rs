@@ -150,6 +150,65 @@ pub struct UsageOverview {
     pub recent: Vec<RecentCall>,
 }
 
+/// One in-app notification (quota warnings, reconnect requests, expiry alerts).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notification {
+    pub id: String,
+    pub kind: String,
+    pub title: String,
+    pub body: String,
+    /// A local path (or the service's own URL) to act on it.
+    pub link: Option<String>,
+    pub created_at: i64,
+    pub read: bool,
+}
+
+/// The bell: how many are unread, and the latest ones.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct NotificationList {
+    pub unread: u64,
+    pub items: Vec<Notification>,
+}
+
+/// One bar of the 30-day chart, in the chart's own coordinates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartBar {
+    pub x: f64,
+    pub width: f64,
+    /// Top of the whole bar (all calls) and of its failed part, from the top edge.
+    pub y: f64,
+    pub height: f64,
+    pub error_y: f64,
+    pub error_height: f64,
+}
+
+/// Chart geometry: `CHART_WIDTH` × `CHART_HEIGHT` user units, one slot per day.
+pub const CHART_WIDTH: f64 = 600.0;
+pub const CHART_HEIGHT: f64 = 160.0;
+
+/// Lays the days out as bars scaled to the busiest day (an empty month draws flat bars of 0).
+pub fn chart_bars(days: &[DailyUsage]) -> Vec<ChartBar> {
+    let n = days.len().max(1) as f64;
+    let slot = CHART_WIDTH / n;
+    let width = (slot * 0.8).max(1.0);
+    let max = days.iter().map(|d| d.calls).max().unwrap_or(0).max(1) as f64;
+    days.iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let height = CHART_HEIGHT * d.calls as f64 / max;
+            let error_height = CHART_HEIGHT * d.errors.min(d.calls) as f64 / max;
+            ChartBar {
+                x: i as f64 * slot + (slot - width) / 2.0,
+                width,
+                y: CHART_HEIGHT - height,
+                height,
+                error_y: CHART_HEIGHT - error_height,
+                error_height,
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,5 +262,25 @@ mod tests {
         assert_eq!(s.percent_used(), 100);
         s.quota = None;
         assert_eq!(s.percent_used(), 0);
+    }
+
+    #[test]
+    fn bars_scale_to_the_busiest_day() {
+        let day = |calls, errors| DailyUsage {
+            day: "2026-11-01".into(),
+            calls,
+            errors,
+            rejected: 0,
+        };
+        let bars = chart_bars(&[day(0, 0), day(10, 5), day(20, 0)]);
+        assert_eq!(bars.len(), 3);
+        assert_eq!(bars[0].height, 0.0);
+        assert_eq!(bars[2].height, CHART_HEIGHT);
+        assert_eq!(bars[2].y, 0.0);
+        assert_eq!(bars[1].height, CHART_HEIGHT / 2.0);
+        assert_eq!(bars[1].error_height, CHART_HEIGHT / 4.0);
+        assert!(bars[1].x > bars[0].x && bars[2].x + bars[2].width <= CHART_WIDTH);
+        // Nothing at all: flat, and no division by zero.
+        assert!(chart_bars(&[day(0, 0); 30]).iter().all(|b| b.height == 0.0));
     }
 }

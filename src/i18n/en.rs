@@ -73,6 +73,18 @@ fn mail_email_changed_body(new_email: &str) -> String {
     )
 }
 
+fn usage_of_quota(n: u64) -> String {
+    format!("of {n} calls included in your plan")
+}
+fn usage_resets_on(day: &str) -> String {
+    format!("The count starts again on {day} (00:00 UTC).")
+}
+fn usage_rate_state(remaining: u32, limit: u32) -> String {
+    format!("{remaining} of {limit} calls left this minute")
+}
+fn usage_day_summary(day: &str, calls: u64, errors: u64, rejected: u64) -> String {
+    format!("{day}: {calls} calls, {errors} failed, {rejected} refused")
+}
 pub static TEXTS: Texts = Texts {
     skip_to_content: "Skip to content",
     nav_main: "Main",
@@ -348,4 +360,46 @@ pub static TEXTS: Texts = Texts {
     demo_key_label: "Your demo key",
     demo_note: "This key answers from four fictional companies, never from real books, and expires in 24 hours.",
     demo_valid_until: "Valid until",
+    usage_lead: "Every tool call your assistants make, as it happens. The figures update by themselves while this page is open.",
+    usage_month_heading: "This month",
+    usage_calls_this_month: "Calls this month",
+    usage_of_quota,
+    usage_unlimited: "Unlimited on your plan",
+    usage_resets_on,
+    usage_warning_marker: "80 % warning",
+    usage_upgrade_hint: "Need more? Ask us about a larger plan.",
+    usage_rate_heading: "Rate limit",
+    usage_rate_state,
+    usage_rate_resets: "This minute's window ends at",
+    usage_chart_heading: "Last 30 days",
+    usage_chart_label: "Tool calls per day over the last 30 days",
+    usage_day_summary,
+    usage_by_tool_heading: "By tool (30 days)",
+    usage_by_client_heading: "By client (30 days)",
+    usage_col_tool: "Tool",
+    usage_col_client: "Client",
+    usage_col_calls: "Calls",
+    usage_col_errors: "Failed",
+    usage_col_latency: "Average time",
+    usage_col_time: "Time (UTC)",
+    usage_col_request: "Request",
+    usage_col_status: "Outcome",
+    usage_col_division: "Administration",
+    usage_recent_heading: "Latest calls",
+    usage_none: "No calls yet. Create an API key and connect your assistant to see them here.",
+    usage_unknown_client: "unknown client",
+    usage_status_ok: "ok",
+    usage_status_pending: "running",
+    usage_status_tool_error: "tool error",
+    usage_status_error: "error",
+    usage_status_rejected: "refused",
+    usage_reason_rate_limit: "rate limit",
+    usage_reason_quota: "monthly quota",
+    usage_reason_flood: "too many messages",
+    usage_glance_heading: "Usage at a glance",
+    usage_glance_link: "See all usage",
+    notifications_button: "Notifications",
+    notifications_empty: "No notifications.",
+    notifications_mark_read: "Mark all as read",
+    notifications_open: "Open",
 };

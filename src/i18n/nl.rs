@@ -75,6 +75,18 @@ fn mail_email_changed_body(new_email: &str) -> String {
     )
 }
 
+fn usage_of_quota(n: u64) -> String {
+    format!("van de {n} aanroepen in je abonnement")
+}
+fn usage_resets_on(day: &str) -> String {
+    format!("De teller begint opnieuw op {day} (00:00 UTC).")
+}
+fn usage_rate_state(remaining: u32, limit: u32) -> String {
+    format!("nog {remaining} van {limit} aanroepen deze minuut")
+}
+fn usage_day_summary(day: &str, calls: u64, errors: u64, rejected: u64) -> String {
+    format!("{day}: {calls} aanroepen, {errors} mislukt, {rejected} geweigerd")
+}
 pub static TEXTS: Texts = Texts {
     skip_to_content: "Naar de inhoud",
     nav_main: "Hoofdmenu",
@@ -350,4 +362,46 @@ pub static TEXTS: Texts = Texts {
     demo_key_label: "Je demosleutel",
     demo_note: "Deze sleutel antwoordt vanuit vier fictieve bedrijven, nooit vanuit echte boeken, en verloopt na 24 uur.",
     demo_valid_until: "Geldig tot",
+    usage_lead: "Elke tool-aanroep van je assistenten, terwijl het gebeurt. De cijfers werken zichzelf bij zolang deze pagina open is.",
+    usage_month_heading: "Deze maand",
+    usage_calls_this_month: "Aanroepen deze maand",
+    usage_of_quota,
+    usage_unlimited: "Onbeperkt in je abonnement",
+    usage_resets_on,
+    usage_warning_marker: "Waarschuwing bij 80 %",
+    usage_upgrade_hint: "Meer nodig? Vraag ons naar een groter abonnement.",
+    usage_rate_heading: "Limiet per minuut",
+    usage_rate_state,
+    usage_rate_resets: "Het venster van deze minuut eindigt om",
+    usage_chart_heading: "Afgelopen 30 dagen",
+    usage_chart_label: "Tool-aanroepen per dag over de afgelopen 30 dagen",
+    usage_day_summary,
+    usage_by_tool_heading: "Per tool (30 dagen)",
+    usage_by_client_heading: "Per client (30 dagen)",
+    usage_col_tool: "Tool",
+    usage_col_client: "Client",
+    usage_col_calls: "Aanroepen",
+    usage_col_errors: "Mislukt",
+    usage_col_latency: "Gemiddelde tijd",
+    usage_col_time: "Tijd (UTC)",
+    usage_col_request: "Verzoek",
+    usage_col_status: "Resultaat",
+    usage_col_division: "Administratie",
+    usage_recent_heading: "Laatste aanroepen",
+    usage_none: "Nog geen aanroepen. Maak een API-sleutel en koppel je assistent om ze hier te zien.",
+    usage_unknown_client: "onbekende client",
+    usage_status_ok: "gelukt",
+    usage_status_pending: "bezig",
+    usage_status_tool_error: "toolfout",
+    usage_status_error: "fout",
+    usage_status_rejected: "geweigerd",
+    usage_reason_rate_limit: "limiet per minuut",
+    usage_reason_quota: "maandtegoed",
+    usage_reason_flood: "te veel berichten",
+    usage_glance_heading: "Gebruik in één oogopslag",
+    usage_glance_link: "Bekijk al het gebruik",
+    notifications_button: "Meldingen",
+    notifications_empty: "Geen meldingen.",
+    notifications_mark_read: "Alles als gelezen markeren",
+    notifications_open: "Openen",
 };

@@ -62,7 +62,10 @@ pub fn DashboardPage(#[prop(into)] section: String) -> impl IntoView {
             <section class="flex-1">
                 <div class="flex items-center justify-between gap-4">
                     <h1 class="text-2xl font-bold text-slate-900 dark:text-white">{title}</h1>
-                    <SignOut/>
+                    <div class="flex items-center gap-3">
+                        <super::notifications::NotificationBell/>
+                        <SignOut/>
+                    </div>
                 </div>
                 <Suspense fallback=move || view! { <p class="mt-4 text-slate-500">{t.loading}</p> }>
                     {move || me.get().map(|r| match r {
@@ -83,8 +86,15 @@ pub fn DashboardPage(#[prop(into)] section: String) -> impl IntoView {
                     view! { <super::connections::ConnectionsPanel/> }.into_any()
                 } else if section == "keys" {
                     view! { <super::keys::KeysPanel/> }.into_any()
+                } else if section == "usage" {
+                    view! { <super::usage::UsagePanel/> }.into_any()
                 } else if section.is_empty() {
-                    view! { <div class="mt-8"><super::keys::McpSetupHelp link_to_keys=true/></div> }.into_any()
+                    view! {
+                        <div class="mt-8 space-y-8">
+                            <super::usage::UsageGlance/>
+                            <super::keys::McpSetupHelp link_to_keys=true/>
+                        </div>
+                    }.into_any()
                 } else {
                     view! {
                         <div class="mt-8 rounded-xl border border-dashed border-slate-300 p-8 text-slate-500 dark:border-slate-700">

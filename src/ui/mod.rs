@@ -9,7 +9,9 @@ mod keys;
 mod landing;
 mod layout;
 mod not_found;
+mod notifications;
 mod theme;
+mod usage;
 
 use crate::i18n::Lang;
 use leptos::prelude::*;

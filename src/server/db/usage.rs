@@ -331,3 +331,106 @@ pub async fn calls_used(db: &Db, user_id: &str) -> Result<i64, DbError> {
         .await?;
     Ok(row.map(|r| r.try_get(0)).transpose()?.unwrap_or(0))
 }
+
+/// The 30-day chart's days, from the rollups: `(day, calls, errors, rejected)` for every day from
+/// `from_day` on that has any row, oldest first. Sums are cast so Postgres answers BIGINT, not
+/// NUMERIC.
+pub async fn daily_totals(
+    db: &Db,
+    user_id: &str,
+    from_day: &str,
+) -> Result<Vec<(String, i64, i64, i64)>, DbError> {
+    let rows = sqlx::query(
+        "SELECT day, CAST(SUM(calls) AS BIGINT), CAST(SUM(errors) AS BIGINT), \
+         CAST(SUM(rejected) AS BIGINT) FROM usage_daily \
+         WHERE user_id = $1 AND day >= $2 GROUP BY day ORDER BY day",
+    )
+    .bind(user_id)
+    .bind(from_day)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
+        .collect()
+}
+
+/// Which rollup column a breakdown groups by. A closed set, so no caller text reaches the SQL.
+#[derive(Debug, Clone, Copy)]
+pub enum BreakdownBy {
+    Tool,
+    Client,
+}
+
+/// One breakdown row: `(label, calls, errors, latency_ms_sum)`.
+pub type BreakdownRow = (String, i64, i64, i64);
+
+/// Counted calls since `from_day` grouped by tool or by client, busiest first (at most 20 rows).
+pub async fn breakdown(
+    db: &Db,
+    user_id: &str,
+    from_day: &str,
+    by: BreakdownBy,
+) -> Result<Vec<BreakdownRow>, DbError> {
+    let sql = match by {
+        BreakdownBy::Tool => {
+            "SELECT tool, CAST(SUM(calls) AS BIGINT), CAST(SUM(errors) AS BIGINT), \
+             CAST(SUM(latency_ms_sum) AS BIGINT) FROM usage_daily \
+             WHERE user_id = $1 AND day >= $2 GROUP BY tool HAVING SUM(calls) > 0 \
+             ORDER BY 2 DESC, 1 LIMIT 20"
+        }
+        BreakdownBy::Client => {
+            "SELECT client_name, CAST(SUM(calls) AS BIGINT), CAST(SUM(errors) AS BIGINT), \
+             CAST(SUM(latency_ms_sum) AS BIGINT) FROM usage_daily \
+             WHERE user_id = $1 AND day >= $2 GROUP BY client_name HAVING SUM(calls) > 0 \
+             ORDER BY 2 DESC, 1 LIMIT 20"
+        }
+    };
+    let rows = sqlx::query(sql)
+        .bind(user_id)
+        .bind(from_day)
+        .fetch_all(db.pool())
+        .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
+        .collect()
+}
+
+/// A raw event as the dashboard lists it.
+#[derive(Debug, Clone)]
+pub struct EventRow {
+    pub created_at: i64,
+    pub method: String,
+    pub tool: Option<String>,
+    pub status: String,
+    pub reason: Option<String>,
+    pub latency_ms: i64,
+    pub client_name: String,
+    pub division: Option<i64>,
+}
+
+/// The user's latest `limit` requests, newest first (ids are time-ordered UUIDv7, so they break
+/// ties within a second).
+pub async fn recent_events(db: &Db, user_id: &str, limit: i64) -> Result<Vec<EventRow>, DbError> {
+    let rows = sqlx::query(
+        "SELECT created_at, method, tool, status, reason, latency_ms, client_name, division \
+         FROM usage_events WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
+    )
+    .bind(user_id)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(EventRow {
+                created_at: r.try_get(0)?,
+                method: r.try_get(1)?,
+                tool: r.try_get(2)?,
+                status: r.try_get(3)?,
+                reason: r.try_get(4)?,
+                latency_ms: r.try_get(5)?,
+                client_name: r.try_get(6)?,
+                division: r.try_get(7)?,
+            })
+        })
+        .collect()
+}

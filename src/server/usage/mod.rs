@@ -5,7 +5,10 @@
 pub mod meter;
 pub mod recorder;
 
-use crate::domain::{Plan, RateLimitState, UsageSummary};
+use crate::domain::{
+    CallStatus, DailyUsage, Plan, RateLimitState, RecentCall, UsageBreakdown, UsageOverview,
+    UsageSummary,
+};
 use crate::server::{
     config::UsageLimits,
     db::{Db, DbError, usage as rows},
@@ -97,6 +100,78 @@ pub async fn summary(
         quota: plan.monthly_quota(),
         rate_limit: rate_state(limits.per_minute(plan), hits, now),
         quota_resets_at: next_month_start(now),
+    })
+}
+
+/// Days the dashboard's chart and breakdowns cover.
+pub const OVERVIEW_DAYS: u32 = 30;
+/// Latest requests the dashboard lists.
+pub const RECENT_CALLS: i64 = 50;
+
+/// Everything the usage dashboard shows, for one user: the month, the window, 30 days of
+/// rollups (days without calls included), the breakdowns and the latest requests.
+pub async fn overview(
+    db: &Db,
+    limits: &UsageLimits,
+    user_id: &str,
+    plan: Plan,
+    now: i64,
+) -> Result<UsageOverview, DbError> {
+    let summary = summary(db, limits, user_id, plan, now).await?;
+    let days = last_days(now, OVERVIEW_DAYS);
+    let from = days.first().map(|d| d.to_string()).unwrap_or_default();
+    let totals = rows::daily_totals(db, user_id, &from).await?;
+    let days = days
+        .iter()
+        .map(|d| {
+            let day = d.to_string();
+            let found = totals.iter().find(|t| t.0 == day);
+            let (calls, errors, rejected) = found.map_or((0, 0, 0), |t| (t.1, t.2, t.3));
+            DailyUsage {
+                day,
+                calls: calls.max(0) as u64,
+                errors: errors.max(0) as u64,
+                rejected: rejected.max(0) as u64,
+            }
+        })
+        .collect();
+    let breakdown = |rows: Vec<rows::BreakdownRow>| {
+        rows.into_iter()
+            .map(|(label, calls, errors, latency)| UsageBreakdown {
+                label,
+                calls: calls.max(0) as u64,
+                errors: errors.max(0) as u64,
+                avg_latency_ms: if calls > 0 {
+                    (latency.max(0) / calls) as u64
+                } else {
+                    0
+                },
+            })
+            .collect()
+    };
+    let by_tool = breakdown(rows::breakdown(db, user_id, &from, rows::BreakdownBy::Tool).await?);
+    let by_client =
+        breakdown(rows::breakdown(db, user_id, &from, rows::BreakdownBy::Client).await?);
+    let recent = rows::recent_events(db, user_id, RECENT_CALLS)
+        .await?
+        .into_iter()
+        .map(|e| RecentCall {
+            at: e.created_at,
+            method: e.method,
+            tool: e.tool,
+            status: CallStatus::parse(&e.status).unwrap_or(CallStatus::Pending),
+            reason: e.reason,
+            latency_ms: e.latency_ms.max(0) as u64,
+            client: e.client_name,
+            division: e.division,
+        })
+        .collect();
+    Ok(UsageOverview {
+        summary,
+        days,
+        by_tool,
+        by_client,
+        recent,
     })
 }
 
