@@ -258,6 +258,32 @@ async fn keepalive_never_sends_a_token_younger_than_570_seconds_and_does_not_bur
 }
 
 #[tokio::test]
+async fn a_manual_keepalive_never_waits_and_never_sends_a_young_token() {
+    let app = TestApp::spawn().await;
+    let id = connected(&app, "anna@bakkerij.example", &[101]).await;
+    let before = tokens(&app, &id).await;
+    app.clock.advance(360);
+    let run = jobs::run_now(&app.state, JobName::TokenKeepalive)
+        .await
+        .unwrap();
+    assert_eq!((run.processed, run.failed), (0, 0), "{run:?}");
+    assert_eq!(
+        app.clock_now(),
+        T0 + 360,
+        "an admin's click does not wait 210 s"
+    );
+    assert_eq!(sim_counters(&app).await["token_requests"], 1);
+    assert_eq!(tokens(&app, &id).await, before);
+    // Once Exact allows it, a manual run refreshes.
+    app.clock.advance(210);
+    let run = jobs::run_now(&app.state, JobName::TokenKeepalive)
+        .await
+        .unwrap();
+    assert_eq!((run.processed, run.failed), (1, 0), "{run:?}");
+    assert_eq!(sim_counters(&app).await["refreshes"], 1);
+}
+
+#[tokio::test]
 async fn keepalive_refreshes_an_idle_connection_once_its_refresh_token_is_a_week_old() {
     let app = TestApp::spawn().await;
     let id = connected(&app, "anna@bakkerij.example", &[101]).await;
@@ -508,9 +534,14 @@ async fn concurrent_claims_of_one_slot_run_it_once() {
         .map(|_| {
             let state = app.state.clone();
             tokio::spawn(async move {
-                jobs::run_slot(&state, JobName::MonthlyReset, "2026-12")
-                    .await
-                    .unwrap()
+                jobs::run_slot(
+                    &state,
+                    JobName::MonthlyReset,
+                    "2026-12",
+                    jobs::Trigger::Scheduled,
+                )
+                .await
+                .unwrap()
             })
         })
         .collect();

@@ -79,10 +79,17 @@ impl JobName {
         }
     }
 
-    /// Does the job's work once; the claim is the caller's business.
-    pub async fn run(self, state: &AppState) -> Result<Outcome, JobError> {
+    /// Does the job's work once; the claim is the caller's business. A manual run never waits
+    /// (the keep-alive leaves tokens too young to refresh for the next scheduled run).
+    pub async fn run(self, state: &AppState, trigger: Trigger) -> Result<Outcome, JobError> {
         match self {
-            JobName::TokenKeepalive => token_keepalive::run(state).await,
+            JobName::TokenKeepalive => {
+                let max_wait = match trigger {
+                    Trigger::Scheduled => token_keepalive::MAX_WAIT_SECONDS,
+                    Trigger::Manual => 0,
+                };
+                token_keepalive::run_with(state, max_wait).await
+            }
             JobName::TokenExpiryCheck => token_expiry_check::run(state).await,
             JobName::MonthlyReset => monthly_reset::run(state).await,
             JobName::Cleanup => cleanup::run(state).await,
@@ -168,13 +175,13 @@ pub async fn run_due(state: &AppState, job: JobName) -> Result<SlotResult, JobEr
     if job_runs::settled(&state.db, job.as_str(), &slot, now).await? {
         return Ok(SlotResult::Taken);
     }
-    run_slot(state, job, &slot).await
+    run_slot(state, job, &slot, Trigger::Scheduled).await
 }
 
 /// Runs `job` now in a manual slot.
 pub async fn run_now(state: &AppState, job: JobName) -> Result<job_runs::JobRun, JobError> {
     let slot = manual_slot(state.clock.now());
-    match run_slot(state, job, &slot).await? {
+    match run_slot(state, job, &slot, Trigger::Manual).await? {
         SlotResult::Ran(run) => Ok(run),
         // A fresh random slot cannot be taken; treat it as the database misbehaving.
         SlotResult::Taken => Err(JobError::Db(DbError::Sqlx(sqlx::Error::RowNotFound))),
@@ -183,7 +190,12 @@ pub async fn run_now(state: &AppState, job: JobName) -> Result<job_runs::JobRun,
 
 /// Claims `(job, slot)`, runs the job, records the outcome. The claim is what makes a slot
 /// run once across replicas.
-pub async fn run_slot(state: &AppState, job: JobName, slot: &str) -> Result<SlotResult, JobError> {
+pub async fn run_slot(
+    state: &AppState,
+    job: JobName,
+    slot: &str,
+    trigger: Trigger,
+) -> Result<SlotResult, JobError> {
     let runner = runner_id();
     let started = state.clock.now();
     let Some(id) = job_runs::claim(
@@ -200,7 +212,7 @@ pub async fn run_slot(state: &AppState, job: JobName, slot: &str) -> Result<Slot
         return Ok(SlotResult::Taken);
     };
     tracing::info!(job = %job, slot, run_id = %id, runner, "job run claimed");
-    let outcome = job.run(state).await;
+    let outcome = job.run(state, trigger).await;
     let now = state.clock.now();
     let (status, outcome) = match outcome {
         Ok(o) => (o.status(), o),

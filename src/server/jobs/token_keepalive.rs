@@ -33,7 +33,13 @@ struct Candidate {
     opens_at: i64,
 }
 
+/// The scheduled run: waits up to [`MAX_WAIT_SECONDS`] for young tokens' windows.
 pub async fn run(state: &AppState) -> Result<Outcome, JobError> {
+    run_with(state, MAX_WAIT_SECONDS).await
+}
+
+/// A run that waits at most `max_wait` seconds for a token's refresh window (manual runs: 0).
+pub async fn run_with(state: &AppState, max_wait: i64) -> Result<Outcome, JobError> {
     let now = state.clock.now();
     let keepalive_after = i64::from(state.settings.jobs.keepalive_after_days) * 24 * 60 * 60;
     // A refresh token's issue time is its expiry minus its 30 days of life.
@@ -65,7 +71,7 @@ pub async fn run(state: &AppState) -> Result<Outcome, JobError> {
     let (mut refreshed, mut too_early, mut reauth, mut errors) = (0i64, 0i64, 0i64, 0i64);
     for c in candidates {
         let wait = c.opens_at - state.clock.now();
-        if wait > MAX_WAIT_SECONDS {
+        if wait > max_wait {
             tracing::debug!(connection_id = %c.id, wait, "access token too young to refresh; next run");
             too_early += 1;
             continue;
