@@ -315,6 +315,7 @@ async fn every_admin_server_function_refuses_everyone_but_admins() {
         ("email", "anna@bakkerij.example"),
         ("plan", "pro"),
         ("suspended", "false"),
+        ("name", "cleanup"),
     ];
 
     for path in &endpoints {

@@ -47,6 +47,9 @@ fn help_is_available_for_every_command() {
         vec!["vault", "rotate", "--help"],
         vec!["key", "create", "--help"],
         vec!["sim", "--help"],
+        vec!["jobs", "--help"],
+        vec!["jobs", "list", "--help"],
+        vec!["jobs", "run", "--help"],
     ] {
         let out = exe().args(&args).output().unwrap();
         assert!(out.status.success(), "{args:?}");

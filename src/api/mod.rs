@@ -3,6 +3,7 @@
 //! request's language; internal details go to the log only.
 
 pub mod admin;
+pub mod admin_jobs;
 pub mod auth;
 pub mod connections;
 pub mod keys;

@@ -240,6 +240,42 @@ pub static TEXTS: Texts = Texts {
     admin_col_plan: "Plan",
     admin_col_status: "Status",
 
+    // Admin: scheduled jobs
+    admin_jobs_heading: "Scheduled jobs",
+    admin_jobs_lead: "Each job runs once per slot across all servers. Run now uses a slot of its own and leaves the scheduled one alone.",
+    admin_jobs_col_job: "Job",
+    admin_jobs_col_schedule: "Schedule (cron, UTC)",
+    admin_jobs_col_slot: "Slot",
+    admin_jobs_col_status: "Outcome",
+    admin_jobs_col_started: "Started",
+    admin_jobs_col_counts: "Processed / failed",
+    admin_jobs_col_message: "Summary",
+    admin_jobs_never_run: "Not run yet.",
+    admin_jobs_run_now: "Run now",
+    admin_jobs_ran: |slot, status| format!("Ran in slot {slot}: {status}."),
+    admin_jobs_unknown: "There is no job with that name.",
+    admin_job_token_keepalive: "Refreshes Exact tokens before they expire.",
+    admin_job_token_expiry_check: "Warns owners whose connection expires within 5 days.",
+    admin_job_monthly_reset: "Resets every account's monthly call counter and warnings.",
+    admin_job_cleanup: "Deletes expired sessions, links and keys, and old usage events and runs.",
+    token_expiry_ticket_subject: "Exact Online connection expires soon",
+    token_expiry_notification_title: "Your Exact Online connection expires soon",
+    token_expiry_body: |name, date| {
+        format!(
+            "The connection of {name} to Exact Online could not be renewed and expires on {date} (UTC). Reconnect it so your assistants can keep reading your administrations."
+        )
+    },
+    token_expiry_mail_subject: "Your Exact Online connection expires soon",
+    token_expiry_mail_body: |name, date, link| {
+        format!(
+            "Hello,\n\nThe connection of {name} to Exact Online could not be renewed and expires on {date} (UTC). After that your assistants can no longer read your administrations.\n\nReconnect it here: {link}\n\nexact-mcp\n"
+        )
+    },
+    admin_tickets_heading: "Open tickets",
+    admin_tickets_col_subject: "Subject",
+    admin_tickets_col_user: "Account",
+    admin_tickets_none: "No open tickets.",
+
     not_found_title: "Page not found",
     not_found_heading: "This page does not exist",
     not_found_text: "The link may be old, or the address mistyped. Nothing is lost: your data and connections are where you left them.",

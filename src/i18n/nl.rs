@@ -242,6 +242,42 @@ pub static TEXTS: Texts = Texts {
     admin_col_plan: "Abonnement",
     admin_col_status: "Status",
 
+    // Admin: scheduled jobs
+    admin_jobs_heading: "Geplande taken",
+    admin_jobs_lead: "Elke taak draait één keer per tijdvak, over alle servers samen. Nu uitvoeren gebruikt een eigen tijdvak en laat het geplande met rust.",
+    admin_jobs_col_job: "Taak",
+    admin_jobs_col_schedule: "Schema (cron, UTC)",
+    admin_jobs_col_slot: "Tijdvak",
+    admin_jobs_col_status: "Resultaat",
+    admin_jobs_col_started: "Gestart",
+    admin_jobs_col_counts: "Verwerkt / mislukt",
+    admin_jobs_col_message: "Samenvatting",
+    admin_jobs_never_run: "Nog niet uitgevoerd.",
+    admin_jobs_run_now: "Nu uitvoeren",
+    admin_jobs_ran: |slot, status| format!("Uitgevoerd in tijdvak {slot}: {status}."),
+    admin_jobs_unknown: "Er is geen taak met die naam.",
+    admin_job_token_keepalive: "Vernieuwt Exact-tokens voordat ze verlopen.",
+    admin_job_token_expiry_check: "Waarschuwt eigenaren van wie de koppeling binnen 5 dagen verloopt.",
+    admin_job_monthly_reset: "Zet de maandteller en waarschuwingen van elk account terug.",
+    admin_job_cleanup: "Verwijdert verlopen sessies, links en sleutels, en oude gebruiksgegevens en runs.",
+    token_expiry_ticket_subject: "Koppeling met Exact Online verloopt binnenkort",
+    token_expiry_notification_title: "Je koppeling met Exact Online verloopt binnenkort",
+    token_expiry_body: |name, date| {
+        format!(
+            "De koppeling van {name} met Exact Online kon niet worden vernieuwd en verloopt op {date} (UTC). Koppel opnieuw zodat je assistenten je administraties kunnen blijven lezen."
+        )
+    },
+    token_expiry_mail_subject: "Je koppeling met Exact Online verloopt binnenkort",
+    token_expiry_mail_body: |name, date, link| {
+        format!(
+            "Hallo,\n\nDe koppeling van {name} met Exact Online kon niet worden vernieuwd en verloopt op {date} (UTC). Daarna kunnen je assistenten je administraties niet meer lezen.\n\nKoppel opnieuw via: {link}\n\nexact-mcp\n"
+        )
+    },
+    admin_tickets_heading: "Open tickets",
+    admin_tickets_col_subject: "Onderwerp",
+    admin_tickets_col_user: "Account",
+    admin_tickets_none: "Geen open tickets.",
+
     not_found_title: "Pagina niet gevonden",
     not_found_heading: "Deze pagina bestaat niet",
     not_found_text: "De link is misschien verouderd, of het adres verkeerd getypt. Er is niets verloren: je gegevens en koppelingen staan waar je ze liet.",

@@ -102,6 +102,7 @@ pub async fn run(
             std::time::Duration::from_secs(2),
         );
     }
+    let scheduler = super::jobs::scheduler::start(&state).await?;
     let app = http::router(state, extra_routes);
 
     let (close_tx, close_rx) = tokio::sync::oneshot::channel::<()>();
@@ -118,6 +119,10 @@ pub async fn run(
     tokio::select! {
         result = &mut server => return result.map_err(Into::into),
         () = stop => {}
+    }
+    if let Some(scheduler) = scheduler {
+        // No new runs from here; a run in progress finishes or its lease lets another take over.
+        scheduler.shutdown().await;
     }
     lifecycle.start_draining();
     tracing::info!(drain = ?settings.shutdown_drain_delay, "stop requested: draining");

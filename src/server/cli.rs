@@ -1,4 +1,4 @@
-//! The command line: `serve` (the default), `migrate`, `user`, `keygen`, `vault`. Commands other than `serve`
+//! The command line: `serve` (the default), `migrate`, `user`, `keygen`, `vault`, `jobs`. Commands other than `serve`
 //! print one result line and exit 0, or one clear error line and exit non-zero.
 
 use super::{
@@ -55,6 +55,22 @@ pub enum Command {
     Vault {
         #[command(subcommand)]
         action: VaultAction,
+    },
+    /// Scheduled jobs: list them with their last run, or run one now.
+    Jobs {
+        #[command(subcommand)]
+        action: JobsAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum JobsAction {
+    /// Every job with its schedule and last run, one line each.
+    List,
+    /// Run one job now, in a manual slot (the scheduled slot stays for the scheduler).
+    Run {
+        /// token_keepalive, token_expiry_check, monthly_reset or cleanup.
+        name: String,
     },
 }
 
@@ -172,6 +188,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 report.current
             );
             Ok(())
+        }
+        Command::Jobs { action } => {
+            let settings = Settings::from_env()?;
+            telemetry::init(settings.log_format, "warn");
+            let options = app::leptos_options(&settings);
+            let state =
+                app::build_state(settings, options, std::sync::Arc::new(SystemClock)).await?;
+            let result = jobs_command(&state, action).await;
+            state.recorder.flush().await;
+            state.db.close().await;
+            result
         }
         Command::Sim { addr } => {
             telemetry::init(super::config::LogFormat::Pretty, "info");
@@ -300,4 +327,53 @@ fn join(versions: &[i64]) -> String {
         .map(|v| format!("{v:04}"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+async fn jobs_command(state: &super::state::AppState, action: JobsAction) -> anyhow::Result<()> {
+    use super::{db::job_runs, jobs::JobName};
+    match action {
+        JobsAction::List => {
+            for job in JobName::ALL {
+                let last = job_runs::recent(&state.db, job.as_str(), 1).await?;
+                let last = match last.first() {
+                    Some(r) => format!(
+                        "last {} {} (processed {}, failed {}) at {}",
+                        r.slot, r.status, r.processed, r.failed, r.started_at
+                    ),
+                    None => "never run".to_string(),
+                };
+                println!("{:<20} {:<14} {last}", job.as_str(), job.schedule());
+            }
+            Ok(())
+        }
+        JobsAction::Run { name } => {
+            let Some(job) = JobName::parse(&name) else {
+                anyhow::bail!(
+                    "unknown job {:?}: use one of {}",
+                    name.trim(),
+                    JobName::ALL.map(JobName::as_str).join(", ")
+                );
+            };
+            let run = super::jobs::run_now(state, job)
+                .await
+                .map_err(|e| anyhow::anyhow!("job {job} could not run: {e}"))?;
+            let line = format!(
+                "job {job} ran in slot {}: {} (processed {}, failed {}){}",
+                run.slot,
+                run.status,
+                run.processed,
+                run.failed,
+                if run.message.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", run.message)
+                }
+            );
+            if run.status == "failed" {
+                anyhow::bail!(line);
+            }
+            println!("{line}");
+            Ok(())
+        }
+    }
 }

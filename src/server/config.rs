@@ -106,6 +106,31 @@ pub struct Settings {
     pub data_dir: PathBuf,
     /// What `/mcp` callers may do: rate limits, the flood limit and how long raw usage is kept.
     pub usage: UsageLimits,
+    /// The scheduled jobs (src/server/jobs).
+    pub jobs: JobSettings,
+}
+
+/// The scheduler: whether this replica runs it, how often it sweeps for due slots, and when the
+/// keep-alive job refreshes an idle connection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobSettings {
+    /// `JOBS_ENABLED`: run the scheduler in this process (other replicas may keep it off).
+    pub enabled: bool,
+    /// `JOBS_TICK_SECONDS`: besides each job's cron moment, every replica checks this often
+    /// (and once at start) whether a job's current slot has not run yet, and runs it.
+    pub tick: Duration,
+    /// `TOKEN_KEEPALIVE_DAYS`: refresh a connection whose refresh token is this old.
+    pub keepalive_after_days: u32,
+}
+
+impl Default for JobSettings {
+    fn default() -> Self {
+        JobSettings {
+            enabled: true,
+            tick: Duration::from_secs(300),
+            keepalive_after_days: 7,
+        }
+    }
 }
 
 /// The limits metering `/mcp`. The plan's rate limit (60 counted calls a minute) can be changed
@@ -410,6 +435,47 @@ impl Settings {
             errors.push("USAGE_RETENTION_DAYS must be at least 1".into());
         }
 
+        let job_defaults = JobSettings::default();
+        let jobs_enabled = match v
+            .val("JOBS_ENABLED")
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            None => job_defaults.enabled,
+            Some("1" | "true" | "yes" | "on") => true,
+            Some("0" | "false" | "no" | "off") => false,
+            Some(_) => {
+                errors.push("JOBS_ENABLED must be true or false".into());
+                job_defaults.enabled
+            }
+        };
+        let tick_seconds: u64 = parse_number(
+            &v,
+            "JOBS_TICK_SECONDS",
+            job_defaults.tick.as_secs(),
+            &mut errors,
+        );
+        if tick_seconds == 0 {
+            errors.push("JOBS_TICK_SECONDS must be at least 1".into());
+        }
+        let keepalive_after_days: u32 = parse_number(
+            &v,
+            "TOKEN_KEEPALIVE_DAYS",
+            job_defaults.keepalive_after_days,
+            &mut errors,
+        );
+        if !(1..=29).contains(&keepalive_after_days) {
+            errors.push(
+                "TOKEN_KEEPALIVE_DAYS must be between 1 and 29 (refresh tokens live 30 days)"
+                    .into(),
+            );
+        }
+        let jobs = JobSettings {
+            enabled: jobs_enabled,
+            tick: Duration::from_secs(tick_seconds.max(1)),
+            keepalive_after_days,
+        };
+
         if !errors.is_empty() {
             return Err(ConfigErrors(errors));
         }
@@ -432,6 +498,7 @@ impl Settings {
             max_body_bytes,
             data_dir,
             usage,
+            jobs,
         })
     }
 
@@ -453,7 +520,7 @@ impl Settings {
     /// URL without credentials.
     pub fn summary(&self) -> String {
         format!(
-            "env={:?} addr={} public_url={} database={} exact={} admins={} smtp={} previous_keys={}",
+            "env={:?} addr={} public_url={} database={} exact={} admins={} smtp={} previous_keys={} jobs={}",
             self.env,
             self.site_addr,
             self.public_url,
@@ -472,6 +539,7 @@ impl Settings {
                 "outbox"
             },
             self.previous_token_keys.len(),
+            if self.jobs.enabled { "on" } else { "off" },
         )
     }
 }
@@ -572,6 +640,35 @@ mod tests {
         assert_eq!(s.database_url.expose_secret(), "sqlite://data/exact-mcp.db");
         assert!(matches!(s.exact, ExactMode::Simulator));
         assert_eq!(s.log_format, LogFormat::Pretty);
+    }
+
+    #[test]
+    fn job_settings_default_on_and_can_be_turned_off() {
+        let k = key();
+        let s = Settings::from_map(vars(&[("TOKEN_ENCRYPTION_KEY", &k)])).unwrap();
+        assert_eq!(s.jobs, JobSettings::default());
+        assert!(s.jobs.enabled);
+        assert_eq!(s.jobs.tick, Duration::from_secs(300));
+        assert_eq!(s.jobs.keepalive_after_days, 7);
+        let s = Settings::from_map(vars(&[
+            ("TOKEN_ENCRYPTION_KEY", &k),
+            ("JOBS_ENABLED", "false"),
+            ("JOBS_TICK_SECONDS", "1"),
+            ("TOKEN_KEEPALIVE_DAYS", "10"),
+        ]))
+        .unwrap();
+        assert!(!s.jobs.enabled);
+        assert_eq!(s.jobs.tick, Duration::from_secs(1));
+        assert_eq!(s.jobs.keepalive_after_days, 10);
+        let err = Settings::from_map(vars(&[
+            ("TOKEN_ENCRYPTION_KEY", &k),
+            ("JOBS_ENABLED", "sometimes"),
+            ("JOBS_TICK_SECONDS", "0"),
+            ("TOKEN_KEEPALIVE_DAYS", "30"),
+        ]))
+        .unwrap_err()
+        .to_string();
+        assert_eq!(err.lines().count(), 3, "{err}");
     }
 
     #[test]

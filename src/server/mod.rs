@@ -11,6 +11,7 @@ pub mod config;
 pub mod db;
 pub mod exact;
 pub mod http;
+pub mod jobs;
 pub mod locale;
 pub mod mail;
 pub mod mcp;

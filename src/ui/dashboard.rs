@@ -152,6 +152,7 @@ pub fn AdminPage() -> impl IntoView {
                     Err(e) => view! { <p role="alert" class="mt-4 text-red-600">{error_text(t, &e)}</p> }.into_any(),
                 })}
             </Suspense>
+            <super::admin_jobs::AdminJobs/>
         </section>
     }
 }

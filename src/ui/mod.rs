@@ -2,6 +2,7 @@
 //! touches the database or secrets: server functions are the only bridge to the server.
 
 mod account;
+mod admin_jobs;
 mod connections;
 mod copy;
 mod dashboard;

@@ -132,6 +132,9 @@ pub fn test_settings(database_url: &str, overrides: &[(&str, &str)]) -> Settings
     );
     vars.insert("DATABASE_URL".into(), database_url.into());
     vars.insert("SHUTDOWN_TIMEOUT_SECONDS".into(), "5".into());
+    // The scheduler stays off unless a test turns it on: runs at real cron moments would move
+    // other tests' counters.
+    vars.insert("JOBS_ENABLED".into(), "false".into());
     for (k, v) in overrides {
         vars.insert(k.to_string(), v.to_string());
     }

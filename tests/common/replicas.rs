@@ -58,6 +58,8 @@ pub async fn start_replica(
         .env("EXACT_BASE_URL", exact)
         .env("LOG_FORMAT", "json")
         .env("RUST_LOG", "debug")
+        // Off unless the test asks (`env` below wins).
+        .env("JOBS_ENABLED", "false")
         .envs(env.iter().copied())
         .stdout(Stdio::from(file.try_clone().unwrap()))
         .stderr(Stdio::from(file))

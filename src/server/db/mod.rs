@@ -10,6 +10,7 @@
 pub mod account_data;
 pub mod api_keys;
 pub mod connections;
+pub mod job_runs;
 pub mod migrate;
 pub mod notifications;
 pub mod oauth_states;

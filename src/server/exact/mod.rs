@@ -12,7 +12,7 @@ pub use client::{ListPage, RateWindow};
 pub use error::ExactError;
 pub use identity::Identity;
 pub use oauth::{TokenError, TokenGrant};
-pub use tokens::Authorized;
+pub use tokens::{Authorized, KeepAlive};
 
 use super::{
     clock::SharedClock,

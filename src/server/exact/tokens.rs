@@ -42,6 +42,31 @@ impl std::fmt::Debug for Authorized {
     }
 }
 
+/// What a proactive refresh did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeepAlive {
+    /// A new token pair is stored (by this call, or by another one while it waited).
+    Refreshed,
+    /// The access token is younger than 570 s: nothing was sent; Exact allows it from `opens_at`.
+    TooEarly { opens_at: i64 },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// On demand: refresh only when the access token is expired or in its last 30 s.
+    WhenDue,
+    /// Keep-alive: refresh whenever Exact allows it.
+    Proactive,
+}
+
+enum Flight {
+    /// The stored token is good (someone refreshed while we waited).
+    Ready(Authorized),
+    Refreshed(Authorized),
+    /// Too young to refresh: nothing was sent.
+    TooEarly(Box<connections::TokenRow>),
+}
+
 impl Exact {
     /// A usable access token for the connection, refreshing it first when it is expired or in
     /// its last 30 s.
@@ -52,10 +77,29 @@ impl Exact {
         if let Some(ready) = self.usable(&row)? {
             return Ok(ready);
         }
+        match self.single_flight(connection_id, Mode::WhenDue).await? {
+            Flight::Ready(token) | Flight::Refreshed(token) => Ok(token),
+            Flight::TooEarly(row) => self.stored_if_valid(&row),
+        }
+    }
+
+    /// The keep-alive job's refresh: the same single flight as [`Self::access_token`], but it
+    /// refreshes whenever Exact allows (the access token is at least 570 s old), not only when
+    /// the token is due. A token younger than that is not sent to Exact at all.
+    pub async fn refresh_proactively(&self, connection_id: &str) -> Result<KeepAlive, ExactError> {
+        match self.single_flight(connection_id, Mode::Proactive).await? {
+            Flight::Ready(_) | Flight::Refreshed(_) => Ok(KeepAlive::Refreshed),
+            Flight::TooEarly(row) => Ok(KeepAlive::TooEarly {
+                opens_at: row.token_issued_at.unwrap_or_default() + NO_REFRESH_BEFORE_SECONDS,
+            }),
+        }
+    }
+
+    async fn single_flight(&self, connection_id: &str, mode: Mode) -> Result<Flight, ExactError> {
         let flight = self.flight(connection_id);
         let result = {
             let _one_at_a_time = flight.lock().await;
-            self.refresh_locked(connection_id).await
+            self.refresh_locked(connection_id, mode).await
         };
         drop(flight);
         self.forget_idle_flights();
@@ -108,7 +152,7 @@ impl Exact {
     }
 
     /// Steps 2–4 above, with this process's mutex for the connection held.
-    async fn refresh_locked(&self, connection_id: &str) -> Result<Authorized, ExactError> {
+    async fn refresh_locked(&self, connection_id: &str, mode: Mode) -> Result<Flight, ExactError> {
         let db = &self.0.db;
         // SQLite: the write lock from here on, so a second process waits instead of both
         // reading the old refresh token; Postgres: the row lock below.
@@ -117,10 +161,22 @@ impl Exact {
         let row = connections::token_row(&mut *tx, connection_id, lock_row)
             .await?
             .ok_or(ExactError::NotConnected)?;
-        if let Some(ready) = self.usable(&row)? {
-            // Someone refreshed while we waited for the lock.
-            tx.commit().await?;
-            return Ok(ready);
+        match mode {
+            Mode::WhenDue => {
+                if let Some(ready) = self.usable(&row)? {
+                    // Someone refreshed while we waited for the lock.
+                    tx.commit().await?;
+                    return Ok(Flight::Ready(ready));
+                }
+            }
+            Mode::Proactive => {
+                if row.status != ConnectionStatus::Active {
+                    tx.commit().await?;
+                    return Err(ExactError::NeedsReauth {
+                        connection_id: row.id.clone(),
+                    });
+                }
+            }
         }
         let now = self.now();
         if let Some(issued) = row.token_issued_at
@@ -128,7 +184,7 @@ impl Exact {
         {
             // Never send a refresh Exact would refuse; the stored token is what there is.
             tx.commit().await?;
-            return self.stored_if_valid(&row);
+            return Ok(Flight::TooEarly(Box::new(row)));
         }
         let Some(stored_refresh) = row.refresh_token.as_deref() else {
             return self
@@ -151,7 +207,7 @@ impl Exact {
                         "Exact says too early to refresh; using the stored token"
                     );
                     tx.commit().await?;
-                    return self.stored_if_valid(&row);
+                    return Ok(Flight::TooEarly(Box::new(row)));
                 }
                 Err(TokenError::Rejected(reason)) => {
                     return self.mark_needs_reauth(tx, &row, &reason).await;
@@ -208,11 +264,11 @@ impl Exact {
             expires_in = grant.expires_in,
             "Exact tokens refreshed"
         );
-        Ok(Authorized {
+        Ok(Flight::Refreshed(Authorized {
             connection_id: row.id.clone(),
             region: row.region,
             access_token: grant.access_token,
-        })
+        }))
     }
 
     /// The stored access token when it has not expired (even inside the margin).
@@ -232,7 +288,7 @@ impl Exact {
         mut tx: sqlx::Transaction<'static, sqlx::Any>,
         row: &connections::TokenRow,
         reason: &str,
-    ) -> Result<Authorized, ExactError> {
+    ) -> Result<Flight, ExactError> {
         let now = self.now();
         let changed =
             connections::set_status(&mut *tx, &row.id, ConnectionStatus::NeedsReauth, now).await?;

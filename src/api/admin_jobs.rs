@@ -1,0 +1,129 @@
+//! Admin server functions for the scheduled jobs: `POST /api/admin/jobs` (every job, its
+//! schedule and last runs), `POST /api/admin/jobs/run` (run one now, in a manual slot,
+//! audited) and `POST /api/admin/tickets` (the open tickets the jobs raised).
+//! `require_admin` first: 401 signed out, 403 for non-admins.
+
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use super::support::{audit, context, internal};
+
+/// How many recent runs the admin view shows per job.
+pub const RUNS_SHOWN: i64 = 5;
+
+/// One recorded run.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct JobRunView {
+    pub slot: String,
+    pub status: String,
+    pub started_at: i64,
+    pub finished_at: Option<i64>,
+    pub processed: i64,
+    pub failed: i64,
+    pub message: String,
+}
+
+/// One job with its newest runs, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct JobSummary {
+    pub name: String,
+    pub schedule: String,
+    pub runs: Vec<JobRunView>,
+}
+
+#[cfg(feature = "ssr")]
+fn view_of(r: crate::server::db::job_runs::JobRun) -> JobRunView {
+    JobRunView {
+        slot: r.slot,
+        status: r.status,
+        started_at: r.started_at,
+        finished_at: r.finished_at,
+        processed: r.processed,
+        failed: r.failed,
+        message: r.message,
+    }
+}
+
+#[server(prefix = "/api/admin", endpoint = "jobs")]
+pub async fn list_jobs() -> Result<Vec<JobSummary>, ServerFnError> {
+    use crate::server::{db::job_runs, jobs::JobName};
+    crate::server::auth::guard::require_admin().await?;
+    let (state, _) = context()?;
+    let mut out = Vec::new();
+    for job in JobName::ALL {
+        let runs = job_runs::recent(&state.db, job.as_str(), RUNS_SHOWN)
+            .await
+            .map_err(internal)?;
+        out.push(JobSummary {
+            name: job.as_str().to_string(),
+            schedule: job.schedule().to_string(),
+            runs: runs.into_iter().map(view_of).collect(),
+        });
+    }
+    Ok(out)
+}
+
+#[server(prefix = "/api/admin", endpoint = "jobs/run")]
+pub async fn run_job(name: String) -> Result<JobRunView, ServerFnError> {
+    use crate::server::{auth::guard::refuse, jobs, locale::current_texts};
+    let admin = crate::server::auth::guard::require_admin().await?;
+    let (state, parts) = context()?;
+    let Some(job) = jobs::JobName::parse(&name) else {
+        return Err(refuse(
+            http::StatusCode::NOT_FOUND,
+            current_texts().admin_jobs_unknown,
+        ));
+    };
+    let run = jobs::run_now(&state, job).await.map_err(internal)?;
+    audit(
+        &state,
+        &parts,
+        &admin.user.id,
+        "job.run",
+        ("job", job.as_str()),
+        serde_json::json!({
+            "slot": run.slot,
+            "status": run.status,
+            "processed": run.processed,
+            "failed": run.failed,
+        }),
+    )
+    .await?;
+    Ok(view_of(run))
+}
+
+/// An open ticket, as admins see it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct TicketView {
+    pub kind: String,
+    pub subject: String,
+    pub user_email: String,
+    pub created_at: i64,
+}
+
+/// How many open tickets the admin view shows, newest first.
+pub const TICKETS_SHOWN: i64 = 50;
+
+#[server(prefix = "/api/admin", endpoint = "tickets")]
+pub async fn list_tickets() -> Result<Vec<TicketView>, ServerFnError> {
+    crate::server::auth::guard::require_admin().await?;
+    let (state, _) = context()?;
+    let rows: Vec<(String, String, Option<String>, i64)> = sqlx::query_as(
+        "SELECT t.kind, t.subject, u.email, t.created_at FROM tickets t \
+         LEFT JOIN users u ON u.id = t.user_id WHERE t.status = 'open' \
+         ORDER BY t.created_at DESC, t.id DESC LIMIT $1",
+    )
+    .bind(TICKETS_SHOWN)
+    .fetch_all(state.db.pool())
+    .await
+    .map_err(internal)?;
+    Ok(rows
+        .into_iter()
+        .map(|(kind, subject, email, created_at)| TicketView {
+            kind,
+            subject,
+            user_email: email.unwrap_or_default(),
+            created_at,
+        })
+        .collect())
+}
