@@ -18,20 +18,7 @@ use reqwest::{StatusCode, header};
 use secrecy::ExposeSecret;
 use sqlx::Row;
 
-async fn post_form(
-    app: &TestApp,
-    client: &reqwest::Client,
-    path: &str,
-    form: &[(&str, &str)],
-) -> reqwest::Response {
-    client
-        .post(app.at(path))
-        .header(header::ORIGIN, &app.url)
-        .form(form)
-        .send()
-        .await
-        .unwrap()
-}
+use common::post_form;
 
 async fn assert_nothing_stored(app: &TestApp) {
     assert_eq!(count(app, "SELECT COUNT(*) FROM connections").await, 0);

@@ -19,7 +19,7 @@ use exact_mcp::server::{
     },
     vault,
 };
-use reqwest::{StatusCode, header};
+use reqwest::StatusCode;
 use secrecy::ExposeSecret;
 use std::time::{Duration, Instant};
 
@@ -48,16 +48,7 @@ async fn exec(app: &TestApp, sql: &'static str, values: &[i64]) {
     q.execute(app.state.db.pool()).await.unwrap();
 }
 
-async fn sim_requests(app: &TestApp) -> Vec<serde_json::Value> {
-    app.client
-        .get(app.at("/sim/exact/_control/requests"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
+use common::mcp::sim_requests;
 
 fn token_requests(log: &[serde_json::Value]) -> Vec<&serde_json::Value> {
     log.iter()
@@ -694,21 +685,6 @@ async fn cleanup_deletes_what_expired_and_keeps_the_rest() {
 
 // Admin server functions ----------------------------------------------------------------------
 
-async fn post(
-    client: &reqwest::Client,
-    app: &TestApp,
-    path: &str,
-    form: &[(&str, &str)],
-) -> reqwest::Response {
-    client
-        .post(app.at(path))
-        .header(header::ORIGIN, &app.url)
-        .form(form)
-        .send()
-        .await
-        .unwrap()
-}
-
 #[tokio::test]
 async fn admins_list_and_run_jobs_others_get_403() {
     let app = TestApp::spawn().await;
@@ -726,7 +702,7 @@ async fn admins_list_and_run_jobs_others_get_403() {
     ];
     for path in PATHS {
         assert_eq!(
-            post(&anon, &app, path, &form).await.status(),
+            common::post_form(&app, &anon, path, &form).await.status(),
             StatusCode::UNAUTHORIZED
         );
     }
@@ -734,7 +710,7 @@ async fn admins_list_and_run_jobs_others_get_403() {
     common::exact::sign_in(&app, &anna, "anna@bakkerij.example").await;
     for path in PATHS {
         assert_eq!(
-            post(&anna, &app, path, &form).await.status(),
+            common::post_form(&app, &anna, path, &form).await.status(),
             StatusCode::FORBIDDEN,
             "{path}"
         );
@@ -747,7 +723,7 @@ async fn admins_list_and_run_jobs_others_get_403() {
 
     let root = common::client();
     common::exact::sign_in(&app, &root, "root@exact-mcp.example").await;
-    let res = post(&root, &app, "/api/admin/jobs/run", &form).await;
+    let res = common::post_form(&app, &root, "/api/admin/jobs/run", &form).await;
     assert_eq!(res.status(), StatusCode::OK);
     let run: serde_json::Value = res.json().await.unwrap();
     assert!(
@@ -763,10 +739,10 @@ async fn admins_list_and_run_jobs_others_get_403() {
     assert_eq!(audit.1, "monthly_reset");
     assert!(audit.2.contains("manual@"), "{}", audit.2);
 
-    let res = post(&root, &app, "/api/admin/jobs/run", &[("name", "format_c")]).await;
+    let res = common::post_form(&app, &root, "/api/admin/jobs/run", &[("name", "format_c")]).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 
-    let res = post(&root, &app, "/api/admin/jobs", &[]).await;
+    let res = common::post_form(&app, &root, "/api/admin/jobs", &[]).await;
     assert_eq!(res.status(), StatusCode::OK);
     let list: serde_json::Value = res.json().await.unwrap();
     let names: Vec<&str> = list
@@ -799,7 +775,7 @@ async fn admins_list_and_run_jobs_others_get_403() {
     .execute(app.state.db.pool())
     .await
     .unwrap();
-    let tickets: serde_json::Value = post(&root, &app, "/api/admin/tickets", &[])
+    let tickets: serde_json::Value = common::post_form(&app, &root, "/api/admin/tickets", &[])
         .await
         .json()
         .await

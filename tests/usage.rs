@@ -644,12 +644,7 @@ async fn two_replicas_share_one_rate_limit() {
 
 /// A server function of the dashboard, called as the browser does (same-origin POST).
 async fn dashboard_fn(app: &TestApp, browser: &reqwest::Client, path: &str) -> reqwest::Response {
-    browser
-        .post(app.at(path))
-        .header(header::ORIGIN, &app.url)
-        .send()
-        .await
-        .unwrap()
+    common::post_form(app, browser, path, &[]).await
 }
 
 #[tokio::test]

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use playwright_rs::Page;
 use support::{
-    NAVIGATION, PASSWORD, UI_TIMEOUT, bounded, click, fill, in_browser, open_hydrated,
-    unique_email, wait_for_text_containing,
+    NAVIGATION, UI_TIMEOUT, bounded, click, fill, in_browser, open_hydrated, register,
+    wait_for_text_containing,
 };
 
 /// Characters of a key the list shows (`emcp_` and seven more), as in `domain::api_key`.
@@ -17,12 +17,7 @@ const VISIBLE_PREFIX_CHARS: usize = 12;
 
 /// A new account, signed in, on the keys page with no keys yet.
 async fn registered_on_keys(page: &Page, base: &str) -> Result<(), String> {
-    let email = unique_email("keys");
-    open_hydrated(page, &format!("{base}/register")).await?;
-    fill(page, "#register-email", &email).await?;
-    fill(page, "#register-password", PASSWORD).await?;
-    click(page, "button[type=submit]").await?;
-    wait_for_text_containing(&page.locator("#signed-in-as"), &email, NAVIGATION).await?;
+    register(page, base, "keys").await?;
     open_hydrated(page, &format!("{base}/dashboard/keys")).await?;
     wait_for_text_containing(&page.locator("#no-keys"), "No API keys yet", NAVIGATION).await?;
     Ok(())

@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use playwright_rs::Page;
 use support::{
-    NAVIGATION, PASSWORD, UI_TIMEOUT, bounded, click, fill, in_browser, open_hydrated,
-    unique_email, wait_for_text_containing,
+    NAVIGATION, UI_TIMEOUT, bounded, click, fill, in_browser, open_hydrated, register,
+    wait_for_text_containing,
 };
 
 /// A counted call that needs no Exact connection.
@@ -40,12 +40,7 @@ async fn is_hidden(page: &Page, selector: &str) -> Result<bool, String> {
 }
 
 async fn live_usage(page: &Page, base: &str) -> Result<(), String> {
-    let email = unique_email("usage");
-    open_hydrated(page, &format!("{base}/register")).await?;
-    fill(page, "#register-email", &email).await?;
-    fill(page, "#register-password", PASSWORD).await?;
-    click(page, "button[type=submit]").await?;
-    wait_for_text_containing(&page.locator("#signed-in-as"), &email, NAVIGATION).await?;
+    register(page, base, "usage").await?;
 
     open_hydrated(page, &format!("{base}/dashboard/keys")).await?;
     fill(page, "#key-name", "usage E2E").await?;

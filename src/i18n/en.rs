@@ -206,7 +206,6 @@ pub static TEXTS: Texts = Texts {
     signed_in_as: "Signed in as",
     plan_word: "plan",
     admin_panel_link: "admin panel",
-    section_coming: "This section fills in as exact-mcp grows: Exact connections, API keys and live usage arrive next.",
 
     change_email_heading: "Change email address",
     change_email_lead: "We send a link to the new address; the change takes effect when you open it.",

@@ -178,7 +178,6 @@ pub struct Texts {
     pub signed_in_as: &'static str,
     pub plan_word: &'static str,
     pub admin_panel_link: &'static str,
-    pub section_coming: &'static str,
 
     // Settings
     pub change_email_heading: &'static str,

@@ -208,7 +208,6 @@ pub static TEXTS: Texts = Texts {
     signed_in_as: "Ingelogd als",
     plan_word: "abonnement",
     admin_panel_link: "beheerpaneel",
-    section_coming: "Dit onderdeel groeit mee met exact-mcp: Exact-koppelingen, API-sleutels en live gebruik volgen.",
 
     change_email_heading: "E-mailadres wijzigen",
     change_email_lead: "We sturen een link naar het nieuwe adres; de wijziging gaat in zodra je die opent.",

@@ -88,17 +88,11 @@ pub fn DashboardPage(#[prop(into)] section: String) -> impl IntoView {
                     view! { <super::keys::KeysPanel/> }.into_any()
                 } else if section == "usage" {
                     view! { <super::usage::UsagePanel/> }.into_any()
-                } else if section.is_empty() {
+                } else {
                     view! {
                         <div class="mt-8 space-y-8">
                             <super::usage::UsageGlance/>
                             <super::keys::McpSetupHelp link_to_keys=true/>
-                        </div>
-                    }.into_any()
-                } else {
-                    view! {
-                        <div class="mt-8 rounded-xl border border-dashed border-slate-300 p-8 text-slate-500 dark:border-slate-700">
-                            {t.section_coming}
                         </div>
                     }.into_any()
                 }}

@@ -298,3 +298,20 @@ impl Drop for TestApp {
         }
     }
 }
+
+/// A server function called as a browser calls it: a same-origin form POST with `client`'s
+/// cookies.
+pub async fn post_form(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+    form: &[(&str, &str)],
+) -> reqwest::Response {
+    client
+        .post(app.at(path))
+        .header(reqwest::header::ORIGIN, &app.url)
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+}

@@ -294,3 +294,15 @@ pub async fn click(page: &Page, selector: &str) -> Result<(), String> {
         .await
         .map_err(|e| format!("click {selector}: {e}"))
 }
+
+/// Registers a new account (an address no run used before) and waits until the dashboard shows
+/// it signed in; returns the address.
+pub async fn register(page: &Page, base: &str, tag: &str) -> Result<String, String> {
+    let email = unique_email(tag);
+    open_hydrated(page, &format!("{base}/register")).await?;
+    fill(page, "#register-email", &email).await?;
+    fill(page, "#register-password", PASSWORD).await?;
+    click(page, "button[type=submit]").await?;
+    wait_for_text_containing(&page.locator("#signed-in-as"), &email, NAVIGATION).await?;
+    Ok(email)
+}
