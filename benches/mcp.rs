@@ -1,4 +1,4 @@
-//! `cargo bench --features ssr --bench mcp`: tools/call throughput and latency of `/mcp`.
+//! `cargo bench --features ssr,simulator --bench mcp`: tools/call throughput and latency of `/mcp`.
 //!
 //! The real service (SQLite in a temporary directory, the embedded Exact simulator with its rate
 //! limits raised) is started in process; one account connects through the simulator's OAuth
@@ -26,7 +26,7 @@ use std::{
 };
 use tokio::net::TcpListener;
 
-const PASSWORD: &str = "kaas-brood-fiets-42";
+use test_kit::exact::PASSWORD;
 const RUN_FOR: Duration = Duration::from_secs(4);
 const LEVELS: [usize; 3] = [1, 50, 500];
 const EXACT_PATH: &str = "api/v1/101/crm/Accounts?$select=ID,Code,Name,City,Country,Email,Phone,Website,Status,IsSales,IsSupplier,Blocked,VATNumber,ChamberOfCommerce&$filter=Blocked%20eq%20false";
@@ -104,54 +104,14 @@ where
     }
 }
 
-fn location(res: &reqwest::Response) -> String {
-    res.headers()
-        .get(reqwest::header::LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string()
-}
-
 /// Signs in and connects division 101 through the simulator's consent page, as a browser would.
 async fn connect(base: &str, email: &str) {
-    let browser = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let login = browser
-        .post(format!("{base}/api/login"))
-        .header("Origin", base)
-        .form(&[("email", email), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
-    assert!(login.status().is_success() || login.status().is_redirection());
-    let start = browser
-        .get(format!("{base}/connect/exact?region=nl"))
-        .send()
-        .await
-        .unwrap();
-    let authorize = url::Url::parse(&location(&start)).unwrap();
-    let q: HashMap<String, String> = authorize.query_pairs().into_owned().collect();
-    let decided = browser
-        .post(format!("{base}/sim/exact/api/oauth2/auth"))
-        .form(&[
-            ("client_id", q["client_id"].as_str()),
-            ("redirect_uri", q["redirect_uri"].as_str()),
-            ("state", q["state"].as_str()),
-            ("decision", "allow"),
-            ("division", "101"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    let callback = browser.get(location(&decided)).send().await.unwrap();
-    assert_eq!(
-        callback.status(),
-        reqwest::StatusCode::SEE_OTHER,
-        "connected"
-    );
+    let browser = test_kit::client();
+    test_kit::exact::sign_in_at(&browser, base, base, email).await;
+    let sim_base = format!("{base}/sim/exact");
+    let callback = test_kit::exact::consent_at(&browser, base, &sim_base, "nl", true, &[101]).await;
+    let done = browser.get(callback).send().await.unwrap();
+    assert_eq!(done.status(), reqwest::StatusCode::SEE_OTHER, "connected");
 }
 
 fn rss_mib() -> f64 {

@@ -15,8 +15,19 @@ scripts/setup.sh
 step "formatting"
 cargo fmt --all --check
 
-step "clippy: server (ssr), tests and benches"
-cargo clippy --features ssr --all-targets -- -D warnings
+# The product with its simulator (development, tests, benches) and the crates beside it.
+dev_features="exact-mcp/ssr,exact-mcp/simulator"
+step "clippy: server (ssr + simulator), the crates beside it, tests and benches"
+cargo clippy --workspace --exclude end2end --all-targets --features "$dev_features" -- -D warnings
+step "the production server builds without the simulator"
+# Fails if product code reaches the simulator other than through its feature.
+cargo clippy -p exact-mcp --bin exact-mcp --features ssr -- -D warnings
+found=$(cargo tree -p exact-mcp --features ssr -e normal --prefix none | sed 's/ .*//' | sort -u | grep -E '^exact-sim$' || true)
+if [ -n "$found" ]; then
+  echo "the production dependency tree contains the simulator" >&2
+  exit 1
+fi
+echo "ok: exact-mcp --features ssr has no exact-sim in its tree"
 step "clippy: browser (hydrate, wasm32)"
 cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features hydrate -- -D warnings
 step "clippy: E2E crate"
@@ -33,11 +44,11 @@ fi
 echo "ok: none of sqlx, mio, tokio, axum, hyper, aes-gcm, argon2 in the wasm dependency tree"
 
 step "unit and integration tests (SQLite)"
-cargo test --features ssr
+cargo test --workspace --exclude end2end --features "$dev_features"
 
 if [ -n "${TEST_POSTGRES_URL:-}" ]; then
   step "integration tests (Postgres at ${TEST_POSTGRES_URL%%@*}@…)"
-  TEST_DATABASE_BACKEND=postgres cargo test --features ssr --tests
+  TEST_DATABASE_BACKEND=postgres cargo test -p exact-mcp --features "$dev_features" --test it
 else
   echo "TEST_POSTGRES_URL is not set: the Postgres pass is skipped (.ci/run sets it)"
 fi

@@ -10,9 +10,6 @@ pub mod ui;
 #[cfg(feature = "ssr")]
 pub mod server;
 
-#[cfg(feature = "ssr")]
-pub mod sim;
-
 /// Entry point of the wasm build: attaches the reactive runtime to the server-rendered page and
 /// marks `<body data-hydrated="true">`, which E2E tests wait for before they click anything.
 #[cfg(feature = "hydrate")]

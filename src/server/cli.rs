@@ -42,9 +42,13 @@ pub enum Command {
     },
     /// Run the Exact Online simulator on its own (for trying the OAuth flow against a separate
     /// process; point EXACT_BASE_URL at it).
+    #[cfg(feature = "simulator")]
     Sim {
         #[arg(long, default_value = "127.0.0.1:3100")]
         addr: std::net::SocketAddr,
+        /// Keep the issued grants and tokens in this JSON file, so they survive a restart.
+        #[arg(long)]
+        grants_file: Option<std::path::PathBuf>,
     },
     /// API keys for the MCP endpoint.
     Key {
@@ -200,21 +204,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             state.db.close().await;
             result
         }
-        Command::Sim { addr } => {
+        #[cfg(feature = "simulator")]
+        Command::Sim { addr, grants_file } => {
             telemetry::init(super::config::LogFormat::Pretty, "info");
-            let sim = crate::sim::Simulator::new(
-                std::sync::Arc::new(SystemClock),
-                crate::sim::DEV_CLIENT_ID,
-                crate::sim::DEV_CLIENT_SECRET,
-            );
-            let listener = tokio::net::TcpListener::bind(addr).await?;
-            println!(
-                "Exact simulator on http://{} (client id {})",
-                listener.local_addr()?,
-                crate::sim::DEV_CLIENT_ID
-            );
-            axum::serve(listener, crate::sim::router(sim)).await?;
-            Ok(())
+            super::http::simulator::serve_alone(addr, grants_file).await
         }
         Command::Migrate { action } => {
             let settings = Settings::from_env()?;

@@ -340,7 +340,12 @@ impl Settings {
                 ExactMode::Simulator
             }
             _ => {
-                if prod {
+                if !cfg!(feature = "simulator") {
+                    errors.push(
+                        "this build has no Exact simulator: set EXACT_CLIENT_ID and EXACT_CLIENT_SECRET"
+                            .into(),
+                    );
+                } else if prod {
                     if simulator_forced {
                         errors.push(
                             "the Exact simulator cannot run in production: unset EXACT_SIMULATOR"

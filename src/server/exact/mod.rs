@@ -74,6 +74,23 @@ pub struct ExactConfig {
     pub breaker: BreakerPolicy,
 }
 
+/// The app registration of the embedded simulator, served under `/sim/exact`.
+#[cfg(feature = "simulator")]
+fn simulator_app(public: &str) -> (String, SecretString, Option<Url>) {
+    (
+        exact_sim::DEV_CLIENT_ID.to_string(),
+        SecretString::from(exact_sim::DEV_CLIENT_SECRET.to_string()),
+        Url::parse(&format!("{public}/sim/exact/")).ok(),
+    )
+}
+
+/// A build without the simulator refuses the simulator mode when it reads its settings
+/// (`config.rs`), so this app is never used; having no credentials, it could not obtain a token.
+#[cfg(not(feature = "simulator"))]
+fn simulator_app(_public: &str) -> (String, SecretString, Option<Url>) {
+    (String::new(), SecretString::from(String::new()), None)
+}
+
 impl ExactConfig {
     pub fn from_settings(settings: &Settings) -> ExactConfig {
         let public = settings.public_base();
@@ -85,11 +102,7 @@ impl ExactConfig {
                 client_secret,
                 base_url,
             } => (client_id.clone(), client_secret.clone(), base_url.clone()),
-            ExactMode::Simulator => (
-                crate::sim::DEV_CLIENT_ID.to_string(),
-                SecretString::from(crate::sim::DEV_CLIENT_SECRET.to_string()),
-                Url::parse(&format!("{public}/sim/exact/")).ok(),
-            ),
+            ExactMode::Simulator => simulator_app(&public),
         };
         ExactConfig {
             client_id,

@@ -8,6 +8,8 @@ mod health;
 mod lang;
 pub mod oauth;
 pub mod pages;
+#[cfg(feature = "simulator")]
+pub mod simulator;
 mod usage;
 
 use super::{auth::guard, state::AppState};
@@ -57,15 +59,11 @@ pub fn router(state: AppState, extra: Option<Router<AppState>>) -> Router {
     if state.settings.dev_outbox_enabled() {
         app = app.route("/dev/outbox", get(dev::outbox));
     }
+    #[cfg(feature = "simulator")]
     if matches!(state.settings.exact, super::config::ExactMode::Simulator)
         && !state.settings.is_production()
     {
-        let sim = crate::sim::Simulator::new(
-            state.clock.clone(),
-            crate::sim::DEV_CLIENT_ID,
-            crate::sim::DEV_CLIENT_SECRET,
-        );
-        app = app.nest_service("/sim/exact", crate::sim::router(sim));
+        app = app.nest_service("/sim/exact", simulator::router(&state));
     }
     if let Some(extra) = extra {
         app = app.merge(extra);

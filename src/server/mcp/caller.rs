@@ -44,7 +44,7 @@ impl Caller {
 
     /// The demo's caller: one pretend connection holding the four fictional companies.
     pub fn demo(key_id: String) -> Caller {
-        let divisions = crate::sim::COMPANIES
+        let divisions = demo_books::COMPANIES
             .iter()
             .enumerate()
             .map(|(i, c)| DivisionSummary {
@@ -59,8 +59,8 @@ impl Caller {
             connections: vec![ConnectionSummary {
                 id: DEMO_CONNECTION_ID.to_string(),
                 region: Region::Nl,
-                exact_user_name: crate::sim::DEMO_USER_NAME.to_string(),
-                exact_email: crate::sim::DEMO_USER_EMAIL.to_string(),
+                exact_user_name: demo_books::DEMO_USER_NAME.to_string(),
+                exact_email: demo_books::DEMO_USER_EMAIL.to_string(),
                 status: ConnectionStatus::Active,
                 token_expires_at: None,
                 refresh_token_expires_at: None,

@@ -85,9 +85,9 @@ impl Source {
             Source::Demo => {
                 let owned: Vec<(String, String)> =
                     pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
-                crate::sim::query(division, path, &owned, max_rows).map_err(|e| match e {
-                    crate::sim::LocalError::NotFound => ExactError::NotFound,
-                    crate::sim::LocalError::BadRequest(message) => ExactError::BadRequest {
+                demo_books::query(division, path, &owned, max_rows).map_err(|e| match e {
+                    demo_books::LocalError::NotFound => ExactError::NotFound,
+                    demo_books::LocalError::BadRequest(message) => ExactError::BadRequest {
                         status: 400,
                         message,
                     },

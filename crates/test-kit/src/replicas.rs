@@ -2,7 +2,7 @@
 //! environment, one shared database, JSON logs at debug level in a file per replica.
 
 use exact_mcp::server::config::TokenKey;
-use exact_mcp::sim::{DEV_CLIENT_ID, DEV_CLIENT_SECRET};
+use exact_sim::{DEV_CLIENT_ID, DEV_CLIENT_SECRET};
 use std::{
     process::{Child, Command, Stdio},
     time::{Duration, Instant},
@@ -42,7 +42,7 @@ pub async fn start_replica(
 ) -> Replica {
     let log = dir.join(format!("{name}.log"));
     let file = std::fs::File::create(&log).unwrap();
-    let child = Command::new(env!("CARGO_BIN_EXE_exact-mcp"))
+    let child = Command::new(crate::binary())
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .current_dir(dir)

@@ -18,7 +18,7 @@
 //! comparisons), the literal's type must fit the field's (`ID eq 'x'` is refused: a GUID needs
 //! `guid'…'`), and string comparisons ignore case, as Exact's database collation does.
 
-use super::dates::{days_from_civil, days_in_month, parse_exact_date};
+use crate::dates::{days_from_civil, days_in_month, parse_exact_date};
 use serde_json::{Map, Value};
 use std::cmp::Ordering;
 

@@ -1,16 +1,12 @@
 //! Every migration is applied and rolled back over representative data, on the backend chosen by
 //! the harness (SQLite, or Postgres with TEST_DATABASE_BACKEND=postgres): rows survive, new
 //! columns carry their defaults, declared indexes exist, and a rollback restores the exact schema.
-#![cfg(feature = "ssr")]
-
-mod common;
-
-use common::{
+use exact_mcp::server::db::{Db, migrate};
+use std::{collections::BTreeMap, path::Path};
+use test_kit::{
     TestDatabase,
     schema::{self, Schema},
 };
-use exact_mcp::server::db::{Db, migrate};
-use std::{collections::BTreeMap, path::Path};
 
 type Data = BTreeMap<String, Vec<Vec<Option<String>>>>;
 

@@ -1,12 +1,8 @@
 //! Accounts over HTTP, as a browser without JavaScript would use them: register, sign out, sign
 //! in, sessions and their cookies, expiry, CSRF refusal, roles and escaping.
-#![cfg(feature = "ssr")]
-
-mod common;
-
-use common::TestApp;
 use exact_mcp::server::auth::session::{ABSOLUTE_SECONDS, IDLE_SECONDS};
 use reqwest::{StatusCode, header};
+use test_kit::TestApp;
 
 const PASSWORD: &str = "kaas-brood-fiets-42";
 
@@ -52,7 +48,7 @@ async fn register(app: &TestApp, email: &str, name: &str) -> reqwest::Response {
 
 /// Another browser (its own cookie jar) signed in as `email` on the same server.
 async fn second_browser(app: &TestApp, email: &str) -> reqwest::Client {
-    let other = common::client();
+    let other = test_kit::client();
     other
         .post(app.at("/api/login"))
         .header(header::ORIGIN, &app.url)
@@ -162,7 +158,7 @@ async fn session_cookie_flags_and_a_new_id_at_every_login() {
     let second = session_cookie(&login(&app, "anna@bakkerij.example", PASSWORD).await).unwrap();
     assert_ne!(first, second, "a new session id at login");
     // The earlier session is gone, not just replaced in this browser.
-    let stale = common::client();
+    let stale = test_kit::client();
     let token = first.split(';').next().unwrap().to_string();
     let res = stale
         .get(app.at("/dashboard"))
@@ -310,7 +306,7 @@ async fn registration_refuses_bad_input_and_duplicates() {
     assert!(session_cookie(&res).is_none());
     assert!(res.text().await.unwrap().contains("at least 12 characters"));
     register(&app, "anna@bakkerij.example", "").await;
-    let again = common::client();
+    let again = test_kit::client();
     let res = again
         .post(app.at("/api/register"))
         .header(header::ORIGIN, &app.url)

@@ -5,6 +5,7 @@ use super::TestApp;
 use reqwest::{Client, StatusCode, header};
 use serde_json::Value;
 use sqlx::Row;
+use std::future::IntoFuture;
 
 pub const PASSWORD: &str = "kaas-brood-fiets-42";
 
@@ -17,18 +18,7 @@ pub fn location(res: &reqwest::Response) -> String {
 
 /// Signs `client` in with a password (the account must exist).
 pub async fn sign_in(app: &TestApp, client: &Client, email: &str) {
-    let res = client
-        .post(app.at("/api/login"))
-        .header(header::ORIGIN, &app.url)
-        .form(&[("email", email), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
-    assert!(
-        res.status().is_success() || res.status().is_redirection(),
-        "{}",
-        res.status()
-    );
+    sign_in_at(client, &app.url, &app.url, email).await;
 }
 
 /// What one pass through the flow produced.
@@ -64,15 +54,36 @@ pub async fn consent_until_callback(
     allow: bool,
     divisions: &[i64],
 ) -> String {
+    let sim_base = app.at("/sim/exact");
+    let callback = consent_at(client, &app.url, &sim_base, region, allow, divisions).await;
+    assert!(
+        callback.starts_with(&app.at("/oauth/exact/callback?")),
+        "{callback}"
+    );
+    callback
+}
+
+/// The consent flow against any deployment, as a signed-in browser goes through it: start at
+/// `{base}/connect/exact?region=…`, open the simulator's consent page under `sim_base` (embedded
+/// at `/sim/exact`, or a simulator of its own), decide for `divisions`, and return the callback
+/// URL the simulator sends the browser to.
+pub async fn consent_at(
+    client: &Client,
+    base: &str,
+    sim_base: &str,
+    region: &str,
+    allow: bool,
+    divisions: &[i64],
+) -> String {
     let start = client
-        .get(app.at(&format!("/connect/exact?region={region}")))
+        .get(format!("{base}/connect/exact?region={region}"))
         .send()
         .await
         .unwrap();
     assert_eq!(start.status(), StatusCode::SEE_OTHER);
     let authorize = location(&start);
     assert!(
-        authorize.starts_with(&app.at("/sim/exact/api/oauth2/auth?")),
+        authorize.starts_with(&format!("{sim_base}/api/oauth2/auth?")),
         "{authorize}"
     );
     let page = client.get(&authorize).send().await.unwrap();
@@ -102,18 +113,47 @@ pub async fn consent_until_callback(
         form.push(("division".to_string(), d.to_string()));
     }
     let decided = client
-        .post(app.at("/sim/exact/api/oauth2/auth"))
+        .post(format!("{sim_base}/api/oauth2/auth"))
         .form(&form)
         .send()
         .await
         .unwrap();
     assert!(decided.status().is_redirection(), "{}", decided.status());
-    let callback = location(&decided);
+    location(&decided)
+}
+
+/// Signs `client` in at any deployment with [`PASSWORD`]; `origin` is its public address.
+pub async fn sign_in_at(client: &Client, base: &str, origin: &str, email: &str) {
+    let res = client
+        .post(format!("{base}/api/login"))
+        .header(header::ORIGIN, origin)
+        .form(&[("email", email), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
     assert!(
-        callback.starts_with(&app.at("/oauth/exact/callback?")),
-        "{callback}"
+        res.status().is_success() || res.status().is_redirection(),
+        "{}",
+        res.status()
     );
-    callback
+}
+
+/// A simulator of its own on a free loopback port, on the system clock (for real `serve`
+/// processes, which cannot share an injected clock): the handle and its base URL.
+pub async fn serve_simulator() -> (exact_sim::Simulator, String) {
+    let sim = exact_sim::Simulator::new(
+        std::sync::Arc::new(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64)
+        }),
+        exact_sim::DEV_CLIENT_ID,
+        exact_sim::DEV_CLIENT_SECRET,
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(axum::serve(listener, exact_sim::router(sim.clone())).into_future());
+    (sim, url)
 }
 
 pub async fn sim_counters(app: &TestApp) -> Value {

@@ -2,29 +2,17 @@
 //! else one SQLite file) and one Exact simulator: a burst of calls on an expired token through
 //! both replicas causes exactly one refresh at Exact. The replicas' logs, at debug level, are
 //! then searched for every secret the flow handled.
-#![cfg(feature = "ssr")]
-
-mod common;
-
-use common::{TestDatabase, exact::PASSWORD};
 use exact_mcp::server::{
     clock::{Clock, SystemClock},
     config::TokenKey,
     vault::{self, Vault},
 };
-use exact_mcp::sim::{DEV_CLIENT_ID, DEV_CLIENT_SECRET, Simulator};
+use exact_sim::DEV_CLIENT_SECRET;
 use reqwest::{StatusCode, header};
 use secrecy::{ExposeSecret, SecretString};
-use std::sync::Arc;
+use test_kit::{TestDatabase, exact::PASSWORD};
 
-use common::replicas::{KEY, free_port, start_replica};
-
-fn location(res: &reqwest::Response) -> String {
-    res.headers()[header::LOCATION]
-        .to_str()
-        .unwrap()
-        .to_string()
-}
+use test_kit::replicas::{KEY, free_port, start_replica};
 
 fn decrypt_all(v: &Vault, rows: &[(String, String, String)]) -> Vec<SecretString> {
     rows.iter()
@@ -43,10 +31,7 @@ async fn two_replicas_refresh_an_expired_token_exactly_once_and_log_no_secret() 
     let dir = tempfile::tempdir().unwrap();
 
     // The simulator, on its own port with the real clock, as EXACT_BASE_URL for both replicas.
-    let sim = Simulator::new(Arc::new(SystemClock), DEV_CLIENT_ID, DEV_CLIENT_SECRET);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let sim_url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(axum::serve(listener, exact_mcp::sim::router(sim.clone())).into_future());
+    let (sim, sim_url) = test_kit::exact::serve_simulator().await;
 
     let (port_a, port_b) = (free_port(), free_port());
     // One public address (the load balancer's, in production): OAuth redirects and the
@@ -90,44 +75,16 @@ async fn two_replicas_refresh_an_expired_token_exactly_once_and_log_no_secret() 
     .unwrap();
 
     // A browser signs in on replica A and connects Exact.
-    let browser = common::client();
-    let res = browser
-        .post(format!("{}/api/login", a.url))
-        .header(header::ORIGIN, &public)
-        .form(&[("email", "anna@bakkerij.example"), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
-    assert!(res.status().is_success() || res.status().is_redirection());
-    let session = browser
-        .get(format!("{}/connect/exact?region=nl", a.url))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(session.status(), StatusCode::SEE_OTHER);
-    let authorize = url::Url::parse(&location(&session)).unwrap();
-    assert!(authorize.as_str().starts_with(&sim_url), "{authorize}");
-    let q: std::collections::HashMap<String, String> =
-        authorize.query_pairs().into_owned().collect();
-    let decided = browser
-        .post(format!("{sim_url}/api/oauth2/auth"))
-        .form(&[
-            ("client_id", q["client_id"].as_str()),
-            ("redirect_uri", q["redirect_uri"].as_str()),
-            ("state", q["state"].as_str()),
-            ("decision", "allow"),
-            ("division", "101"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    let callback = location(&decided);
-    let code: String = url::Url::parse(&callback)
+    let browser = test_kit::client();
+    test_kit::exact::sign_in_at(&browser, &a.url, &public, "anna@bakkerij.example").await;
+    let callback =
+        test_kit::exact::consent_at(&browser, &a.url, &sim_url, "nl", true, &[101]).await;
+    let q: std::collections::HashMap<String, String> = url::Url::parse(&callback)
         .unwrap()
         .query_pairs()
-        .find(|(k, _)| k == "code")
-        .map(|(_, v)| v.into_owned())
-        .unwrap();
+        .into_owned()
+        .collect();
+    let code = q["code"].clone();
     let done = browser.get(&callback).send().await.unwrap();
     assert_eq!(
         done.status(),

@@ -1,14 +1,10 @@
 //! The HTTP foundation, seen from outside: health and readiness, request ids, security headers,
 //! pages, error pages, compression, body limits, static files and graceful shutdown.
-#![cfg(feature = "ssr")]
-
-mod common;
-
 use axum::{Router, routing::get};
-use common::TestApp;
 use exact_mcp::server::state::AppState;
 use reqwest::{StatusCode, header};
 use std::{sync::Arc, time::Duration};
+use test_kit::TestApp;
 use tokio::sync::Notify;
 
 #[tokio::test]

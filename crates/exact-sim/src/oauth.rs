@@ -6,13 +6,13 @@ use super::{
     ACCESS_TOKEN_SECONDS, CODE_SECONDS, COMPANIES, Code, DEMO_USER_NAME, Grant,
     NO_REFRESH_BEFORE_SECONDS, REFRESH_TOKEN_SECONDS, Simulator, token,
 };
-use crate::server::http::pages::escape_html as escape;
 use axum::{
     Form, Json,
     extract::{Query, State},
     http::{HeaderValue, StatusCode},
     response::{Html, IntoResponse, Redirect, Response},
 };
+use html_escape::encode_quoted_attribute as escape;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -110,6 +110,7 @@ pub(super) async fn consent_decision(State(sim): State<Simulator>, body: String)
             used: false,
         },
     );
+    sim.save_grants();
     target
         .query_pairs_mut()
         .append_pair("code", &code)
@@ -221,6 +222,8 @@ pub(super) async fn token_endpoint(
             superseded: false,
         },
     );
+    drop(world);
+    sim.save_grants();
     Json(json!({
         "access_token": access_token,
         "token_type": "bearer",

@@ -169,7 +169,7 @@ pub fn sim_rows(division: i64, path: &str, filter: Option<&str>) -> Vec<Value> {
     let pairs: Vec<(String, String)> = filter
         .map(|f| vec![("$filter".to_string(), f.to_string())])
         .unwrap_or_default();
-    exact_mcp::sim::query(division, path, &pairs, usize::MAX).expect("simulator query")
+    demo_books::query(division, path, &pairs, usize::MAX).expect("simulator query")
 }
 
 pub fn sum(rows: &[Value], field: &str) -> f64 {

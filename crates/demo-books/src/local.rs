@@ -3,7 +3,7 @@
 //! but no tokens, no rate limits, no counters, no request log: nothing shared is touched, only
 //! the rows every process generates alike.
 
-use super::{data, odata};
+use crate::{data, odata};
 use serde_json::Value;
 use std::fmt;
 
@@ -56,7 +56,7 @@ pub fn query(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::{COMPANIES, sizes};
+    use crate::{COMPANIES, sizes};
 
     fn pairs(q: &[(&str, &str)]) -> Vec<(String, String)> {
         q.iter()

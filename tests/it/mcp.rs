@@ -1,11 +1,11 @@
 //! The MCP endpoint end to end: rmcp's client against the real app, over HTTP, with the embedded
 //! Exact simulator behind it. Every tool is called and its structured result is checked against
 //! the simulator's data and against the output schema the tool declares.
-#![cfg(feature = "ssr")]
-
-mod common;
-
-use common::{
+use reqwest::{StatusCode, header};
+use rmcp::model::{GetPromptRequestParams, ReadResourceRequestParams};
+use serde_json::{Value, json};
+use std::collections::HashSet;
+use test_kit::{
     TestApp,
     exact::sign_in,
     mcp::{
@@ -13,10 +13,6 @@ use common::{
         sim_requests, sim_rows, sum,
     },
 };
-use reqwest::{StatusCode, header};
-use rmcp::model::{GetPromptRequestParams, ReadResourceRequestParams};
-use serde_json::{Value, json};
-use std::collections::HashSet;
 
 const TOOLS: [&str; 12] = [
     "list_divisions",
@@ -579,7 +575,7 @@ async fn missing_wrong_and_revoked_keys_get_401_and_suspended_accounts_403() {
         .fetch_one(app.state.db.pool())
         .await
         .unwrap();
-    let owner = common::mcp::user_id(&app, "ada@example.com").await;
+    let owner = test_kit::mcp::user_id(&app, "ada@example.com").await;
     exact_mcp::server::api_keys::revoke(&app.state.db, app.state.clock.as_ref(), &owner, &key_id)
         .await
         .unwrap();
@@ -587,7 +583,7 @@ async fn missing_wrong_and_revoked_keys_get_401_and_suspended_accounts_403() {
 
     // A suspended account's keys get 403.
     let other = {
-        app.create_user("bob@example.com", common::exact::PASSWORD, false)
+        app.create_user("bob@example.com", test_kit::exact::PASSWORD, false)
             .await;
         key_for(&app, "bob@example.com").await
     };
@@ -956,7 +952,7 @@ async fn a_public_deployment_answers_its_own_host() {
         .env("PUBLIC_URL", "https://mcp.example.com")
         .spawn()
         .await;
-    app.create_user("ada@example.com", common::exact::PASSWORD, false)
+    app.create_user("ada@example.com", test_kit::exact::PASSWORD, false)
         .await;
     let key = key_for(&app, "ada@example.com").await;
     let res = post(&app, Some(&key))
@@ -1055,7 +1051,7 @@ async fn a_demo_key_works_without_an_account_and_is_limited_per_address() {
     );
     assert_eq!(
         lawyers["count"].as_u64().unwrap() as usize,
-        exact_mcp::sim::sizes(303).unwrap().accounts
+        exact_sim::sizes(303).unwrap().accounts
     );
     let snap = data(
         &call(
@@ -1108,7 +1104,7 @@ async fn a_demo_key_works_without_an_account_and_is_limited_per_address() {
 #[tokio::test]
 async fn keys_are_managed_from_the_dashboard_within_the_plan() {
     let app = TestApp::spawn().await;
-    app.create_user("ada@example.com", common::exact::PASSWORD, false)
+    app.create_user("ada@example.com", test_kit::exact::PASSWORD, false)
         .await;
     sign_in(&app, &app.client, "ada@example.com").await;
     let create = |name: &str| {
@@ -1159,9 +1155,9 @@ async fn keys_are_managed_from_the_dashboard_within_the_plan() {
     assert!(listed.contains("Claude Desktop") && listed.contains("emcp_"));
 
     // Another account cannot revoke Ada's key.
-    app.create_user("eve@example.com", common::exact::PASSWORD, false)
+    app.create_user("eve@example.com", test_kit::exact::PASSWORD, false)
         .await;
-    let eve = common::client();
+    let eve = test_kit::client();
     sign_in(&app, &eve, "eve@example.com").await;
     let res = eve
         .post(app.at("/api/keys/revoke"))
@@ -1207,7 +1203,7 @@ async fn keys_are_managed_from_the_dashboard_within_the_plan() {
     assert_eq!(audited, 5);
 
     // Signed out: no keys at all.
-    let res = common::client()
+    let res = test_kit::client()
         .post(app.at("/api/keys"))
         .header(header::ORIGIN, &app.url)
         .send()

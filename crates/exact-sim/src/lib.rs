@@ -1,5 +1,7 @@
-//! The Exact Online simulator: Exact cannot be reached from here, so this stands in for it, with
-//! the rules that hurt (see `../shared/exact-online.md`).
+//! The Exact Online simulator: Exact cannot be reached from development machines or CI, so this
+//! stands in for it, with the rules that hurt (see `../shared/exact-online.md`). Its own crate so
+//! that a production build, which leaves out the product's `simulator` feature, cannot contain it
+//! (least of all its unauthenticated control API). The rows it serves come from `demo-books`.
 //!
 //! - OAuth (`oauth.rs`): consent page, codes that live 3 minutes and work once, `expires_in` as a
 //!   string, refresh tokens that rotate and are single-use ("Old refresh token used."), no
@@ -20,27 +22,21 @@
 //!   on [`Simulator`]): move the clock, counters, inject failures and latency, revoke all grants,
 //!   the request log (never with tokens, codes or secrets), a knob for the daily count, other
 //!   rate limits for benchmarks.
-//! - In process ([`query`], `local.rs`): the entity sets with the same query options, without
-//!   HTTP, tokens or limits, for a demo mode.
-//!
+//! //!
 //! Mounted at `/sim/exact` in development without Exact credentials; `router()` can also be
 //! served on its own. Its clock is injected, so tests never sleep (except for latency, which is
 //! real time on purpose).
 
 mod api;
 mod control;
-pub mod data;
-mod dates;
 pub mod limits;
-mod local;
 mod oauth;
-pub mod odata;
 
 pub use control::{LOG_CAPACITY, LoggedRequest};
-pub use data::{Sizes, sizes};
-pub use local::{LocalError, query};
+pub use demo_books::{
+    COMPANIES, Company, DEMO_USER_EMAIL, DEMO_USER_ID, DEMO_USER_NAME, PAGE_SIZE, Sizes, sizes,
+};
 
-use crate::server::clock::SharedClock;
 use axum::{
     Json, Router,
     http::StatusCode,
@@ -48,9 +44,11 @@ use axum::{
     response::{IntoResponse, Response},
     routing::{get, post},
 };
+use demo_books::{data, odata};
 use serde_json::json;
 use std::{
     collections::{BTreeMap, HashMap, VecDeque},
+    path::{Path, PathBuf},
     sync::{Arc, Mutex},
 };
 
@@ -60,46 +58,15 @@ pub const CODE_SECONDS: i64 = 180;
 /// Exact refuses a refresh while the access token is younger than this.
 pub const NO_REFRESH_BEFORE_SECONDS: i64 = 570;
 
-/// A demo company (Exact "division").
-#[derive(Debug, Clone, Copy)]
-pub struct Company {
-    pub division: i64,
-    pub name: &'static str,
-}
-
-/// The four fictional companies every simulated Exact user has.
-pub const COMPANIES: [Company; 4] = [
-    Company {
-        division: 101,
-        name: "Bakkerij De Gouden Korst B.V.",
-    },
-    Company {
-        division: 202,
-        name: "Pixelwerk IT Diensten B.V.",
-    },
-    Company {
-        division: 303,
-        name: "Advocatenkantoor Van Dam & Partners",
-    },
-    Company {
-        division: 404,
-        name: "Bouwbedrijf Stevig Fundament B.V.",
-    },
-];
+/// The simulator's time source: Unix seconds. The product passes its injected clock, so tests
+/// move the service and the simulator together without sleeping.
+pub type Now = Arc<dyn Fn() -> i64 + Send + Sync>;
 
 /// The credentials of the app registration the embedded simulator knows (development only).
 pub const DEV_CLIENT_ID: &str = "exact-mcp-dev";
 pub const DEV_CLIENT_SECRET: &str = "simulator-secret";
 
-/// The simulated Exact user who gives consent.
-pub const DEMO_USER_ID: &str = "4f1c2a9e-5b7d-4e3a-9c1f-2d8b6a7e0c11";
-pub const DEMO_USER_NAME: &str = "Sanne de Vries";
-pub const DEMO_USER_EMAIL: &str = "sanne@gouden-korst.example";
-
-/// Rows per page of a list, as Exact pages them.
-pub const PAGE_SIZE: usize = 60;
-
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct Code {
     redirect_uri: String,
     divisions: Vec<i64>,
@@ -107,7 +74,7 @@ struct Code {
     used: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct Grant {
     divisions: Vec<i64>,
     access_token: String,
@@ -162,21 +129,86 @@ struct World {
     log: VecDeque<LoggedRequest>,
 }
 
+/// What survives a restart: the codes, grants and tokens Exact would still honour. Counters,
+/// windows, injected failures and the log start afresh, as a new process would have them.
+#[derive(Default, serde::Serialize, serde::Deserialize)]
+struct Saved {
+    codes: HashMap<String, Code>,
+    grants: HashMap<String, Grant>,
+    access: HashMap<String, (Vec<i64>, i64)>,
+}
+
+/// The file the grants are kept in, and the lock that keeps its writes in order.
+struct GrantsFile {
+    path: PathBuf,
+    writing: Mutex<()>,
+}
+
 #[derive(Clone)]
 pub struct Simulator {
-    clock: SharedClock,
+    clock: Now,
     client_id: String,
     client_secret: String,
     world: Arc<Mutex<World>>,
+    grants_file: Option<Arc<GrantsFile>>,
 }
 
 impl Simulator {
-    pub fn new(clock: SharedClock, client_id: &str, client_secret: &str) -> Simulator {
+    pub fn new(clock: Now, client_id: &str, client_secret: &str) -> Simulator {
         Simulator {
             clock,
             client_id: client_id.to_string(),
             client_secret: client_secret.to_string(),
             world: Arc::default(),
+            grants_file: None,
+        }
+    }
+
+    /// Keeps the codes, grants and tokens in `path` (JSON, written after every change, read
+    /// now if it exists), so a restarted development server still honours the tokens it issued
+    /// before, as Exact would. A file that cannot be read is reported and started afresh.
+    pub fn keeping_grants_in(mut self, path: PathBuf) -> Simulator {
+        match std::fs::read(&path) {
+            Ok(bytes) => match serde_json::from_slice::<Saved>(&bytes) {
+                Ok(saved) => {
+                    let mut world = self.world();
+                    world.codes = saved.codes;
+                    world.grants = saved.grants;
+                    world.access = saved.access;
+                }
+                Err(e) => {
+                    tracing::warn!(path = %path.display(), error = %e, "simulator grants file unreadable; starting without grants")
+                }
+            },
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                tracing::warn!(path = %path.display(), error = %e, "simulator grants file unreadable; starting without grants")
+            }
+        }
+        self.grants_file = Some(Arc::new(GrantsFile {
+            path,
+            writing: Mutex::new(()),
+        }));
+        self
+    }
+
+    /// Writes the grants to their file, if they are kept in one: a snapshot taken under the
+    /// write lock, so the last write always holds the newest state.
+    fn save_grants(&self) {
+        let Some(file) = &self.grants_file else {
+            return;
+        };
+        let _writing = file.writing.lock().unwrap_or_else(|e| e.into_inner());
+        let saved = {
+            let world = self.world();
+            Saved {
+                codes: world.codes.clone(),
+                grants: world.grants.clone(),
+                access: world.access.clone(),
+            }
+        };
+        if let Err(e) = write_private(&file.path, &saved) {
+            tracing::warn!(path = %file.path.display(), error = %e, "simulator grants not saved");
         }
     }
 
@@ -187,7 +219,7 @@ impl Simulator {
     }
 
     pub fn now(&self) -> i64 {
-        self.clock.now() + self.world().offset
+        (self.clock)() + self.world().offset
     }
 
     pub fn counters(&self) -> Counters {
@@ -228,6 +260,8 @@ impl Simulator {
             code.used = true;
         }
         world.access.clear();
+        drop(world);
+        self.save_grants();
     }
 
     /// The request log, oldest first (at most [`LOG_CAPACITY`] entries).
@@ -279,6 +313,23 @@ impl Simulator {
         }
         verdict
     }
+}
+
+/// Writes `value` as JSON to `path` through a temporary file and a rename (a crash leaves the
+/// old file or the new one, never half of one), readable by the owner only.
+fn write_private(path: &Path, value: &Saved) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = path.with_extension("tmp");
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut out = options.open(&tmp)?;
+    std::io::Write::write_all(&mut out, &serde_json::to_vec(value)?)?;
+    out.sync_all()?;
+    std::fs::rename(tmp, path)
 }
 
 fn token() -> String {

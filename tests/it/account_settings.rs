@@ -1,13 +1,9 @@
 //! Account settings over HTTP (change email with a confirmation mail), the language choice (NL
 //! and EN, pages and server messages), admin server functions, and mail delivery over SMTP.
-#![cfg(feature = "ssr")]
-
-mod common;
-
-use common::TestApp;
 use exact_mcp::server::{accounts::EMAIL_CHANGE_SECONDS, mail};
 use reqwest::{StatusCode, header};
 use std::sync::{Arc, Mutex};
+use test_kit::TestApp;
 
 const PASSWORD: &str = "kaas-brood-fiets-42";
 
@@ -123,7 +119,7 @@ async fn changing_the_email_needs_the_password_and_the_link_from_the_new_address
     assert_ne!(stored, token);
 
     // The link works from any browser (the token is the proof), once.
-    let other = common::client();
+    let other = test_kit::client();
     let confirm = |token: String| {
         other
             .post(app.at("/api/confirm-email"))
@@ -201,7 +197,7 @@ async fn an_email_change_link_expires_and_loses_to_a_later_registration() {
 async fn pages_speak_the_language_of_the_cookie_or_the_browser() {
     let app = TestApp::spawn().await;
     let page = |accept: Option<&'static str>, cookie: Option<&'static str>| {
-        let mut req = common::client().get(app.at("/login"));
+        let mut req = test_kit::client().get(app.at("/login"));
         if let Some(a) = accept {
             req = req.header(header::ACCEPT_LANGUAGE, a);
         }
@@ -335,7 +331,7 @@ async fn every_admin_server_function_refuses_everyone_but_admins() {
         .unwrap();
     assert_eq!(plan, "free", "nothing changed");
 
-    let admin = common::client();
+    let admin = test_kit::client();
     admin
         .post(app.at("/api/login"))
         .header(header::ORIGIN, &app.url)
@@ -360,7 +356,7 @@ async fn admins_list_users_change_plans_and_suspend_with_an_audit_trail() {
     let app = TestApp::spawn().await;
     create_user(&app, "anna@bakkerij.example", false).await;
     create_user(&app, "root@exact-mcp.example", true).await;
-    let anna = common::client();
+    let anna = test_kit::client();
     anna.post(app.at("/api/login"))
         .header(header::ORIGIN, &app.url)
         .form(&[("email", "anna@bakkerij.example"), ("password", PASSWORD)])

@@ -1,19 +1,15 @@
 //! Rate limits, quotas and the usage record of `/mcp`, over real HTTP against the real app (and,
 //! for the global limit, two real server processes on one database).
-#![cfg(feature = "ssr")]
-
-mod common;
-
-use common::{
+use exact_mcp::server::usage::{WINDOW_SECONDS, window_start};
+use reqwest::{StatusCode, header};
+use serde_json::{Value, json};
+use sqlx::Row;
+use test_kit::{
     T0, TestApp, TestDatabase,
     exact::{PASSWORD, sign_in},
     mcp::{initialize, key_for, post, send_all, user_id},
     replicas::{free_port, start_replica},
 };
-use exact_mcp::server::usage::{WINDOW_SECONDS, window_start};
-use reqwest::{StatusCode, header};
-use serde_json::{Value, json};
-use sqlx::Row;
 
 /// A counted call that needs no Exact connection: the divisions the caller has (none).
 fn tool_call(id: i64) -> Value {
@@ -489,7 +485,7 @@ async fn the_usage_endpoint_answers_keys_and_sessions_with_the_same_figures() {
         .unwrap();
     assert_eq!(by_key, expected);
 
-    let browser = common::client();
+    let browser = test_kit::client();
     sign_in(&app, &browser, "json@example.com").await;
     let res = browser.get(app.at("/api/usage")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
@@ -510,7 +506,7 @@ async fn the_usage_endpoint_answers_keys_and_sessions_with_the_same_figures() {
     assert_eq!(body["quota"], Value::Null);
 
     // Nobody, or a wrong key: 401.
-    let res = common::client()
+    let res = test_kit::client()
         .get(app.at("/api/usage"))
         .send()
         .await
@@ -644,7 +640,7 @@ async fn two_replicas_share_one_rate_limit() {
 
 /// A server function of the dashboard, called as the browser does (same-origin POST).
 async fn dashboard_fn(app: &TestApp, browser: &reqwest::Client, path: &str) -> reqwest::Response {
-    common::post_form(app, browser, path, &[]).await
+    test_kit::post_form(app, browser, path, &[]).await
 }
 
 #[tokio::test]
@@ -682,7 +678,7 @@ async fn the_usage_dashboard_shows_the_month_the_days_the_breakdowns_and_the_lat
     }
     app.state.recorder.flush().await;
 
-    let browser = common::client();
+    let browser = test_kit::client();
     sign_in(&app, &browser, "dash@example.com").await;
     let res = dashboard_fn(&app, &browser, "/api/usage/overview").await;
     assert_eq!(res.status(), StatusCode::OK);
@@ -760,7 +756,7 @@ async fn the_usage_dashboard_shows_the_month_the_days_the_breakdowns_and_the_lat
     assert_eq!(o["summary"]["calls_this_month"], 6);
 
     // The other account sees only its own.
-    let other = common::client();
+    let other = test_kit::client();
     sign_in(&app, &other, "other@example.com").await;
     let o: Value = dashboard_fn(&app, &other, "/api/usage/overview")
         .await
@@ -772,7 +768,7 @@ async fn the_usage_dashboard_shows_the_month_the_days_the_breakdowns_and_the_lat
     assert_eq!(rows_of(&o, "by_client"), vec!["intruder".to_string()]);
 
     // Signed out: refused.
-    let res = dashboard_fn(&app, &common::client(), "/api/usage/overview").await;
+    let res = dashboard_fn(&app, &test_kit::client(), "/api/usage/overview").await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
 }
 
@@ -790,7 +786,7 @@ async fn the_bell_lists_the_quota_warning_and_marks_it_read() {
     let app = TestApp::spawn().await;
     let (user, key) = user_with_key(&app, "bell@example.com").await;
     user_with_key(&app, "neighbour@example.com").await;
-    let browser = common::client();
+    let browser = test_kit::client();
     sign_in(&app, &browser, "bell@example.com").await;
     let bell = || async {
         let res = dashboard_fn(&app, &browser, "/api/notifications").await;
@@ -815,7 +811,7 @@ async fn the_bell_lists_the_quota_warning_and_marks_it_read() {
     assert_eq!(item["link"], app.at("/dashboard/usage").as_str());
 
     // Not the neighbour's.
-    let neighbour = common::client();
+    let neighbour = test_kit::client();
     sign_in(&app, &neighbour, "neighbour@example.com").await;
     let theirs: Value = dashboard_fn(&app, &neighbour, "/api/notifications")
         .await
@@ -837,6 +833,6 @@ async fn the_bell_lists_the_quota_warning_and_marks_it_read() {
     assert_eq!(list["unread"], 0);
     assert_eq!(list["items"][0]["read"], true);
 
-    let res = dashboard_fn(&app, &common::client(), "/api/notifications").await;
+    let res = dashboard_fn(&app, &test_kit::client(), "/api/notifications").await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
 }

@@ -12,7 +12,7 @@
 //! (some of them overdue by late 2026). The reporting balance is the transaction lines summed per
 //! GL account and period.
 
-use super::{
+use crate::{
     COMPANIES,
     dates::{DAY_MS, civil_from_days, days_from_civil, exact_date},
     odata::{Field, FieldType as T, Row},
@@ -1808,7 +1808,7 @@ fn generate(division: i64, t: &Trade) -> HashMap<&'static str, Vec<Row>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::dates::parse_exact_date;
+    use crate::dates::parse_exact_date;
 
     #[test]
     fn every_company_has_the_promised_rows_and_they_are_stable() {

@@ -1,18 +1,14 @@
 //! The binary as an operator meets it: commands, their output and exit codes, and a clean exit
 //! on SIGTERM.
-#![cfg(feature = "ssr")]
-
-mod common;
-
-use common::TestDatabase;
 use exact_mcp::server::config::TokenKey;
 use std::{
     process::{Command, Output, Stdio},
     time::{Duration, Instant},
 };
+use test_kit::TestDatabase;
 
 fn exe() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_exact-mcp"));
+    let mut cmd = Command::new(test_kit::binary());
     // Only what the test gives: no developer .env, no inherited settings.
     cmd.env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())

@@ -3,18 +3,14 @@
 //! with OData paging, `$select`, `$filter`, `$top`; the books' purchase entries, reporting
 //! balance and bank entry lines; rate limits; the control API (failures, latency, revocation, the
 //! request log, other rate limits).
-#![cfg(feature = "ssr")]
-
-mod common;
-
-use common::TestApp;
-use exact_mcp::sim::{
+use exact_sim::{
     ACCESS_TOKEN_SECONDS, CODE_SECONDS, COMPANIES, DEV_CLIENT_ID, DEV_CLIENT_SECRET,
     NO_REFRESH_BEFORE_SECONDS, PAGE_SIZE, REFRESH_TOKEN_SECONDS, sizes,
 };
 use reqwest::{StatusCode, header};
 use serde_json::Value;
 use serde_json::json;
+use test_kit::TestApp;
 
 const REDIRECT: &str = "http://127.0.0.1:9/oauth/exact/callback";
 
@@ -82,7 +78,7 @@ async fn token(app: &TestApp, form: &[(&str, &str)]) -> reqwest::Response {
         ("client_secret", DEV_CLIENT_SECRET),
     ];
     all.extend_from_slice(form);
-    common::client()
+    test_kit::client()
         .post(app.at("/sim/exact/api/oauth2/token"))
         .form(&all)
         .send()
@@ -115,7 +111,7 @@ async fn refresh(app: &TestApp, refresh_token: &str) -> reqwest::Response {
 
 /// A REST call with a bearer token, as the app's Exact client makes it.
 async fn api_get(app: &TestApp, path: &str, access_token: &str) -> reqwest::Response {
-    common::client()
+    test_kit::client()
         .get(app.at(&format!("/sim/exact/api/v1/{path}")))
         .bearer_auth(access_token)
         .header(header::ACCEPT, "application/json")
@@ -202,7 +198,7 @@ async fn denial_comes_back_as_access_denied_with_the_state() {
 async fn codes_work_once_within_three_minutes_and_need_the_right_client() {
     let app = TestApp::spawn().await;
     let code = param(&consent(&app, "allow", &[101]).await, "code").unwrap();
-    let res = common::client()
+    let res = test_kit::client()
         .post(app.at("/sim/exact/api/oauth2/token"))
         .form(&[
             ("grant_type", "authorization_code"),
@@ -268,6 +264,51 @@ async fn refresh_tokens_rotate_are_single_use_and_wait_570_seconds() {
     assert_eq!(c["refused_old_token"], 1);
 }
 
+/// A restart of the development server (a new process, here a new app on the same data
+/// directory) keeps the grants the embedded simulator issued: the access token still answers,
+/// the refresh token still rotates once, and a spent one stays spent. With another data
+/// directory the same token is unknown, as it was for every token before grants were kept.
+#[tokio::test]
+async fn grants_survive_a_restart_on_the_same_data_directory() {
+    let data = tempfile::tempdir().unwrap();
+    let data_dir = data.path().to_string_lossy().into_owned();
+    let before = TestApp::builder().env("DATA_DIR", &data_dir).spawn().await;
+    let code = param(&consent(&before, "allow", &[101]).await, "code").unwrap();
+    let (access, first_refresh) = pair(exchange(&before, &code).await).await;
+    before.clock.advance(NO_REFRESH_BEFORE_SECONDS);
+    let (_, second_refresh) = pair(refresh(&before, &first_refresh).await).await;
+    drop(before);
+
+    let after = TestApp::builder().env("DATA_DIR", &data_dir).spawn().await;
+    assert_eq!(
+        api_get(&after, "current/Me", &access).await.status(),
+        StatusCode::UNAUTHORIZED,
+        "the access token was rotated away by the refresh before the restart"
+    );
+    // The second token set was issued at T0 + 570 s; this app's clock starts at T0 again.
+    after.clock.advance(2 * NO_REFRESH_BEFORE_SECONDS);
+    let (new_access, _) = pair(refresh(&after, &second_refresh).await).await;
+    assert_eq!(
+        api_get(&after, "current/Me", &new_access).await.status(),
+        StatusCode::OK
+    );
+    let res = refresh(&after, &first_refresh).await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["error_description"],
+        "Old refresh token used."
+    );
+
+    let elsewhere = TestApp::spawn().await;
+    elsewhere.clock.advance(2 * NO_REFRESH_BEFORE_SECONDS);
+    let res = refresh(&elsewhere, &second_refresh).await;
+    assert_eq!(
+        res.status(),
+        StatusCode::BAD_REQUEST,
+        "unknown without the grants"
+    );
+}
+
 #[tokio::test]
 async fn a_new_consent_ends_the_earlier_token_set_and_the_control_clock_moves() {
     let app = TestApp::spawn().await;
@@ -276,7 +317,7 @@ async fn a_new_consent_ends_the_earlier_token_set_and_the_control_clock_moves() 
     let code = param(&consent(&app, "allow", &[202]).await, "code").unwrap();
     pair(exchange(&app, &code).await).await;
     // The control API moves only the simulator's clock.
-    let res = common::client()
+    let res = test_kit::client()
         .post(app.at(&format!(
             "/sim/exact/_control/advance?seconds={NO_REFRESH_BEFORE_SECONDS}"
         )))
@@ -316,7 +357,7 @@ async fn api_query(
     access_token: &str,
     query: &[(&str, &str)],
 ) -> reqwest::Response {
-    common::client()
+    test_kit::client()
         .get(app.at(&format!("/sim/exact/api/v1/{path}")))
         .query(query)
         .bearer_auth(access_token)
@@ -327,7 +368,7 @@ async fn api_query(
 }
 
 async fn get_absolute(url: &str, access_token: &str) -> reqwest::Response {
-    common::client()
+    test_kit::client()
         .get(url)
         .bearer_auth(access_token)
         .header(header::ACCEPT, "application/json")
@@ -397,7 +438,7 @@ fn header_i64(res: &reqwest::Response, name: &str) -> i64 {
 }
 
 async fn control(app: &TestApp, path_and_query: &str) -> reqwest::Response {
-    let res = common::client()
+    let res = test_kit::client()
         .post(app.at(&format!("/sim/exact/_control/{path_and_query}")))
         .send()
         .await
@@ -709,7 +750,7 @@ fn cents(v: &Value) -> i64 {
     (v.as_f64().unwrap() * 100.0).round() as i64
 }
 
-/// A row as `exact_mcp::sim::query` gives it: without `__metadata`.
+/// A row as `exact_sim::query` gives it: without `__metadata`.
 fn without_metadata(mut row: Value) -> Value {
     if let Some(fields) = row.as_object_mut() {
         fields.remove("__metadata");
@@ -838,7 +879,7 @@ async fn purchase_entries_reporting_balance_and_bank_entry_lines_hang_together()
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
-    let local = exact_mcp::sim::query(404, "financial/ReportingBalance", &pairs, usize::MAX)
+    let local = demo_books::query(404, "financial/ReportingBalance", &pairs, usize::MAX)
         .expect("the local query");
     assert_eq!(
         local,
@@ -851,7 +892,7 @@ async fn raised_rate_limits_let_more_calls_through_and_the_headers_say_so() {
     let app = TestApp::spawn().await;
     let (access, _) = connect(&app, &[101]).await;
     let set_limits = |body: Value| {
-        common::client()
+        test_kit::client()
             .post(app.at("/sim/exact/_control/limits"))
             .json(&body)
             .send()
@@ -948,7 +989,7 @@ async fn only_granted_divisions_and_known_paths_answer() {
 async fn sixty_calls_a_minute_per_division_then_429_until_the_next_minute() {
     let app = TestApp::spawn().await;
     let (access, _) = connect(&app, &[101, 303]).await;
-    let now = common::T0;
+    let now = test_kit::T0;
     assert_eq!(now % 60, 0, "the test clock starts on a minute");
     let minute_reset = (now + 60) * 1000;
     let day_reset = (now - now % 86_400 + 86_400) * 1000;
@@ -997,7 +1038,7 @@ async fn five_thousand_calls_a_day_then_429_until_the_utc_day_ends() {
     assert_eq!(header_i64(&res, "x-ratelimit-remaining"), 0);
 
     let res = api_get(&app, "101/crm/Accounts", &access).await;
-    let midnight = common::T0 - common::T0 % 86_400 + 86_400;
+    let midnight = test_kit::T0 - test_kit::T0 % 86_400 + 86_400;
     assert_eq!(header_i64(&res, "x-ratelimit-reset"), midnight * 1000);
     assert_eq!(header_i64(&res, "x-ratelimit-remaining"), 0);
     assert!(res.headers().get("x-ratelimit-minutely-reset").is_none());
@@ -1032,7 +1073,7 @@ async fn injected_failures_answer_first_then_calls_succeed_again() {
     app.clock.advance(NO_REFRESH_BEFORE_SECONDS);
     let res = refresh(&app, &refresh_token).await;
     let reset = header_i64(&res, "x-ratelimit-minutely-reset");
-    let now = common::T0 + NO_REFRESH_BEFORE_SECONDS;
+    let now = test_kit::T0 + NO_REFRESH_BEFORE_SECONDS;
     assert!(reset > now * 1000 && reset <= (now + 60) * 1000, "{reset}");
     exact_error(res, StatusCode::TOO_MANY_REQUESTS).await;
     pair(refresh(&app, &refresh_token).await).await;
@@ -1104,7 +1145,7 @@ async fn the_request_log_records_calls_but_never_tokens_codes_or_secrets() {
     assert_eq!(call["method"], "GET");
     assert_eq!(call["division"], 101);
     assert_eq!(call["status"], 200);
-    assert_eq!(call["at"], common::T0);
+    assert_eq!(call["at"], test_kit::T0);
     let query = call["query"].as_str().unwrap();
     assert!(query.contains("top=2") && query.contains("refresh_token=[redacted]"));
     let tokens: Vec<&Value> = log
@@ -1112,7 +1153,7 @@ async fn the_request_log_records_calls_but_never_tokens_codes_or_secrets() {
         .filter(|e| e["path"] == "/sim/exact/api/oauth2/token")
         .collect();
     assert_eq!(tokens.len(), 2, "exchange and refresh");
-    assert_eq!(tokens[1]["at"], common::T0 + NO_REFRESH_BEFORE_SECONDS);
+    assert_eq!(tokens[1]["at"], test_kit::T0 + NO_REFRESH_BEFORE_SECONDS);
     assert!(
         !log.iter()
             .any(|e| e["path"].as_str().unwrap().contains("_control")),

@@ -1,16 +1,12 @@
 //! The one way to a usable access token: refresh when expired (or in the last 30 s), never in
 //! the first 570 s, single-flight per connection, `needs_reauth` when Exact refuses the grant,
 //! and the REST client's bounded retries.
-#![cfg(feature = "ssr")]
-
-mod common;
-
-use common::{
+use exact_mcp::server::exact::ExactError;
+use exact_sim::DEMO_USER_NAME;
+use test_kit::{
     T0, TestApp,
     exact::{connected, count, sim_counters},
 };
-use exact_mcp::server::exact::ExactError;
-use exact_mcp::sim::DEMO_USER_NAME;
 
 async fn stored(app: &TestApp, id: &str) -> (String, String, i64, i64, String) {
     sqlx::query_as(
@@ -196,7 +192,7 @@ async fn an_old_refresh_token_sets_needs_reauth_and_tells_the_owner_once() {
     assert_eq!(notes[0].2.as_deref(), Some("/dashboard/connections"));
 
     // A new consent brings the connection back.
-    let flow = common::exact::consent(&app, &app.client, "nl", true, &[101]).await;
+    let flow = test_kit::exact::consent(&app, &app.client, "nl", true, &[101]).await;
     assert_eq!(flow.response.status(), reqwest::StatusCode::SEE_OTHER);
     assert_eq!(stored(&app, &id).await.4, "active");
     me(&app, &id).await.unwrap();
@@ -301,7 +297,7 @@ async fn server_errors_and_429s_are_retried_within_bounds_404_is_not() {
 async fn lists_follow_next_links_and_respect_the_row_limit() {
     let app = TestApp::spawn().await;
     let id = connected(&app, "anna@bakkerij.example", &[202]).await;
-    let total = exact_mcp::sim::sizes(202).unwrap().accounts;
+    let total = exact_sim::sizes(202).unwrap().accounts;
     assert!(total > 120, "three pages or more");
     let page = app
         .state

@@ -2,14 +2,6 @@
 //! the exactly-once claim (in process and across two real `exact-mcp serve` processes on one
 //! database), catch-up of a missed month, lease take-over, manual runs, the admin server
 //! functions and the `jobs` CLI.
-#![cfg(feature = "ssr")]
-
-mod common;
-
-use common::{
-    T0, TestApp, TestDatabase,
-    exact::{PASSWORD, connected, count, sim_counters},
-};
 use exact_mcp::server::{
     clock::{Clock, SystemClock},
     db::job_runs,
@@ -22,6 +14,10 @@ use exact_mcp::server::{
 use reqwest::StatusCode;
 use secrecy::ExposeSecret;
 use std::time::{Duration, Instant};
+use test_kit::{
+    T0, TestApp, TestDatabase,
+    exact::{PASSWORD, connected, count, sim_counters},
+};
 
 const DAY: i64 = 24 * 60 * 60;
 
@@ -48,7 +44,7 @@ async fn exec(app: &TestApp, sql: &'static str, values: &[i64]) {
     q.execute(app.state.db.pool()).await.unwrap();
 }
 
-use common::mcp::sim_requests;
+use test_kit::mcp::sim_requests;
 
 fn token_requests(log: &[serde_json::Value]) -> Vec<&serde_json::Value> {
     log.iter()
@@ -154,8 +150,8 @@ async fn expiry_check_alerts_once_and_the_flag_resets_after_a_refresh_and_a_reco
     assert_eq!(count(&app, "SELECT COUNT(*) FROM tickets").await, 2);
 
     // A reconnect (new consent) clears it too (signed in again: the session idled out).
-    common::exact::sign_in(&app, &app.client, "anna@bakkerij.example").await;
-    let flow = common::exact::consent(&app, &app.client, "nl", true, &[101]).await;
+    test_kit::exact::sign_in(&app, &app.client, "anna@bakkerij.example").await;
+    let flow = test_kit::exact::consent(&app, &app.client, "nl", true, &[101]).await;
     assert_eq!(flow.response.status(), StatusCode::SEE_OTHER);
     assert_eq!(tokens(&app, &id).await.5, 0, "the reconnect reset the flag");
 }
@@ -694,7 +690,7 @@ async fn admins_list_and_run_jobs_others_get_403() {
         .await;
     let form = [("name", "monthly_reset")];
 
-    let anon = common::client();
+    let anon = test_kit::client();
     const PATHS: [&str; 3] = [
         "/api/admin/jobs",
         "/api/admin/jobs/run",
@@ -702,15 +698,15 @@ async fn admins_list_and_run_jobs_others_get_403() {
     ];
     for path in PATHS {
         assert_eq!(
-            common::post_form(&app, &anon, path, &form).await.status(),
+            test_kit::post_form(&app, &anon, path, &form).await.status(),
             StatusCode::UNAUTHORIZED
         );
     }
-    let anna = common::client();
-    common::exact::sign_in(&app, &anna, "anna@bakkerij.example").await;
+    let anna = test_kit::client();
+    test_kit::exact::sign_in(&app, &anna, "anna@bakkerij.example").await;
     for path in PATHS {
         assert_eq!(
-            common::post_form(&app, &anna, path, &form).await.status(),
+            test_kit::post_form(&app, &anna, path, &form).await.status(),
             StatusCode::FORBIDDEN,
             "{path}"
         );
@@ -721,9 +717,9 @@ async fn admins_list_and_run_jobs_others_get_403() {
         "nothing ran"
     );
 
-    let root = common::client();
-    common::exact::sign_in(&app, &root, "root@exact-mcp.example").await;
-    let res = common::post_form(&app, &root, "/api/admin/jobs/run", &form).await;
+    let root = test_kit::client();
+    test_kit::exact::sign_in(&app, &root, "root@exact-mcp.example").await;
+    let res = test_kit::post_form(&app, &root, "/api/admin/jobs/run", &form).await;
     assert_eq!(res.status(), StatusCode::OK);
     let run: serde_json::Value = res.json().await.unwrap();
     assert!(
@@ -739,10 +735,11 @@ async fn admins_list_and_run_jobs_others_get_403() {
     assert_eq!(audit.1, "monthly_reset");
     assert!(audit.2.contains("manual@"), "{}", audit.2);
 
-    let res = common::post_form(&app, &root, "/api/admin/jobs/run", &[("name", "format_c")]).await;
+    let res =
+        test_kit::post_form(&app, &root, "/api/admin/jobs/run", &[("name", "format_c")]).await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 
-    let res = common::post_form(&app, &root, "/api/admin/jobs", &[]).await;
+    let res = test_kit::post_form(&app, &root, "/api/admin/jobs", &[]).await;
     assert_eq!(res.status(), StatusCode::OK);
     let list: serde_json::Value = res.json().await.unwrap();
     let names: Vec<&str> = list
@@ -775,7 +772,7 @@ async fn admins_list_and_run_jobs_others_get_403() {
     .execute(app.state.db.pool())
     .await
     .unwrap();
-    let tickets: serde_json::Value = common::post_form(&app, &root, "/api/admin/tickets", &[])
+    let tickets: serde_json::Value = test_kit::post_form(&app, &root, "/api/admin/tickets", &[])
         .await
         .json()
         .await
@@ -796,7 +793,7 @@ async fn admins_list_and_run_jobs_others_get_403() {
 // CLI -------------------------------------------------------------------------------------------
 
 fn exe(db: &str) -> std::process::Command {
-    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_exact-mcp"));
+    let mut cmd = std::process::Command::new(test_kit::binary());
     cmd.env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .current_dir(tempfile::tempdir().unwrap().keep())
@@ -869,9 +866,7 @@ async fn jobs_list_and_run_from_the_command_line() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_replicas_with_schedulers_on_run_each_slot_exactly_once() {
-    use common::replicas::{free_port, start_replica};
-    use exact_mcp::sim::{DEV_CLIENT_ID, DEV_CLIENT_SECRET, Simulator};
-    use std::sync::Arc;
+    use test_kit::replicas::{free_port, start_replica};
 
     let database = TestDatabase::create().await;
     let dir = tempfile::tempdir().unwrap();
@@ -899,10 +894,7 @@ async fn two_replicas_with_schedulers_on_run_each_slot_exactly_once() {
         .await
         .unwrap();
 
-    let sim = Simulator::new(Arc::new(SystemClock), DEV_CLIENT_ID, DEV_CLIENT_SECRET);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let sim_url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(axum::serve(listener, exact_mcp::sim::router(sim)).into_future());
+    let (_sim, sim_url) = test_kit::exact::serve_simulator().await;
 
     let (port_a, port_b) = (free_port(), free_port());
     let public = format!("http://127.0.0.1:{port_a}");

@@ -1,24 +1,20 @@
 //! Connecting Exact Online through the embedded simulator: the OAuth flow with its state rules,
 //! encrypted storage, divisions within the plan's cap, Sign in with Exact, and the connections
 //! server functions.
-#![cfg(feature = "ssr")]
-
-mod common;
-
-use common::{
+use exact_mcp::server::vault;
+use exact_sim::{DEMO_USER_EMAIL, DEMO_USER_ID, DEMO_USER_NAME};
+use reqwest::{StatusCode, header};
+use secrecy::ExposeSecret;
+use sqlx::Row;
+use test_kit::{
     T0, TestApp,
     exact::{
         PASSWORD, connected, consent, consent_until_callback, count, location, only_connection,
         sign_in, sim_counters,
     },
 };
-use exact_mcp::server::vault;
-use exact_mcp::sim::{DEMO_USER_EMAIL, DEMO_USER_ID, DEMO_USER_NAME};
-use reqwest::{StatusCode, header};
-use secrecy::ExposeSecret;
-use sqlx::Row;
 
-use common::post_form;
+use test_kit::post_form;
 
 async fn assert_nothing_stored(app: &TestApp) {
     assert_eq!(count(app, "SELECT COUNT(*) FROM connections").await, 0);
@@ -142,7 +138,7 @@ async fn the_authorize_redirect_carries_client_redirect_uri_and_a_fresh_state() 
         let target = url::Url::parse(&location(&res)).unwrap();
         let q: std::collections::HashMap<String, String> =
             target.query_pairs().into_owned().collect();
-        assert_eq!(q["client_id"], exact_mcp::sim::DEV_CLIENT_ID);
+        assert_eq!(q["client_id"], exact_sim::DEV_CLIENT_ID);
         assert_eq!(q["response_type"], "code");
         assert_eq!(q["redirect_uri"], app.at("/oauth/exact/callback"));
         assert!(q["state"].len() >= 32);
@@ -193,7 +189,7 @@ async fn bad_missing_expired_replayed_or_foreign_states_store_nothing() {
 
     // Another browser (without the binding cookie) cannot use the callback URL...
     let callback = consent_until_callback(&app, &app.client, "nl", true, &[101]).await;
-    let stranger = common::client();
+    let stranger = test_kit::client();
     let res = stranger.get(&callback).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     assert_nothing_stored(&app).await;
@@ -274,7 +270,7 @@ async fn a_failed_code_exchange_stores_nothing() {
 #[tokio::test]
 async fn sign_in_with_exact_creates_the_account_then_reuses_it() {
     let app = TestApp::spawn().await;
-    let browser = common::client();
+    let browser = test_kit::client();
     let flow = consent(&app, &browser, "nl", true, &[101, 202]).await;
     assert_eq!(flow.response.status(), StatusCode::SEE_OTHER);
     assert!(
@@ -300,7 +296,7 @@ async fn sign_in_with_exact_creates_the_account_then_reuses_it() {
     assert_eq!(dashboard.status(), StatusCode::OK);
 
     // Later, from another browser: the same account, the same connection with new tokens.
-    let other = common::client();
+    let other = test_kit::client();
     let flow = consent(&app, &other, "nl", true, &[101, 202]).await;
     assert_eq!(flow.response.status(), StatusCode::SEE_OTHER);
     assert_eq!(count(&app, "SELECT COUNT(*) FROM users").await, 1);
@@ -316,7 +312,7 @@ async fn sign_in_with_exact_creates_the_account_then_reuses_it() {
 async fn sign_in_with_exact_never_takes_over_a_password_account_with_the_same_email() {
     let app = TestApp::spawn().await;
     app.create_user(DEMO_USER_EMAIL, PASSWORD, false).await;
-    let browser = common::client();
+    let browser = test_kit::client();
     let flow = consent(&app, &browser, "nl", true, &[101]).await;
     assert_eq!(flow.response.status(), StatusCode::CONFLICT);
     assert!(
@@ -337,7 +333,7 @@ async fn sign_in_with_exact_never_takes_over_a_password_account_with_the_same_em
     sign_in(&app, &app.client, DEMO_USER_EMAIL).await;
     let flow = consent(&app, &app.client, "nl", true, &[101]).await;
     assert_eq!(flow.response.status(), StatusCode::SEE_OTHER);
-    let flow = consent(&app, &common::client(), "nl", true, &[101]).await;
+    let flow = consent(&app, &test_kit::client(), "nl", true, &[101]).await;
     assert_eq!(flow.response.status(), StatusCode::SEE_OTHER);
     assert_eq!(count(&app, "SELECT COUNT(*) FROM users").await, 1);
 }
@@ -404,7 +400,7 @@ async fn connections_functions_list_set_default_activate_within_the_cap_and_disc
 
     // Another account can neither see nor change this connection.
     app.create_user("eve@elders.example", PASSWORD, false).await;
-    let eve = common::client();
+    let eve = test_kit::client();
     sign_in(&app, &eve, "eve@elders.example").await;
     let theirs: serde_json::Value = post_form(&app, &eve, "/api/connections", &[])
         .await
@@ -447,7 +443,7 @@ async fn connections_functions_list_set_default_activate_within_the_cap_and_disc
         1
     );
     // Signed out: 401.
-    let res = post_form(&app, &common::client(), "/api/connections", &[]).await;
+    let res = post_form(&app, &test_kit::client(), "/api/connections", &[]).await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
 
     // The owner tests the connection, then disconnects: tokens and divisions are gone.

@@ -1,10 +1,12 @@
-//! The one way integration tests reach the service: spawn the real app on port 0 with a fresh
-//! database (a temporary SQLite file, or a fresh Postgres database dropped afterwards) and talk
-//! to it over HTTP with a cookie-keeping client that does not follow redirects.
+//! The test kit: the one way integration tests (`tests/it`) and benchmarks (`benches/`) reach the
+//! service. Its own crate so that both share one copy, built once, and so that none of it can end
+//! up in the product: spawn the real app on port 0 with a fresh database (a temporary SQLite
+//! file, or a fresh Postgres database dropped afterwards) and talk to it over HTTP with a
+//! cookie-keeping client that does not follow redirects; drive the Exact consent flow; start
+//! real `serve` processes as replicas; control the simulator.
 //!
 //! The backend is SQLite unless `TEST_DATABASE_BACKEND=postgres`, which needs
 //! `TEST_POSTGRES_URL` (a server where we may create databases).
-#![allow(dead_code)]
 
 pub mod exact;
 pub mod mcp;
@@ -24,6 +26,23 @@ use secrecy::SecretString;
 use sqlx::AssertSqlSafe;
 use std::{collections::HashMap, sync::Arc};
 use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
+
+/// The built `exact-mcp` binary. Cargo builds it beside the test or bench executable's `deps/`
+/// folder before running either (`target/<profile>/exact-mcp`).
+pub fn binary() -> std::path::PathBuf {
+    let exe = std::env::current_exe().expect("the test executable's path");
+    let profile_dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("the executable lives in target/<profile>/deps");
+    let bin = profile_dir.join(format!("exact-mcp{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        bin.exists(),
+        "{} is missing: build it with --features ssr",
+        bin.display()
+    );
+    bin
+}
 
 /// 2026-11-21T12:00:00Z: a fixed start for the injected clock.
 pub const T0: i64 = 1_795_262_400;
@@ -194,10 +213,15 @@ impl TestAppBuilder {
         if !overrides.iter().any(|(k, _)| *k == "PUBLIC_URL") {
             overrides.push(("PUBLIC_URL", &url));
         }
+        // A site root of our own: tests put files there to check static serving. Its `data`
+        // folder is the data directory (the simulator's grants file), unless a test sets one.
+        let site_root = tempfile::tempdir().expect("site root");
+        let data_dir = site_root.path().join("data").to_string_lossy().into_owned();
+        if !overrides.iter().any(|(k, _)| *k == "DATA_DIR") {
+            overrides.push(("DATA_DIR", &data_dir));
+        }
         let settings = test_settings(database.url(), &overrides);
 
-        // A site root of our own: tests put files there to check static serving.
-        let site_root = tempfile::tempdir().expect("site root");
         std::fs::create_dir_all(site_root.path().join("pkg")).unwrap();
         let mut options = app::leptos_options(&settings);
         options.site_root = site_root.path().to_string_lossy().as_ref().into();

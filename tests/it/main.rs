@@ -1,0 +1,17 @@
+//! The integration tests, one binary (a module per area) so the crate and the test kit are
+//! compiled and linked once. Each test starts the real service (`test_kit::TestApp`) on port 0
+//! with a fresh database, SQLite unless `TEST_DATABASE_BACKEND=postgres`.
+
+mod account_settings;
+mod accounts;
+mod cli;
+mod exact_connect;
+mod exact_refresh;
+mod exact_replicas;
+mod http_basics;
+mod jobs;
+mod mcp;
+mod migrations;
+mod simulator;
+mod ui_texts;
+mod usage;
