@@ -6,7 +6,7 @@ use crate::api::admin::list_users;
 use crate::api::auth::{Logout, whoami};
 use crate::api::settings::{ChangeEmail, ChangePassword, DeleteAccount, SignOutEverywhere};
 use crate::domain::Role;
-use crate::i18n::use_texts;
+use crate::i18n::{Texts, use_texts};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -21,38 +21,66 @@ fn SignOut() -> impl IntoView {
     }
 }
 
+/// The sections of the signed-in area, one route each: the page renders exactly one of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DashboardSection {
+    Overview,
+    Connections,
+    Keys,
+    Usage,
+    Settings,
+}
+
+impl DashboardSection {
+    /// In the order of the navigation.
+    pub const ALL: [DashboardSection; 5] = [
+        DashboardSection::Overview,
+        DashboardSection::Connections,
+        DashboardSection::Keys,
+        DashboardSection::Usage,
+        DashboardSection::Settings,
+    ];
+
+    pub fn href(self) -> &'static str {
+        match self {
+            DashboardSection::Overview => "/dashboard",
+            DashboardSection::Connections => "/dashboard/connections",
+            DashboardSection::Keys => "/dashboard/keys",
+            DashboardSection::Usage => "/dashboard/usage",
+            DashboardSection::Settings => "/dashboard/settings",
+        }
+    }
+
+    fn label(self, t: &'static Texts) -> &'static str {
+        match self {
+            DashboardSection::Overview => t.section_overview,
+            DashboardSection::Connections => t.section_connections,
+            DashboardSection::Keys => t.section_keys,
+            DashboardSection::Usage => t.section_usage,
+            DashboardSection::Settings => t.section_settings,
+        }
+    }
+}
+
 #[component]
-pub fn DashboardPage(#[prop(into)] section: String) -> impl IntoView {
+pub fn DashboardPage(section: DashboardSection) -> impl IntoView {
     let t = use_texts();
     let me = Resource::new(|| (), |_| whoami());
-    let sections = [
-        ("", t.section_overview),
-        ("connections", t.section_connections),
-        ("keys", t.section_keys),
-        ("usage", t.section_usage),
-        ("settings", t.section_settings),
-    ];
-    let current = section.clone();
-    let title = sections
-        .iter()
-        .find(|(s, _)| *s == section)
-        .map(|(_, t)| *t)
-        .unwrap_or(t.section_overview);
+    let title = section.label(t);
     view! {
         <Title text=title/>
         <div class="mx-auto flex max-w-6xl flex-col gap-8 px-4 py-10 md:flex-row">
             <nav class="md:w-48" aria-label=t.dashboard_nav>
                 <ul class="flex gap-2 overflow-x-auto md:flex-col">
-                    {sections
+                    {DashboardSection::ALL
                         .into_iter()
-                        .map(|(slug, label)| {
-                            let href = if slug.is_empty() { "/dashboard".to_string() } else { format!("/dashboard/{slug}") };
-                            let active = slug == current;
+                        .map(|item| {
+                            let active = item == section;
                             view! {
                                 <li>
-                                    <a href=href aria-current=active.then_some("page")
+                                    <a href=item.href() aria-current=active.then_some("page")
                                         class="block rounded-md px-3 py-2 text-sm hover:bg-slate-100 dark:hover:bg-slate-800"
-                                        class:font-semibold=active>{label}</a>
+                                        class:font-semibold=active>{item.label(t)}</a>
                                 </li>
                             }
                         })
@@ -80,21 +108,17 @@ pub fn DashboardPage(#[prop(into)] section: String) -> impl IntoView {
                         Err(e) => view! { <p role="alert" class="mt-4 text-red-600">{error_text(t, &e)}</p> }.into_any(),
                     })}
                 </Suspense>
-                {if section == "settings" {
-                    view! { <SettingsPanel/> }.into_any()
-                } else if section == "connections" {
-                    view! { <super::connections::ConnectionsPanel/> }.into_any()
-                } else if section == "keys" {
-                    view! { <super::keys::KeysPanel/> }.into_any()
-                } else if section == "usage" {
-                    view! { <super::usage::UsagePanel/> }.into_any()
-                } else {
-                    view! {
+                {match section {
+                    DashboardSection::Settings => view! { <SettingsPanel/> }.into_any(),
+                    DashboardSection::Connections => view! { <super::connections::ConnectionsPanel/> }.into_any(),
+                    DashboardSection::Keys => view! { <super::keys::KeysPanel/> }.into_any(),
+                    DashboardSection::Usage => view! { <super::usage::UsagePanel/> }.into_any(),
+                    DashboardSection::Overview => view! {
                         <div class="mt-8 space-y-8">
                             <super::usage::UsageGlance/>
                             <super::keys::McpSetupHelp link_to_keys=true/>
                         </div>
-                    }.into_any()
+                    }.into_any(),
                 }}
             </section>
         </div>

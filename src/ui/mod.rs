@@ -44,11 +44,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/forgot-password") view=account::ForgotPasswordPage/>
                     <Route path=path!("/reset-password") view=account::ResetPasswordPage/>
                     <Route path=path!("/verify-email") view=account::VerifyEmailPage/>
-                    <Route path=path!("/dashboard") view=|| view! { <dashboard::DashboardPage section=""/> }/>
-                    <Route path=path!("/dashboard/connections") view=|| view! { <dashboard::DashboardPage section="connections"/> }/>
-                    <Route path=path!("/dashboard/keys") view=|| view! { <dashboard::DashboardPage section="keys"/> }/>
-                    <Route path=path!("/dashboard/usage") view=|| view! { <dashboard::DashboardPage section="usage"/> }/>
-                    <Route path=path!("/dashboard/settings") view=|| view! { <dashboard::DashboardPage section="settings"/> }/>
+                    <Route path=path!("/dashboard") view=|| view! { <dashboard::DashboardPage section=dashboard::DashboardSection::Overview/> }/>
+                    <Route path=path!("/dashboard/connections") view=|| view! { <dashboard::DashboardPage section=dashboard::DashboardSection::Connections/> }/>
+                    <Route path=path!("/dashboard/keys") view=|| view! { <dashboard::DashboardPage section=dashboard::DashboardSection::Keys/> }/>
+                    <Route path=path!("/dashboard/usage") view=|| view! { <dashboard::DashboardPage section=dashboard::DashboardSection::Usage/> }/>
+                    <Route path=path!("/dashboard/settings") view=|| view! { <dashboard::DashboardPage section=dashboard::DashboardSection::Settings/> }/>
                     <Route path=path!("/admin") view=dashboard::AdminPage/>
                 </Routes>
             </Layout>
