@@ -22,7 +22,9 @@
 //!   on [`Simulator`]): move the clock, counters, inject failures and latency, revoke all grants,
 //!   the request log (never with tokens, codes or secrets), a knob for the daily count, other
 //!   rate limits for benchmarks.
-//! //!
+//! - Restarts ([`Simulator::keeping_grants_in`]): codes, grants and tokens kept in a file, so a
+//!   restarted development server still honours what it issued.
+//!
 //! Mounted at `/sim/exact` in development without Exact credentials; `router()` can also be
 //! served on its own. Its clock is injected, so tests never sleep (except for latency, which is
 //! real time on purpose).
