@@ -91,6 +91,16 @@ pub async fn consume_password_reset(
     Ok(row.map(|r| r.try_get(0)).transpose()?)
 }
 
+/// Deletes the reset tokens expired at `now` (used or not).
+pub async fn delete_expired_password_resets(db: &Db, now: i64) -> Result<u64, DbError> {
+    let _turn = db.write_turn().await;
+    let r = sqlx::query("DELETE FROM password_resets WHERE expires_at < $1")
+        .bind(now)
+        .execute(db.pool())
+        .await?;
+    Ok(r.rows_affected())
+}
+
 pub async fn insert_email_change(
     db: &Db,
     token_hash: &str,
@@ -128,6 +138,16 @@ pub async fn consume_email_change(
     Ok(row
         .map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?)))
         .transpose()?)
+}
+
+/// Deletes the email-change tokens expired at `now` (used or not).
+pub async fn delete_expired_email_changes(db: &Db, now: i64) -> Result<u64, DbError> {
+    let _turn = db.write_turn().await;
+    let r = sqlx::query("DELETE FROM email_changes WHERE expires_at < $1")
+        .bind(now)
+        .execute(db.pool())
+        .await?;
+    Ok(r.rows_affected())
 }
 
 pub async fn set_password_hash(
