@@ -50,7 +50,7 @@ mod support {
         target: (&'static str, &str),
         detail: serde_json::Value,
     ) -> Result<(), ServerFnError> {
-        use crate::server::db::security::{self, AuditEntry};
+        use crate::server::db::audit_log::{self, AuditEntry};
         let ip = client_ip(parts);
         let entry = AuditEntry {
             actor_user_id: Some(actor),
@@ -60,7 +60,7 @@ mod support {
             detail,
             ip: &ip,
         };
-        security::audit(&state.db, entry, state.clock.now())
+        audit_log::insert(&state.db, entry, state.clock.now())
             .await
             .map_err(internal)
     }

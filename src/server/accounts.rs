@@ -138,7 +138,10 @@ pub async fn login(
     password: SecretString,
     ip: &str,
 ) -> Result<users::UserRow, LoginError> {
-    use super::db::security::{self, AuditEntry};
+    use super::db::{
+        audit_log::{self, AuditEntry},
+        login_attempts,
+    };
     use crate::domain::AccountStatus;
     let now = clock.now();
     // Unparseable input is still counted, under its trimmed lower-case form.
@@ -149,7 +152,7 @@ pub async fn login(
         .unwrap_or_else(|| email.trim().to_lowercase().chars().take(254).collect());
 
     let (by_email, by_ip) =
-        security::failed_logins(db, &key, ip, now - THROTTLE_WINDOW_SECONDS).await?;
+        login_attempts::failed_since(db, &key, ip, now - THROTTLE_WINDOW_SECONDS).await?;
     if by_email >= MAX_FAILURES_PER_EMAIL || by_ip >= MAX_FAILURES_PER_IP {
         tracing::warn!(target: "security", by_email, by_ip, "login throttled");
         let detail =
@@ -162,7 +165,7 @@ pub async fn login(
             detail,
             ip,
         };
-        security::audit(db, entry, now).await?;
+        audit_log::insert(db, entry, now).await?;
         return Err(LoginError::Throttled);
     }
 
@@ -177,7 +180,7 @@ pub async fn login(
     .await;
     match user {
         Some(u) if matches && u.status == AccountStatus::Active => {
-            security::clear_failed_logins(db, &key).await?;
+            login_attempts::clear_for_email(db, &key).await?;
             let entry = AuditEntry {
                 actor_user_id: Some(&u.id),
                 action: "login.succeeded",
@@ -186,11 +189,11 @@ pub async fn login(
                 detail: serde_json::json!({}),
                 ip,
             };
-            security::audit(db, entry, now).await?;
+            audit_log::insert(db, entry, now).await?;
             Ok(u)
         }
         _ => {
-            security::record_failed_login(db, &key, ip, now).await?;
+            login_attempts::record_failed(db, &key, ip, now).await?;
             tracing::warn!(target: "security", "login failed");
             let entry = AuditEntry {
                 actor_user_id: None,
@@ -200,7 +203,7 @@ pub async fn login(
                 detail: serde_json::json!({}),
                 ip,
             };
-            security::audit(db, entry, now).await?;
+            audit_log::insert(db, entry, now).await?;
             Err(LoginError::Failed)
         }
     }
@@ -217,7 +220,7 @@ pub async fn request_password_reset(
     texts: &Texts,
     email: &str,
 ) -> Result<(), AccountError> {
-    use super::db::security;
+    use super::db::{outbox, password_resets};
     let Ok(email) = Email::parse(email) else {
         return Ok(());
     };
@@ -229,7 +232,7 @@ pub async fn request_password_reset(
     }
     let now = clock.now();
     let token = super::auth::session::random_token();
-    security::insert_password_reset(
+    password_resets::insert(
         db,
         &super::auth::session::hash_token(&token),
         &user.id,
@@ -238,7 +241,7 @@ pub async fn request_password_reset(
     )
     .await?;
     let body = (texts.mail_reset_body)(&format!("{public_base}/reset-password?token={token}"));
-    let id = security::queue_mail(db, email.as_str(), texts.mail_reset_subject, &body, now).await?;
+    let id = outbox::queue_mail(db, email.as_str(), texts.mail_reset_subject, &body, now).await?;
     // The outbox row holds the link; the log line never does.
     tracing::info!(mail_id = %id, "password reset mail queued");
     Ok(())
@@ -251,19 +254,19 @@ pub async fn reset_password(
     token: &str,
     new_password: SecretString,
 ) -> Result<(), AccountError> {
-    use super::db::{security, sessions};
+    use super::db::{login_attempts, password_resets, sessions};
     check_password(new_password.expose_secret()).map_err(|p| AccountError::Validation(p.into()))?;
     let now = clock.now();
     let Some(user_id) =
-        security::consume_password_reset(db, &super::auth::session::hash_token(token), now).await?
+        password_resets::consume(db, &super::auth::session::hash_token(token), now).await?
     else {
         return Err(AccountError::Validation(Problem::ResetLinkInvalid));
     };
     let hash = password::hash(new_password)
         .await
         .map_err(|e| AccountError::Internal(e.into()))?;
-    security::set_password_hash(db, &user_id, &hash, now).await?;
-    security::clear_failed_logins_for_user(db, &user_id).await?;
+    users::set_password_hash(db, &user_id, &hash, now).await?;
+    login_attempts::clear_for_user(db, &user_id).await?;
     sessions::delete_for_user(db, &user_id).await?;
     Ok(())
 }
@@ -277,7 +280,7 @@ pub async fn change_password(
     current: SecretString,
     new: SecretString,
 ) -> Result<(), AccountError> {
-    use super::db::{security, sessions};
+    use super::db::sessions;
     if !password::verify(user.password_hash.clone(), current).await {
         return Err(AccountError::Validation(Problem::WrongCurrentPassword));
     }
@@ -285,7 +288,7 @@ pub async fn change_password(
     let hash = password::hash(new)
         .await
         .map_err(|e| AccountError::Internal(e.into()))?;
-    security::set_password_hash(db, &user.id, &hash, clock.now()).await?;
+    users::set_password_hash(db, &user.id, &hash, clock.now()).await?;
     sessions::delete_others_for_user(db, &user.id, current_session_hash).await?;
     Ok(())
 }
@@ -318,7 +321,7 @@ pub async fn request_email_change(
     new_email: &str,
     current_password: SecretString,
 ) -> Result<Email, AccountError> {
-    use super::db::security;
+    use super::db::{email_changes, outbox};
     let new_email = Email::parse(new_email).map_err(|e| AccountError::Validation(e.into()))?;
     if !password::verify(user.password_hash.clone(), current_password).await {
         return Err(AccountError::Validation(Problem::WrongCurrentPassword));
@@ -331,7 +334,7 @@ pub async fn request_email_change(
     }
     let now = clock.now();
     let token = super::auth::session::random_token();
-    security::insert_email_change(
+    email_changes::insert(
         db,
         &super::auth::session::hash_token(&token),
         &user.id,
@@ -342,7 +345,7 @@ pub async fn request_email_change(
     .await?;
     let link = format!("{public_base}/verify-email?token={token}");
     let body = (texts.mail_verify_body)(new_email.as_str(), &link);
-    let id = security::queue_mail(
+    let id = outbox::queue_mail(
         db,
         new_email.as_str(),
         texts.mail_verify_subject,
@@ -362,10 +365,13 @@ pub async fn confirm_email_change(
     texts: &Texts,
     token: &str,
 ) -> Result<(), AccountError> {
-    use super::db::security::{self, AuditEntry};
+    use super::db::{
+        audit_log::{self, AuditEntry},
+        email_changes, outbox,
+    };
     let now = clock.now();
     let Some((user_id, new_email)) =
-        security::consume_email_change(db, &super::auth::session::hash_token(token), now).await?
+        email_changes::consume(db, &super::auth::session::hash_token(token), now).await?
     else {
         return Err(AccountError::Validation(Problem::EmailLinkInvalid));
     };
@@ -378,7 +384,7 @@ pub async fn confirm_email_change(
         return Err(AccountError::EmailTaken);
     }
     let body = (texts.mail_email_changed_body)(new_email.as_str());
-    security::queue_mail(db, &old_email, texts.mail_email_changed_subject, &body, now).await?;
+    outbox::queue_mail(db, &old_email, texts.mail_email_changed_subject, &body, now).await?;
     let entry = AuditEntry {
         actor_user_id: Some(&user_id),
         action: "user.email_changed",
@@ -387,7 +393,7 @@ pub async fn confirm_email_change(
         detail: serde_json::json!({}),
         ip: "",
     };
-    security::audit(db, entry, now).await?;
+    audit_log::insert(db, entry, now).await?;
     tracing::info!(target: "security", user_id = %user_id, "email address changed");
     Ok(())
 }

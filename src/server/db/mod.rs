@@ -9,13 +9,16 @@
 
 pub mod account_data;
 pub mod api_keys;
+pub mod audit_log;
 pub mod connections;
+pub mod email_changes;
 pub mod job_runs;
+pub mod login_attempts;
 pub mod migrate;
 pub mod notifications;
 pub mod oauth_states;
 pub mod outbox;
-pub mod security;
+pub mod password_resets;
 pub mod sessions;
 pub mod tickets;
 pub mod usage;

@@ -1,5 +1,7 @@
-//! The `email_outbox` table, as the background sender works it: the due mails, the claim of one
-//! delivery attempt (one conditional UPDATE, so only one replica sends it), and the result.
+//! The `email_outbox` table: mail queued by whatever has something to say (in the same request,
+//! or the same transaction, as the change it reports), and the background sender's work on it:
+//! the due mails, the claim of one delivery attempt (one conditional UPDATE, so only one replica
+//! sends it), and the result.
 
 use super::{Db, DbError};
 use sqlx::Row;
@@ -92,4 +94,71 @@ pub async fn mark_failed(
         .execute(db.pool())
         .await?;
     Ok(())
+}
+
+/// Queues a mail for the sender; its id.
+pub async fn queue_mail(
+    db: &Db,
+    to: &str,
+    subject: &str,
+    body: &str,
+    now: i64,
+) -> Result<String, DbError> {
+    queue_mail_with(db.pool(), to, subject, body, now).await
+}
+
+/// [`queue_mail`] on any executor: inside a transaction, the mail is queued exactly when the
+/// change it reports commits.
+pub async fn queue_mail_with<'e, E>(
+    e: E,
+    to: &str,
+    subject: &str,
+    body: &str,
+    now: i64,
+) -> Result<String, DbError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let id = uuid::Uuid::now_v7().to_string();
+    sqlx::query("INSERT INTO email_outbox (id, to_address, subject, body_text, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(&id)
+        .bind(to)
+        .bind(subject)
+        .bind(body)
+        .bind(now)
+        .execute(e)
+        .await?;
+    Ok(id)
+}
+
+/// A queued mail as development's `/dev/outbox` shows it.
+#[derive(Debug, Clone)]
+pub struct OutboxMail {
+    pub id: String,
+    pub to_address: String,
+    pub subject: String,
+    pub body_text: String,
+    pub created_at: i64,
+}
+
+/// The newest mails, sent or not, newest first.
+pub async fn latest(db: &Db, limit: i64) -> Result<Vec<OutboxMail>, DbError> {
+    let rows = sqlx::query(
+        "SELECT id, to_address, subject, body_text, created_at FROM email_outbox ORDER BY created_at DESC, id DESC LIMIT $1",
+    )
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(OutboxMail {
+                id: r.try_get(0)?,
+                to_address: r.try_get(1)?,
+                subject: r.try_get(2)?,
+                body_text: r.try_get(3)?,
+                created_at: r.try_get(4)?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(Into::into)
 }

@@ -156,14 +156,8 @@ pub async fn admit(db: &Db, a: Admission<'_>) -> Result<Admitted, DbError> {
                 now,
             )
             .await?;
-            super::security::queue_mail_with(
-                &mut *tx,
-                &w.email,
-                &w.mail_subject,
-                &w.mail_body,
-                now,
-            )
-            .await?;
+            super::outbox::queue_mail_with(&mut *tx, &w.email, &w.mail_subject, &w.mail_body, now)
+                .await?;
         }
     }
     insert_event(&mut *tx, a.event).await?;

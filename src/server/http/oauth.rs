@@ -11,7 +11,7 @@ use crate::domain::{Email, Plan, Region, Role};
 use crate::i18n::{Lang, Texts};
 use crate::server::{
     auth::session::{self, hash_token, random_token},
-    db::{connections, oauth_states, security, users},
+    db::{audit_log, connections, oauth_states, users},
     exact::REFRESH_TOKEN_SECONDS,
     http::pages::escape_html,
     locale::lang_of,
@@ -277,9 +277,9 @@ async fn finish(
         fail(Failure::Exchange)
     })?;
     let ip = peer.ip().to_string();
-    let audited = security::audit(
+    let audited = audit_log::insert(
         &state.db,
-        security::AuditEntry {
+        audit_log::AuditEntry {
             actor_user_id: Some(&user.id),
             action: "connection.connected",
             target_type: "connection",

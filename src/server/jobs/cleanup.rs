@@ -5,7 +5,9 @@
 
 use super::{JobError, Outcome, RUN_RETENTION_DAYS};
 use crate::server::{
-    db::{DbError, api_keys, job_runs, oauth_states, security, sessions, usage},
+    db::{
+        DbError, api_keys, email_changes, job_runs, oauth_states, password_resets, sessions, usage,
+    },
     state::AppState,
 };
 use std::pin::Pin;
@@ -33,11 +35,11 @@ pub async fn run(state: &AppState) -> Result<Outcome, JobError> {
         ),
         (
             "password resets",
-            Box::pin(security::delete_expired_password_resets(db, now)),
+            Box::pin(password_resets::delete_expired(db, now)),
         ),
         (
             "email changes",
-            Box::pin(security::delete_expired_email_changes(db, now)),
+            Box::pin(email_changes::delete_expired(db, now)),
         ),
         (
             "demo keys",

@@ -9,7 +9,7 @@ use super::{JobError, Outcome, summary};
 use crate::server::{
     db::{
         connections::{self, ExpiringToken},
-        notifications, security, tickets,
+        notifications, outbox, tickets,
     },
     exact::RECONNECT_PATH,
     state::AppState,
@@ -83,7 +83,7 @@ async fn alert(state: &AppState, c: &ExpiringToken, now: i64) -> Result<bool, Jo
         now,
     )
     .await?;
-    security::queue_mail_with(
+    outbox::queue_mail_with(
         &mut *tx,
         &c.owner_email,
         t.token_expiry_mail_subject,
