@@ -24,14 +24,6 @@ pub const MAX_ATTEMPTS: i64 = 6;
 const SEND_TIMEOUT: Duration = Duration::from_secs(30);
 const CLAIM_SECONDS: i64 = 120;
 
-/// Checks that an `SMTP_URL` can be used, without connecting. The error never repeats the URL
-/// (it may hold a password).
-pub fn check_smtp_url(url: &str) -> Result<(), String> {
-    AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-        .map(|_| ())
-        .map_err(|_| "expected smtp://user:password@host:port or smtps://…".to_string())
-}
-
 #[derive(Clone)]
 pub struct Sender {
     transport: AsyncSmtpTransport<Tokio1Executor>,

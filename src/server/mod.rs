@@ -15,6 +15,8 @@ pub mod jobs;
 pub mod locale;
 pub mod mail;
 pub mod mcp;
+pub mod plain_html;
+pub mod request_id;
 pub mod state;
 pub mod telemetry;
 pub mod usage;

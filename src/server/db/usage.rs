@@ -128,7 +128,7 @@ pub async fn admit(db: &Db, a: Admission<'_>) -> Result<Admitted, DbError> {
             used: calls_used(db, user_id).await?,
         });
     };
-    if let Some(level) = super::super::usage::warning_level(used, a.quota) {
+    if let Some(level) = crate::domain::warning_level(used, a.quota) {
         let raised = sqlx::query(
             "UPDATE users SET rate_limit_warning_sent = $1 \
              WHERE id = $2 AND rate_limit_warning_sent < $1",

@@ -2,7 +2,7 @@
 //! reset links can be followed without a mail server. It holds live reset links, so it answers
 //! only on this machine, even when a development server listens on a public address.
 
-use crate::server::{db::outbox, http::pages::escape_html as escape, state::AppState};
+use crate::server::{db::outbox, plain_html::escape_html as escape, state::AppState};
 use axum::{
     extract::{ConnectInfo, State},
     http::StatusCode,

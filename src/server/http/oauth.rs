@@ -13,8 +13,8 @@ use crate::server::{
     auth::session::{self, hash_token, random_token},
     db::{audit_log, connections, oauth_states, users},
     exact::REFRESH_TOKEN_SECONDS,
-    http::pages::escape_html,
     locale::lang_of,
+    plain_html::{self, escape_html},
     state::AppState,
 };
 use axum::{
@@ -51,7 +51,7 @@ pub async fn connect(
         Ok(s) => s,
         Err(e) => {
             tracing::error!(error = %e, "session lookup failed");
-            return super::pages::internal_error_page();
+            return plain_html::internal_error_page();
         }
     };
     // One binding per browser: reuse the cookie so two tabs can connect at once.
@@ -78,13 +78,13 @@ pub async fn connect(
     .await;
     if let Err(e) = stored {
         tracing::error!(error = %e, "could not store an OAuth state");
-        return super::pages::internal_error_page();
+        return plain_html::internal_error_page();
     }
     let target = match state.exact.authorize_url(region, &state_token) {
         Ok(u) => u,
         Err(e) => {
             tracing::error!(error = %e, "could not build Exact's authorize URL");
-            return super::pages::internal_error_page();
+            return plain_html::internal_error_page();
         }
     };
     tracing::info!(region = region.code(), purpose, "Exact consent started");
