@@ -7,11 +7,13 @@
 //! with a way back, stores nothing, and is logged with context but never with the code, a
 //! token or the state itself.
 
-use crate::domain::{Email, Plan, Region, Role};
+use crate::domain::Region;
 use crate::i18n::{Lang, Texts};
 use crate::server::{
+    accounts::{self, AccountError},
+    audit::{self, Actor, Change},
     auth::session::{self, hash_token, random_token},
-    db::{audit_log, connections, oauth_states, users},
+    db::{connections, oauth_states, users},
     exact::REFRESH_TOKEN_SECONDS,
     locale::lang_of,
     plain_html::{self, escape_html},
@@ -240,7 +242,7 @@ async fn finish(
     let (user, new_session) = match signed_in {
         Some(s) if row.purpose == PURPOSE_CONNECT => (s.user, false),
         _ => {
-            let user = sign_in_user(state, &identity, now)
+            let user = sign_in_user(state, &identity)
                 .await
                 .map_err(|f| (f, false))?;
             (user, true)
@@ -277,17 +279,19 @@ async fn finish(
         fail(Failure::Exchange)
     })?;
     let ip = peer.ip().to_string();
-    let audited = audit_log::insert(
+    let audited = audit::record(
         &state.db,
-        audit_log::AuditEntry {
-            actor_user_id: Some(&user.id),
+        now,
+        Actor::User {
+            id: &user.id,
+            ip: &ip,
+        },
+        Change {
             action: "connection.connected",
             target_type: "connection",
             target_id: &connection_id,
             detail: serde_json::json!({ "region": region.code(), "divisions": identity.divisions.len() }),
-            ip: &ip,
         },
-        now,
     )
     .await;
     if let Err(e) = audited {
@@ -316,65 +320,33 @@ async fn finish(
     Ok(res)
 }
 
-/// "Sign in with Exact": the account bound to this Exact user, or a new one with the Exact
-/// user's email. A password account that merely has the same email is never taken over.
+/// "Sign in with Exact" (see [`accounts::sign_in_with_exact`]), its refusals as error pages.
 async fn sign_in_user(
     state: &AppState,
     identity: &crate::server::exact::Identity,
-    now: i64,
 ) -> Result<users::UserRow, Failure> {
-    let internal = |e: crate::server::db::DbError| {
-        tracing::error!(error = %e, "account lookup failed");
-        Failure::Exchange
+    let exact_user = accounts::ExactUser {
+        user_id: &identity.user_id,
+        email: &identity.email,
+        full_name: &identity.full_name,
     };
-    if let Some(user) = users::by_exact_user_id(&state.db, &identity.user_id)
-        .await
-        .map_err(internal)?
-    {
-        return Ok(user);
-    }
-    let Ok(email) = Email::parse(&identity.email) else {
-        tracing::warn!("the Exact user has no usable email address");
-        return Err(Failure::Account);
-    };
-    if users::by_email(&state.db, &email)
-        .await
-        .map_err(internal)?
-        .is_some()
-    {
-        tracing::info!("Sign in with Exact refused: an unbound account has that email");
-        return Err(Failure::EmailTaken);
-    }
-    let role = if state
-        .settings
-        .admin_emails
-        .iter()
-        .any(|a| a == email.as_str())
-    {
-        Role::Admin
-    } else {
-        Role::User
-    };
-    let created = users::insert(
+    accounts::sign_in_with_exact(
         &state.db,
-        users::NewUser {
-            email: &email,
-            password_hash: None,
-            display_name: &identity.full_name,
-            role,
-            plan: Plan::Free,
-        },
-        now,
+        state.clock.as_ref(),
+        &state.settings.admin_emails,
+        exact_user,
     )
     .await
-    .map_err(internal)?
-    // Registered with that email a moment ago: the same refusal as above.
-    .ok_or(Failure::EmailTaken)?;
-    users::bind_exact_user(&state.db, &created.id, &identity.user_id, now)
-        .await
-        .map_err(internal)?;
-    tracing::info!(user_id = %created.id, "account created by Sign in with Exact");
-    Ok(created)
+    .map_err(|e| match e {
+        AccountError::Validation(_) => Failure::Account,
+        AccountError::EmailTaken => Failure::EmailTaken,
+        AccountError::Internal(e) => {
+            tracing::error!(error = %format!("{e:#}"), "account lookup failed");
+            Failure::Exchange
+        }
+        // Not an answer Sign in with Exact gives; a failed exchange all the same.
+        AccountError::NotFound => Failure::Exchange,
+    })
 }
 
 fn error_page(lang: Lang, status: StatusCode, failure: Failure, signed_in: bool) -> Response {
