@@ -5,7 +5,7 @@ use crate::domain::{AccountStatus, Plan, Role};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use super::support::{account_error, audit, context, internal};
+use super::support::{account_error, client_ip, context, internal};
 
 /// One row of the admin user list. No hashes, no secrets.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -49,7 +49,7 @@ pub async fn list_users(page: u32) -> Result<Vec<UserSummary>, ServerFnError> {
 
 #[server(prefix = "/api/admin", endpoint = "set-plan")]
 pub async fn admin_set_plan(email: String, plan: String) -> Result<(), ServerFnError> {
-    use crate::server::{accounts, auth::guard::refuse, locale::current_texts};
+    use crate::server::{accounts, audit::Actor, auth::guard::refuse, locale::current_texts};
     let admin = crate::server::auth::guard::require_admin().await?;
     let (state, parts) = context()?;
     let Ok(plan) = plan.parse::<Plan>() else {
@@ -58,23 +58,19 @@ pub async fn admin_set_plan(email: String, plan: String) -> Result<(), ServerFnE
             current_texts().something_went_wrong,
         ));
     };
-    accounts::set_plan(&state.db, state.clock.as_ref(), &email, plan)
+    let ip = client_ip(&parts);
+    let actor = Actor::User {
+        id: &admin.user.id,
+        ip: &ip,
+    };
+    accounts::set_plan(&state.db, state.clock.as_ref(), actor, &email, plan)
         .await
-        .map_err(account_error)?;
-    audit(
-        &state,
-        &parts,
-        &admin.user.id,
-        "user.set_plan",
-        ("user", &email.trim().to_lowercase()),
-        serde_json::json!({ "plan": plan.as_str() }),
-    )
-    .await
+        .map_err(account_error)
 }
 
 #[server(prefix = "/api/admin", endpoint = "set-status")]
 pub async fn admin_set_status(email: String, suspended: bool) -> Result<(), ServerFnError> {
-    use crate::server::accounts;
+    use crate::server::{accounts, audit::Actor};
     let admin = crate::server::auth::guard::require_admin().await?;
     let (state, parts) = context()?;
     let status = if suspended {
@@ -82,16 +78,12 @@ pub async fn admin_set_status(email: String, suspended: bool) -> Result<(), Serv
     } else {
         AccountStatus::Active
     };
-    accounts::set_status(&state.db, state.clock.as_ref(), &email, status)
+    let ip = client_ip(&parts);
+    let actor = Actor::User {
+        id: &admin.user.id,
+        ip: &ip,
+    };
+    accounts::set_status(&state.db, state.clock.as_ref(), actor, &email, status)
         .await
-        .map_err(account_error)?;
-    audit(
-        &state,
-        &parts,
-        &admin.user.id,
-        "user.set_status",
-        ("user", &email.trim().to_lowercase()),
-        serde_json::json!({ "status": status.as_str() }),
-    )
-    .await
+        .map_err(account_error)
 }

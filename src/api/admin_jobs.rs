@@ -108,22 +108,16 @@ pub const TICKETS_SHOWN: i64 = 50;
 pub async fn list_tickets() -> Result<Vec<TicketView>, ServerFnError> {
     crate::server::auth::guard::require_admin().await?;
     let (state, _) = context()?;
-    let rows: Vec<(String, String, Option<String>, i64)> = sqlx::query_as(
-        "SELECT t.kind, t.subject, u.email, t.created_at FROM tickets t \
-         LEFT JOIN users u ON u.id = t.user_id WHERE t.status = 'open' \
-         ORDER BY t.created_at DESC, t.id DESC LIMIT $1",
-    )
-    .bind(TICKETS_SHOWN)
-    .fetch_all(state.db.pool())
-    .await
-    .map_err(internal)?;
-    Ok(rows
+    let tickets = crate::server::db::tickets::open(&state.db, TICKETS_SHOWN)
+        .await
+        .map_err(internal)?;
+    Ok(tickets
         .into_iter()
-        .map(|(kind, subject, email, created_at)| TicketView {
-            kind,
-            subject,
-            user_email: email.unwrap_or_default(),
-            created_at,
+        .map(|t| TicketView {
+            kind: t.kind,
+            subject: t.subject,
+            user_email: t.user_email,
+            created_at: t.created_at,
         })
         .collect())
 }

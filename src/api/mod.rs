@@ -50,17 +50,16 @@ mod support {
         target: (&'static str, &str),
         detail: serde_json::Value,
     ) -> Result<(), ServerFnError> {
-        use crate::server::db::security::{self, AuditEntry};
+        use crate::server::audit::{self, Actor, Change};
         let ip = client_ip(parts);
-        let entry = AuditEntry {
-            actor_user_id: Some(actor),
+        let change = Change {
             action,
             target_type: target.0,
             target_id: target.1,
             detail,
-            ip: &ip,
         };
-        security::audit(&state.db, entry, state.clock.now())
+        let actor = Actor::User { id: actor, ip: &ip };
+        audit::record(&state.db, state.clock.now(), actor, change)
             .await
             .map_err(internal)
     }

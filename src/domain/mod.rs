@@ -24,5 +24,5 @@ pub use plan::{Plan, UnknownPlan};
 pub use usage::{
     CHART_HEIGHT, CHART_WIDTH, CallStatus, ChartBar, DailyUsage, Notification, NotificationList,
     RateLimitState, RecentCall, RejectReason, UsageBreakdown, UsageOverview, UsageSummary,
-    chart_bars, is_counted_method,
+    chart_bars, is_counted_method, warning_level,
 };

@@ -103,6 +103,22 @@ impl RejectReason {
     }
 }
 
+/// The quota warning (80 or 100 percent of the monthly quota) that `used` calls have reached, if
+/// any: once a month each level is mailed and shown to the account's owner.
+pub fn warning_level(used: i64, quota: Option<u64>) -> Option<i64> {
+    let quota = quota? as i64;
+    if quota == 0 {
+        return None;
+    }
+    if used >= quota {
+        Some(100)
+    } else if used * 100 >= quota * 80 {
+        Some(80)
+    } else {
+        None
+    }
+}
+
 /// One day of the 30-day chart.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DailyUsage {
@@ -286,5 +302,17 @@ mod tests {
                 .iter()
                 .all(|b| b.height == 0.0)
         );
+    }
+
+    #[test]
+    fn warnings_at_eighty_and_a_hundred_percent() {
+        assert_eq!(warning_level(159, Some(200)), None);
+        assert_eq!(warning_level(160, Some(200)), Some(80));
+        assert_eq!(warning_level(199, Some(200)), Some(80));
+        assert_eq!(warning_level(200, Some(200)), Some(100));
+        assert_eq!(warning_level(10_000, None), None);
+        // 80 % of 750 is exactly 600.
+        assert_eq!(warning_level(599, Some(750)), None);
+        assert_eq!(warning_level(600, Some(750)), Some(80));
     }
 }

@@ -2,6 +2,7 @@
 //! request came from a form, a server function or the command line.
 
 use super::{
+    audit::{self, Actor, Change},
     auth::password,
     clock::Clock,
     db::{Db, DbError, users},
@@ -50,21 +51,17 @@ pub async fn create(
     if display_name.chars().count() > 100 {
         return Err(AccountError::Validation(Problem::NameTooLong));
     }
-    let role = if req.admin || admin_emails.iter().any(|a| a == email.as_str()) {
-        Role::Admin
-    } else {
-        Role::User
-    };
     let hash = password::hash(req.password)
         .await
         .map_err(|e| AccountError::Internal(e.into()))?;
-    users::insert(
+    insert_account(
         db,
-        users::NewUser {
+        admin_emails,
+        NewAccount {
             email: &email,
             password_hash: Some(&hash),
             display_name,
-            role,
+            admin: req.admin,
             plan: req.plan,
         },
         clock.now(),
@@ -73,36 +70,157 @@ pub async fn create(
     .ok_or(AccountError::EmailTaken)
 }
 
+/// The role of an account: admin when asked for (the command line's `--admin`) or when
+/// `ADMIN_EMAILS` lists its address, however the account came to be.
+pub fn role_for(admin_emails: &[String], email: &Email, asked_admin: bool) -> Role {
+    if asked_admin || admin_emails.iter().any(|a| a == email.as_str()) {
+        Role::Admin
+    } else {
+        Role::User
+    }
+}
+
+/// A new account, whichever way it comes in (the sign-up form, the command line, Sign in with
+/// Exact).
+struct NewAccount<'a> {
+    email: &'a Email,
+    password_hash: Option<&'a str>,
+    display_name: &'a str,
+    admin: bool,
+    plan: Plan,
+}
+
+/// The one place accounts are inserted, so every way in gets its role by [`role_for`]. `None`
+/// when the address is taken.
+async fn insert_account(
+    db: &Db,
+    admin_emails: &[String],
+    new: NewAccount<'_>,
+    now: i64,
+) -> Result<Option<users::UserRow>, DbError> {
+    users::insert(
+        db,
+        users::NewUser {
+            email: new.email,
+            password_hash: new.password_hash,
+            display_name: new.display_name,
+            role: role_for(admin_emails, new.email, new.admin),
+            plan: new.plan,
+        },
+        now,
+    )
+    .await
+}
+
+/// The Exact user behind a "Sign in with Exact".
+pub struct ExactUser<'a> {
+    /// Exact's id of the user: what binds the account.
+    pub user_id: &'a str,
+    pub email: &'a str,
+    pub full_name: &'a str,
+}
+
+/// "Sign in with Exact": the account bound to this Exact user, or a new one (free plan, no
+/// password) with the Exact user's email, bound to it. A password account that merely has the
+/// same email is never taken over: that is [`AccountError::EmailTaken`]; an Exact user without a
+/// usable address is a [`AccountError::Validation`].
+pub async fn sign_in_with_exact(
+    db: &Db,
+    clock: &dyn Clock,
+    admin_emails: &[String],
+    exact: ExactUser<'_>,
+) -> Result<users::UserRow, AccountError> {
+    if let Some(user) = users::by_exact_user_id(db, exact.user_id).await? {
+        return Ok(user);
+    }
+    let email = Email::parse(exact.email).map_err(|e| {
+        tracing::warn!("the Exact user has no usable email address");
+        AccountError::Validation(e.into())
+    })?;
+    if users::by_email(db, &email).await?.is_some() {
+        tracing::info!("Sign in with Exact refused: an unbound account has that email");
+        return Err(AccountError::EmailTaken);
+    }
+    let now = clock.now();
+    let created = insert_account(
+        db,
+        admin_emails,
+        NewAccount {
+            email: &email,
+            password_hash: None,
+            display_name: exact.full_name,
+            admin: false,
+            plan: Plan::Free,
+        },
+        now,
+    )
+    .await?
+    // Registered with that email a moment ago: the same refusal as above.
+    .ok_or(AccountError::EmailTaken)?;
+    users::bind_exact_user(db, &created.id, exact.user_id, now).await?;
+    tracing::info!(user_id = %created.id, "account created by Sign in with Exact");
+    Ok(created)
+}
+
+/// Moves an account to another plan, and records who did it (the same audit row whether an admin
+/// did it on the admin page or an operator at the command line).
 pub async fn set_plan(
     db: &Db,
     clock: &dyn Clock,
+    actor: Actor<'_>,
     email: &str,
     plan: Plan,
 ) -> Result<(), AccountError> {
     let email = Email::parse(email).map_err(|e| AccountError::Validation(e.into()))?;
-    if users::set_plan(db, &email, plan, clock.now()).await? {
-        Ok(())
-    } else {
-        Err(AccountError::NotFound)
+    let now = clock.now();
+    if !users::set_plan(db, &email, plan, now).await? {
+        return Err(AccountError::NotFound);
     }
+    audit::record(
+        db,
+        now,
+        actor,
+        Change {
+            action: "user.set_plan",
+            target_type: "user",
+            target_id: email.as_str(),
+            detail: serde_json::json!({ "plan": plan.as_str() }),
+        },
+    )
+    .await?;
+    Ok(())
 }
 
-/// Suspends or reactivates an account. Suspension ends every session at once; a suspended
-/// account cannot sign in (see [`login`]) and its API keys stop working.
+/// Suspends or reactivates an account, and records who did it. Suspension ends every session at
+/// once; a suspended account cannot sign in (see [`login`]) and its API keys stop working.
 pub async fn set_status(
     db: &Db,
     clock: &dyn Clock,
+    actor: Actor<'_>,
     email: &str,
     status: crate::domain::AccountStatus,
 ) -> Result<(), AccountError> {
     let email = Email::parse(email).map_err(|e| AccountError::Validation(e.into()))?;
-    let Some(user_id) = users::set_status(db, &email, status, clock.now()).await? else {
+    let now = clock.now();
+    let Some(user_id) = users::set_status(db, &email, status, now).await? else {
         return Err(AccountError::NotFound);
     };
     if status == crate::domain::AccountStatus::Suspended {
         super::db::sessions::delete_for_user(db, &user_id).await?;
     }
     tracing::info!(target: "security", user_id = %user_id, status = status.as_str(), "account status changed");
+    audit::record(
+        db,
+        now,
+        actor,
+        Change {
+            action: "user.set_status",
+            target_type: "user",
+            target_id: email.as_str(),
+            detail: serde_json::json!({ "status": status.as_str() }),
+        },
+    )
+    .await?;
     Ok(())
 }
 
@@ -138,7 +256,7 @@ pub async fn login(
     password: SecretString,
     ip: &str,
 ) -> Result<users::UserRow, LoginError> {
-    use super::db::security::{self, AuditEntry};
+    use super::db::login_attempts;
     use crate::domain::AccountStatus;
     let now = clock.now();
     // Unparseable input is still counted, under its trimmed lower-case form.
@@ -149,20 +267,18 @@ pub async fn login(
         .unwrap_or_else(|| email.trim().to_lowercase().chars().take(254).collect());
 
     let (by_email, by_ip) =
-        security::failed_logins(db, &key, ip, now - THROTTLE_WINDOW_SECONDS).await?;
+        login_attempts::failed_since(db, &key, ip, now - THROTTLE_WINDOW_SECONDS).await?;
     if by_email >= MAX_FAILURES_PER_EMAIL || by_ip >= MAX_FAILURES_PER_IP {
         tracing::warn!(target: "security", by_email, by_ip, "login throttled");
         let detail =
             serde_json::json!({ "failures_for_email": by_email, "failures_for_ip": by_ip });
-        let entry = AuditEntry {
-            actor_user_id: None,
+        let change = Change {
             action: "login.throttled",
             target_type: "email",
             target_id: &key,
             detail,
-            ip,
         };
-        security::audit(db, entry, now).await?;
+        audit::record(db, now, Actor::Anonymous { ip }, change).await?;
         return Err(LoginError::Throttled);
     }
 
@@ -177,30 +293,26 @@ pub async fn login(
     .await;
     match user {
         Some(u) if matches && u.status == AccountStatus::Active => {
-            security::clear_failed_logins(db, &key).await?;
-            let entry = AuditEntry {
-                actor_user_id: Some(&u.id),
+            login_attempts::clear_for_email(db, &key).await?;
+            let change = Change {
                 action: "login.succeeded",
                 target_type: "user",
                 target_id: &u.id,
                 detail: serde_json::json!({}),
-                ip,
             };
-            security::audit(db, entry, now).await?;
+            audit::record(db, now, Actor::User { id: &u.id, ip }, change).await?;
             Ok(u)
         }
         _ => {
-            security::record_failed_login(db, &key, ip, now).await?;
+            login_attempts::record_failed(db, &key, ip, now).await?;
             tracing::warn!(target: "security", "login failed");
-            let entry = AuditEntry {
-                actor_user_id: None,
+            let change = Change {
                 action: "login.failed",
                 target_type: "email",
                 target_id: &key,
                 detail: serde_json::json!({}),
-                ip,
             };
-            security::audit(db, entry, now).await?;
+            audit::record(db, now, Actor::Anonymous { ip }, change).await?;
             Err(LoginError::Failed)
         }
     }
@@ -217,7 +329,7 @@ pub async fn request_password_reset(
     texts: &Texts,
     email: &str,
 ) -> Result<(), AccountError> {
-    use super::db::security;
+    use super::db::{outbox, password_resets};
     let Ok(email) = Email::parse(email) else {
         return Ok(());
     };
@@ -229,7 +341,7 @@ pub async fn request_password_reset(
     }
     let now = clock.now();
     let token = super::auth::session::random_token();
-    security::insert_password_reset(
+    password_resets::insert(
         db,
         &super::auth::session::hash_token(&token),
         &user.id,
@@ -238,7 +350,7 @@ pub async fn request_password_reset(
     )
     .await?;
     let body = (texts.mail_reset_body)(&format!("{public_base}/reset-password?token={token}"));
-    let id = security::queue_mail(db, email.as_str(), texts.mail_reset_subject, &body, now).await?;
+    let id = outbox::queue_mail(db, email.as_str(), texts.mail_reset_subject, &body, now).await?;
     // The outbox row holds the link; the log line never does.
     tracing::info!(mail_id = %id, "password reset mail queued");
     Ok(())
@@ -251,19 +363,19 @@ pub async fn reset_password(
     token: &str,
     new_password: SecretString,
 ) -> Result<(), AccountError> {
-    use super::db::{security, sessions};
+    use super::db::{login_attempts, password_resets, sessions};
     check_password(new_password.expose_secret()).map_err(|p| AccountError::Validation(p.into()))?;
     let now = clock.now();
     let Some(user_id) =
-        security::consume_password_reset(db, &super::auth::session::hash_token(token), now).await?
+        password_resets::consume(db, &super::auth::session::hash_token(token), now).await?
     else {
         return Err(AccountError::Validation(Problem::ResetLinkInvalid));
     };
     let hash = password::hash(new_password)
         .await
         .map_err(|e| AccountError::Internal(e.into()))?;
-    security::set_password_hash(db, &user_id, &hash, now).await?;
-    security::clear_failed_logins_for_user(db, &user_id).await?;
+    users::set_password_hash(db, &user_id, &hash, now).await?;
+    login_attempts::clear_for_user(db, &user_id).await?;
     sessions::delete_for_user(db, &user_id).await?;
     Ok(())
 }
@@ -277,7 +389,7 @@ pub async fn change_password(
     current: SecretString,
     new: SecretString,
 ) -> Result<(), AccountError> {
-    use super::db::{security, sessions};
+    use super::db::sessions;
     if !password::verify(user.password_hash.clone(), current).await {
         return Err(AccountError::Validation(Problem::WrongCurrentPassword));
     }
@@ -285,7 +397,7 @@ pub async fn change_password(
     let hash = password::hash(new)
         .await
         .map_err(|e| AccountError::Internal(e.into()))?;
-    security::set_password_hash(db, &user.id, &hash, clock.now()).await?;
+    users::set_password_hash(db, &user.id, &hash, clock.now()).await?;
     sessions::delete_others_for_user(db, &user.id, current_session_hash).await?;
     Ok(())
 }
@@ -318,7 +430,7 @@ pub async fn request_email_change(
     new_email: &str,
     current_password: SecretString,
 ) -> Result<Email, AccountError> {
-    use super::db::security;
+    use super::db::{email_changes, outbox};
     let new_email = Email::parse(new_email).map_err(|e| AccountError::Validation(e.into()))?;
     if !password::verify(user.password_hash.clone(), current_password).await {
         return Err(AccountError::Validation(Problem::WrongCurrentPassword));
@@ -331,7 +443,7 @@ pub async fn request_email_change(
     }
     let now = clock.now();
     let token = super::auth::session::random_token();
-    security::insert_email_change(
+    email_changes::insert(
         db,
         &super::auth::session::hash_token(&token),
         &user.id,
@@ -342,7 +454,7 @@ pub async fn request_email_change(
     .await?;
     let link = format!("{public_base}/verify-email?token={token}");
     let body = (texts.mail_verify_body)(new_email.as_str(), &link);
-    let id = security::queue_mail(
+    let id = outbox::queue_mail(
         db,
         new_email.as_str(),
         texts.mail_verify_subject,
@@ -362,10 +474,10 @@ pub async fn confirm_email_change(
     texts: &Texts,
     token: &str,
 ) -> Result<(), AccountError> {
-    use super::db::security::{self, AuditEntry};
+    use super::db::{email_changes, outbox};
     let now = clock.now();
     let Some((user_id, new_email)) =
-        security::consume_email_change(db, &super::auth::session::hash_token(token), now).await?
+        email_changes::consume(db, &super::auth::session::hash_token(token), now).await?
     else {
         return Err(AccountError::Validation(Problem::EmailLinkInvalid));
     };
@@ -378,16 +490,18 @@ pub async fn confirm_email_change(
         return Err(AccountError::EmailTaken);
     }
     let body = (texts.mail_email_changed_body)(new_email.as_str());
-    security::queue_mail(db, &old_email, texts.mail_email_changed_subject, &body, now).await?;
-    let entry = AuditEntry {
-        actor_user_id: Some(&user_id),
+    outbox::queue_mail(db, &old_email, texts.mail_email_changed_subject, &body, now).await?;
+    let change = Change {
         action: "user.email_changed",
         target_type: "user",
         target_id: &user_id,
         detail: serde_json::json!({}),
+    };
+    let actor = Actor::User {
+        id: &user_id,
         ip: "",
     };
-    security::audit(db, entry, now).await?;
+    audit::record(db, now, actor, change).await?;
     tracing::info!(target: "security", user_id = %user_id, "email address changed");
     Ok(())
 }

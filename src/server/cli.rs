@@ -4,6 +4,7 @@
 use super::{
     accounts::{self, CreateAccount},
     app,
+    audit::Actor,
     clock::{Clock, SystemClock},
     config::{Settings, TokenKey},
     db::{Db, migrate},
@@ -277,7 +278,7 @@ async fn user_command(db: &Db, settings: &Settings, action: UserAction) -> anyho
             );
         }
         UserAction::SetPlan { email, plan } => {
-            accounts::set_plan(db, &SystemClock, &email, plan).await?;
+            accounts::set_plan(db, &SystemClock, Actor::CommandLine, &email, plan).await?;
             println!("plan set: {} is now on {plan}", email.trim().to_lowercase());
         }
     }

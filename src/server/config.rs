@@ -372,7 +372,7 @@ impl Settings {
 
         let smtp_url = v.val("SMTP_URL").map(|s| SecretString::from(s.to_string()));
         if let Some(url) = &smtp_url
-            && let Err(e) = crate::server::mail::check_smtp_url(url.expose_secret())
+            && let Err(e) = check_smtp_url(url.expose_secret())
         {
             errors.push(format!("SMTP_URL is not usable: {e}"));
         }
@@ -619,6 +619,14 @@ pub fn redact_url(raw: &str) -> String {
         }
         _ => raw.to_string(),
     }
+}
+
+/// Checks that an `SMTP_URL` can be used, without connecting (the mail sender builds its
+/// transport the same way). The error never repeats the URL (it may hold a password).
+fn check_smtp_url(url: &str) -> Result<(), String> {
+    lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(url)
+        .map(|_| ())
+        .map_err(|_| "expected smtp://user:password@host:port or smtps://…".to_string())
 }
 
 #[cfg(test)]

@@ -9,14 +9,13 @@
 
 use super::{
     clock::Clock,
-    db::{Db, DbError},
+    db::{Db, DbError, outbox},
 };
 use lettre::{
     AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
     message::{Mailbox, header::ContentType},
 };
 use secrecy::{ExposeSecret, SecretString};
-use sqlx::Row;
 use std::{sync::Arc, time::Duration};
 
 /// After this many failed attempts a mail is left alone (and counted in the log).
@@ -24,14 +23,6 @@ pub const MAX_ATTEMPTS: i64 = 6;
 /// How long one SMTP conversation may take; the claim lasts longer than this.
 const SEND_TIMEOUT: Duration = Duration::from_secs(30);
 const CLAIM_SECONDS: i64 = 120;
-
-/// Checks that an `SMTP_URL` can be used, without connecting. The error never repeats the URL
-/// (it may hold a password).
-pub fn check_smtp_url(url: &str) -> Result<(), String> {
-    AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
-        .map(|_| ())
-        .map_err(|_| "expected smtp://user:password@host:port or smtps://…".to_string())
-}
 
 #[derive(Clone)]
 pub struct Sender {
@@ -91,63 +82,29 @@ pub async fn deliver_due(
     limit: i64,
 ) -> Result<Delivery, DbError> {
     let now = clock.now();
-    let due = sqlx::query(
-        "SELECT id, to_address, subject, body_text, attempts FROM email_outbox \
-         WHERE sent_at IS NULL AND attempts < $1 AND next_attempt_at <= $2 \
-         ORDER BY created_at, id LIMIT $3",
-    )
-    .bind(MAX_ATTEMPTS)
-    .bind(now)
-    .bind(limit)
-    .fetch_all(db.pool())
-    .await?;
+    let due = outbox::due(db, MAX_ATTEMPTS, now, limit).await?;
     let mut done = Delivery::default();
-    for row in due {
-        let id: String = row.try_get("id")?;
-        let attempts: i64 = row.try_get("attempts")?;
+    for mail in due {
         // Claim this attempt; another replica that read the same row loses here.
-        let claimed = sqlx::query(
-            "UPDATE email_outbox SET attempts = attempts + 1, next_attempt_at = $1 \
-             WHERE id = $2 AND sent_at IS NULL AND attempts = $3 AND next_attempt_at <= $4",
-        )
-        .bind(now + CLAIM_SECONDS)
-        .bind(&id)
-        .bind(attempts)
-        .bind(now)
-        .execute(db.pool())
-        .await?
-        .rows_affected()
-            == 1;
-        if !claimed {
+        if !outbox::claim_attempt(db, &mail, now, now + CLAIM_SECONDS).await? {
             continue;
         }
-        let to: String = row.try_get("to_address")?;
-        let subject: String = row.try_get("subject")?;
-        let body: String = row.try_get("body_text")?;
-        match sender.send(&to, &subject, &body).await {
+        let id = &mail.id;
+        match sender
+            .send(&mail.to_address, &mail.subject, &mail.body_text)
+            .await
+        {
             Ok(()) => {
-                sqlx::query(
-                    "UPDATE email_outbox SET sent_at = $1, last_error = NULL WHERE id = $2",
-                )
-                .bind(clock.now())
-                .bind(&id)
-                .execute(db.pool())
-                .await?;
+                outbox::mark_sent(db, id, clock.now()).await?;
                 tracing::info!(mail_id = %id, "mail sent");
                 done.sent += 1;
             }
             Err(error) => {
                 // Back off 1, 2, 4, 8… minutes; the error text is the server's, never ours.
+                let attempts = mail.attempts;
                 let backoff = 60 * (1_i64 << attempts.clamp(0, 10));
                 let error: String = error.chars().take(300).collect();
-                sqlx::query(
-                    "UPDATE email_outbox SET last_error = $1, next_attempt_at = $2 WHERE id = $3",
-                )
-                .bind(&error)
-                .bind(clock.now() + backoff)
-                .bind(&id)
-                .execute(db.pool())
-                .await?;
+                outbox::mark_failed(db, id, &error, clock.now() + backoff).await?;
                 tracing::warn!(mail_id = %id, attempt = attempts + 1, %error, "mail not sent");
                 done.failed += 1;
             }

@@ -538,7 +538,7 @@ async fn refused_mail_is_retried_with_back_off_and_claimed_once() {
     // No background sender here (no SMTP_URL): the passes are driven by hand.
     let app = TestApp::spawn().await;
     let sender = mail::Sender::new(&url.clone().into(), "no-reply@exact-mcp.example").unwrap();
-    exact_mcp::server::db::security::queue_mail(
+    exact_mcp::server::db::outbox::queue_mail(
         &app.state.db,
         "anna@bakkerij.example",
         "Hello",

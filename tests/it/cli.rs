@@ -451,6 +451,72 @@ async fn user_create_and_set_plan_from_the_command_line() {
     db.close().await;
 }
 
+/// The command line changes a plan through the same service as the admin page, so it leaves the
+/// same audit row (`user.set_plan`, the account's address, the new plan; see
+/// account_settings.rs for the admin page's), with no actor account and no address.
+#[tokio::test]
+async fn set_plan_from_the_command_line_is_audited_like_the_admin_page() {
+    let database = TestDatabase::create().await;
+    let url = database.url().to_string();
+    let out = run_with_stdin(
+        &["user", "create", "--email", "anna@bakkerij.example"],
+        &url,
+        "kaas-brood-fiets-42\n",
+        &[],
+    );
+    assert!(out.status.success(), "{:?}", text(&out));
+    let out = run_with_stdin(
+        &[
+            "user",
+            "set-plan",
+            "--email",
+            " Anna@Bakkerij.Example ",
+            "--plan",
+            "pro",
+        ],
+        &url,
+        "",
+        &[],
+    );
+    assert!(out.status.success(), "{:?}", text(&out));
+    // A refused change is not audited.
+    let out = run_with_stdin(
+        &[
+            "user",
+            "set-plan",
+            "--email",
+            "ghost@bakkerij.example",
+            "--plan",
+            "pro",
+        ],
+        &url,
+        "",
+        &[],
+    );
+    assert!(!out.status.success());
+
+    let db = database.connect().await;
+    let rows: Vec<(String, String, String, String, Option<String>, String)> = sqlx::query_as(
+        "SELECT action, target_type, target_id, detail, actor_user_id, ip FROM audit_log \
+         WHERE action = 'user.set_plan'",
+    )
+    .fetch_all(db.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        rows,
+        [(
+            "user.set_plan".to_string(),
+            "user".to_string(),
+            "anna@bakkerij.example".to_string(),
+            r#"{"plan":"pro"}"#.to_string(),
+            None,
+            String::new(),
+        )]
+    );
+    db.close().await;
+}
+
 #[tokio::test]
 async fn vault_rotate_re_encrypts_every_token_with_the_current_key() {
     use exact_mcp::server::vault::{Vault, place};

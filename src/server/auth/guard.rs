@@ -87,7 +87,7 @@ pub async fn protect_pages(
         Ok(None) => Redirect::to("/login").into_response(),
         Err(e) => {
             tracing::error!(error = %e, "session lookup failed");
-            crate::server::http::pages::internal_error_page()
+            crate::server::plain_html::internal_error_page()
         }
     }
 }

@@ -174,3 +174,13 @@ pub async fn hit_window(db: &Db, subject: &str, window_start: i64) -> Result<i64
     .await?;
     Ok(row.try_get(0)?)
 }
+
+/// Deletes the demo keys expired at `now`.
+pub async fn delete_expired_demo_keys(db: &Db, now: i64) -> Result<u64, DbError> {
+    let _turn = db.write_turn().await;
+    let r = sqlx::query("DELETE FROM demo_keys WHERE expires_at < $1")
+        .bind(now)
+        .execute(db.pool())
+        .await?;
+    Ok(r.rows_affected())
+}

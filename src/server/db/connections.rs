@@ -524,3 +524,99 @@ pub async fn region_for_user(
             .await?;
     Ok(region.as_deref().and_then(Region::parse))
 }
+
+/// A connection the keep-alive job should refresh, with when its access token was issued.
+#[derive(Debug, Clone)]
+pub struct KeepaliveDue {
+    pub id: String,
+    /// 0 when unknown.
+    pub token_issued_at: i64,
+}
+
+/// Active connections whose refresh token expires by `refresh_expires_by` (or whose expiry is
+/// unknown), or whose access token is still valid at `now` but expires by `access_expires_by`;
+/// oldest tokens first.
+pub async fn due_for_keepalive(
+    db: &Db,
+    refresh_expires_by: i64,
+    now: i64,
+    access_expires_by: i64,
+) -> Result<Vec<KeepaliveDue>, DbError> {
+    let rows = sqlx::query(
+        "SELECT id, COALESCE(token_issued_at, 0) FROM connections \
+         WHERE status = 'active' AND refresh_token IS NOT NULL AND ( \
+             COALESCE(refresh_token_expires_at, 0) <= $1 \
+             OR (token_expires_at > $2 AND token_expires_at <= $3)) \
+         ORDER BY token_issued_at, id",
+    )
+    .bind(refresh_expires_by)
+    .bind(now)
+    .bind(access_expires_by)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(KeepaliveDue {
+                id: r.try_get(0)?,
+                token_issued_at: r.try_get(1)?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(Into::into)
+}
+
+/// A connection whose refresh token runs out soon and whose owner has not been told yet.
+#[derive(Debug, Clone)]
+pub struct ExpiringToken {
+    pub id: String,
+    pub user_id: String,
+    pub exact_user_name: String,
+    pub refresh_token_expires_at: i64,
+    pub owner_email: String,
+    pub owner_locale: String,
+}
+
+/// Connections whose refresh token expires by `expires_by` and that have not been alerted,
+/// soonest first.
+pub async fn expiring_unalerted(db: &Db, expires_by: i64) -> Result<Vec<ExpiringToken>, DbError> {
+    let rows = sqlx::query(
+        "SELECT c.id, c.user_id, c.exact_user_name, c.refresh_token_expires_at, u.email, u.locale \
+         FROM connections c JOIN users u ON u.id = c.user_id \
+         WHERE c.expiry_alert_sent = 0 AND c.refresh_token IS NOT NULL \
+           AND c.refresh_token_expires_at IS NOT NULL AND c.refresh_token_expires_at <= $1 \
+         ORDER BY c.refresh_token_expires_at, c.id",
+    )
+    .bind(expires_by)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(ExpiringToken {
+                id: r.try_get(0)?,
+                user_id: r.try_get(1)?,
+                exact_user_name: r.try_get(2)?,
+                refresh_token_expires_at: r.try_get(3)?,
+                owner_email: r.try_get(4)?,
+                owner_locale: r.try_get(5)?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(Into::into)
+}
+
+/// Sets `expiry_alert_sent`; true for the one caller that changed it (the one to alert).
+pub async fn claim_expiry_alert<'e, E>(e: E, id: &str, now: i64) -> Result<bool, DbError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let claimed = sqlx::query(
+        "UPDATE connections SET expiry_alert_sent = 1, updated_at = $1 \
+         WHERE id = $2 AND expiry_alert_sent = 0",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(e)
+    .await?
+    .rows_affected();
+    Ok(claimed == 1)
+}

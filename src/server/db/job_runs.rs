@@ -166,3 +166,13 @@ pub async fn by_id(db: &Db, id: &str) -> Result<Option<JobRun>, DbError> {
         .await?;
     row.as_ref().map(from_row).transpose().map_err(Into::into)
 }
+
+/// Deletes finished runs (anything but `running`) started before `before`.
+pub async fn delete_finished_before(db: &Db, before: i64) -> Result<u64, DbError> {
+    let _turn = db.write_turn().await;
+    let r = sqlx::query("DELETE FROM job_runs WHERE started_at < $1 AND status <> 'running'")
+        .bind(before)
+        .execute(db.pool())
+        .await?;
+    Ok(r.rows_affected())
+}

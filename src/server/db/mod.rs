@@ -9,13 +9,18 @@
 
 pub mod account_data;
 pub mod api_keys;
+pub mod audit_log;
 pub mod connections;
+pub mod email_changes;
 pub mod job_runs;
+pub mod login_attempts;
 pub mod migrate;
 pub mod notifications;
 pub mod oauth_states;
-pub mod security;
+pub mod outbox;
+pub mod password_resets;
 pub mod sessions;
+pub mod tickets;
 pub mod usage;
 pub mod users;
 
@@ -52,6 +57,43 @@ pub enum DbError {
     Sqlx(#[from] sqlx::Error),
     #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl DbError {
+    /// A row that must exist (one the caller has just written) is not there: the database
+    /// misbehaved. The same error sqlx gives when `fetch_one` finds nothing.
+    pub fn row_missing() -> DbError {
+        DbError::Sqlx(sqlx::Error::RowNotFound)
+    }
+}
+
+/// A write transaction from [`Db::begin_write`]. Repository functions run in it through
+/// `&mut *tx`; it ends with [`Tx::commit`] or [`Tx::rollback`] (dropped: rolled back), whose
+/// errors are [`DbError`]s like every other database error, so services never see sqlx's types.
+pub struct Tx(sqlx::Transaction<'static, sqlx::Any>);
+
+impl Tx {
+    pub async fn commit(self) -> Result<(), DbError> {
+        Ok(self.0.commit().await?)
+    }
+
+    pub async fn rollback(self) -> Result<(), DbError> {
+        Ok(self.0.rollback().await?)
+    }
+}
+
+impl std::ops::Deref for Tx {
+    type Target = sqlx::AnyConnection;
+
+    fn deref(&self) -> &sqlx::AnyConnection {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.0
+    }
 }
 
 impl Db {
@@ -102,11 +144,11 @@ impl Db {
     /// SQLite: `BEGIN IMMEDIATE` takes the database's write lock at once, so a second process
     /// waits (busy timeout) instead of reading what is about to change. Postgres: a plain
     /// transaction; the caller locks the rows it reads with `FOR UPDATE`.
-    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, DbError> {
-        Ok(match self.backend {
+    pub async fn begin_write(&self) -> Result<Tx, DbError> {
+        Ok(Tx(match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
-        })
+        }))
     }
 
     /// This process's turn to write, on SQLite (hold it for the whole write transaction);

@@ -60,3 +60,13 @@ pub async fn take(db: &Db, state_hash: &str) -> Result<Option<StateRow>, DbError
     })
     .transpose()
 }
+
+/// Deletes the states of flows that were never finished and have expired at `now`.
+pub async fn delete_expired(db: &Db, now: i64) -> Result<u64, DbError> {
+    let _turn = db.write_turn().await;
+    let r = sqlx::query("DELETE FROM oauth_states WHERE expires_at < $1")
+        .bind(now)
+        .execute(db.pool())
+        .await?;
+    Ok(r.rows_affected())
+}

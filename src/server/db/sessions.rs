@@ -103,3 +103,14 @@ pub async fn delete_others_for_user(
         .await?;
     Ok(r.rows_affected())
 }
+
+/// Deletes the sessions expired (idle or absolute) at `now`; how many went.
+pub async fn delete_expired(db: &Db, now: i64) -> Result<u64, DbError> {
+    let _turn = db.write_turn().await;
+    let r =
+        sqlx::query("DELETE FROM sessions WHERE idle_expires_at < $1 OR absolute_expires_at < $1")
+            .bind(now)
+            .execute(db.pool())
+            .await?;
+    Ok(r.rows_affected())
+}

@@ -128,7 +128,7 @@ pub async fn admit(db: &Db, a: Admission<'_>) -> Result<Admitted, DbError> {
             used: calls_used(db, user_id).await?,
         });
     };
-    if let Some(level) = super::super::usage::warning_level(used, a.quota) {
+    if let Some(level) = crate::domain::warning_level(used, a.quota) {
         let raised = sqlx::query(
             "UPDATE users SET rate_limit_warning_sent = $1 \
              WHERE id = $2 AND rate_limit_warning_sent < $1",
@@ -156,14 +156,8 @@ pub async fn admit(db: &Db, a: Admission<'_>) -> Result<Admitted, DbError> {
                 now,
             )
             .await?;
-            super::security::queue_mail_with(
-                &mut *tx,
-                &w.email,
-                &w.mail_subject,
-                &w.mail_body,
-                now,
-            )
-            .await?;
+            super::outbox::queue_mail_with(&mut *tx, &w.email, &w.mail_subject, &w.mail_body, now)
+                .await?;
         }
     }
     insert_event(&mut *tx, a.event).await?;
@@ -433,4 +427,43 @@ pub async fn recent_events(db: &Db, user_id: &str, limit: i64) -> Result<Vec<Eve
             })
         })
         .collect()
+}
+
+/// What [`reset_month`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MonthReset {
+    /// Every user at the time.
+    pub users: i64,
+    /// Users whose counter or warning level went back to 0.
+    pub changed: u64,
+}
+
+/// Sets every user's monthly counter and quota warning level back to 0, in one transaction
+/// (all users or none).
+pub async fn reset_month(db: &Db, now: i64) -> Result<MonthReset, DbError> {
+    let _turn = db.write_turn().await;
+    let mut tx = db.begin_write().await?;
+    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(&mut *tx)
+        .await?;
+    let changed = sqlx::query(
+        "UPDATE users SET api_calls_used = 0, rate_limit_warning_sent = 0, updated_at = $1 \
+         WHERE api_calls_used <> 0 OR rate_limit_warning_sent <> 0",
+    )
+    .bind(now)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    tx.commit().await?;
+    Ok(MonthReset { users, changed })
+}
+
+/// Deletes raw usage events older than `before` (the daily rollups stay); how many went.
+pub async fn delete_events_before(db: &Db, before: i64) -> Result<u64, DbError> {
+    let _turn = db.write_turn().await;
+    let done = sqlx::query("DELETE FROM usage_events WHERE created_at < $1")
+        .bind(before)
+        .execute(db.pool())
+        .await?;
+    Ok(done.rows_affected())
 }

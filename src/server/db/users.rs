@@ -101,6 +101,22 @@ pub async fn set_plan(db: &Db, email: &Email, plan: Plan, now: i64) -> Result<bo
     Ok(result.rows_affected() > 0)
 }
 
+/// Stores a new password hash (after a reset or a change).
+pub async fn set_password_hash(
+    db: &Db,
+    user_id: &str,
+    hash: &str,
+    now: i64,
+) -> Result<(), DbError> {
+    sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+        .bind(hash)
+        .bind(now)
+        .bind(user_id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
 pub async fn email_of(db: &Db, id: &str) -> Result<Option<String>, DbError> {
     let row = sqlx::query("SELECT email FROM users WHERE id = $1")
         .bind(id)

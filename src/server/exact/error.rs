@@ -94,9 +94,3 @@ impl From<crate::server::db::DbError> for ExactError {
         ExactError::Internal(format!("database: {e}"))
     }
 }
-
-impl From<sqlx::Error> for ExactError {
-    fn from(e: sqlx::Error) -> Self {
-        ExactError::Internal(format!("database: {e}"))
-    }
-}

@@ -20,7 +20,7 @@ use super::{
 };
 use crate::domain::{ConnectionStatus, Region};
 use crate::server::{
-    db::{Backend, connections, notifications},
+    db::{Backend, Tx, connections, notifications},
     vault,
 };
 use secrecy::SecretString;
@@ -285,7 +285,7 @@ impl Exact {
 
     async fn mark_needs_reauth(
         &self,
-        mut tx: sqlx::Transaction<'static, sqlx::Any>,
+        mut tx: Tx,
         row: &connections::TokenRow,
         reason: &str,
     ) -> Result<Flight, ExactError> {

@@ -26,7 +26,7 @@ pub async fn export(
         }
         Err(e) => {
             tracing::error!(error = %e, "data export failed");
-            super::pages::internal_error_page()
+            crate::server::plain_html::internal_error_page()
         }
     }
 }

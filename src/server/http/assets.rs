@@ -1,7 +1,7 @@
 //! Static files from the site root (the wasm bundle, CSS, icons) with cache headers, and the
 //! friendly 404 page for every path nothing else answers.
 
-use super::pages;
+use super::shell::shell;
 use crate::server::state::AppState;
 use axum::{
     extract::Request,
@@ -26,7 +26,7 @@ pub fn service(
             let state = state.clone();
             move || leptos::prelude::provide_context(state.clone())
         },
-        move || pages::shell(options.clone()),
+        move || shell(options.clone()),
     );
     let not_found = tower::service_fn(move |req: Request| {
         let render = render.clone();

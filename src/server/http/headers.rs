@@ -1,7 +1,6 @@
 //! Request ids and the security headers every response carries.
 
-use super::REQUEST_ID;
-use crate::server::state::AppState;
+use crate::server::{request_id::REQUEST_ID, state::AppState};
 use axum::{
     extract::{Request, State},
     http::{HeaderValue, header},

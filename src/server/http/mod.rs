@@ -7,14 +7,14 @@ mod headers;
 mod health;
 mod lang;
 pub mod oauth;
-pub mod pages;
+mod shell;
 #[cfg(feature = "simulator")]
 pub mod simulator;
 mod usage;
 
-use super::{auth::guard, state::AppState};
+use super::{auth::guard, plain_html, request_id::REQUEST_ID, state::AppState};
 use crate::ui::App;
-use axum::{Router, extract::DefaultBodyLimit, http::HeaderName, middleware, routing::get};
+use axum::{Router, extract::DefaultBodyLimit, middleware, routing::get};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower::ServiceBuilder;
 use tower_http::{
@@ -25,8 +25,6 @@ use tower_http::{
     trace::{DefaultOnFailure, DefaultOnResponse, TraceLayer},
 };
 use tracing::Level;
-
-pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The whole application: pages, health, static files and the middleware around them.
 /// `extra` lets tests mount probe routes inside the same stack.
@@ -53,7 +51,7 @@ pub fn router(state: AppState, extra: Option<Router<AppState>>) -> Router {
             },
             {
                 let options = state.leptos_options.clone();
-                move || pages::shell(options.clone())
+                move || shell::shell(options.clone())
             },
         );
     if state.settings.dev_outbox_enabled() {
@@ -91,7 +89,7 @@ pub fn router(state: AppState, extra: Option<Router<AppState>>) -> Router {
             state,
             headers::security_headers,
         ))
-        .layer(CatchPanicLayer::custom(pages::panic_response))
+        .layer(CatchPanicLayer::custom(plain_html::panic_response))
         .layer(middleware::from_fn_with_state(
             guard_state.clone(),
             guard::same_origin_only,

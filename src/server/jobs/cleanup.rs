@@ -4,7 +4,13 @@
 //! so one failing table does not keep the others from being cleaned.
 
 use super::{JobError, Outcome, RUN_RETENTION_DAYS};
-use crate::server::state::AppState;
+use crate::server::{
+    db::{
+        DbError, api_keys, email_changes, job_runs, oauth_states, password_resets, sessions, usage,
+    },
+    state::AppState,
+};
+use std::pin::Pin;
 
 pub const NAME: &str = "cleanup";
 /// Daily at 03:00 UTC.
@@ -12,57 +18,49 @@ pub const SCHEDULE: &str = "0 0 3 * * *";
 
 const DAY: i64 = 24 * 60 * 60;
 
+/// One table's deletion, not yet started.
+type Step<'a> = Pin<Box<dyn Future<Output = Result<u64, DbError>> + Send + 'a>>;
+
 pub async fn run(state: &AppState) -> Result<Outcome, JobError> {
     let db = &state.db;
     let now = state.clock.now();
     let usage_before = now - i64::from(state.settings.usage.retention_days) * DAY;
     let runs_before = now - RUN_RETENTION_DAYS * DAY;
-    // (what, statement, bound time): every statement deletes rows older than its bound.
-    let steps: [(&str, &'static str, i64); 7] = [
-        (
-            "sessions",
-            "DELETE FROM sessions WHERE idle_expires_at < $1 OR absolute_expires_at < $1",
-            now,
-        ),
+    // (what, deletion): futures start when awaited, so the tables are cleaned one at a time.
+    let steps: [(&str, Step<'_>); 7] = [
+        ("sessions", Box::pin(sessions::delete_expired(db, now))),
         (
             "oauth states",
-            "DELETE FROM oauth_states WHERE expires_at < $1",
-            now,
+            Box::pin(oauth_states::delete_expired(db, now)),
         ),
         (
             "password resets",
-            "DELETE FROM password_resets WHERE expires_at < $1",
-            now,
+            Box::pin(password_resets::delete_expired(db, now)),
         ),
         (
             "email changes",
-            "DELETE FROM email_changes WHERE expires_at < $1",
-            now,
+            Box::pin(email_changes::delete_expired(db, now)),
         ),
         (
             "demo keys",
-            "DELETE FROM demo_keys WHERE expires_at < $1",
-            now,
+            Box::pin(api_keys::delete_expired_demo_keys(db, now)),
         ),
         (
             "usage events",
-            "DELETE FROM usage_events WHERE created_at < $1",
-            usage_before,
+            Box::pin(usage::delete_events_before(db, usage_before)),
         ),
         (
             "job runs",
-            "DELETE FROM job_runs WHERE started_at < $1 AND status <> 'running'",
-            runs_before,
+            Box::pin(job_runs::delete_finished_before(db, runs_before)),
         ),
     ];
     let mut outcome = Outcome::default();
     let mut parts = Vec::new();
     let mut failed_tables = Vec::new();
-    for (what, sql, before) in steps {
-        let _turn = db.write_turn().await;
-        match sqlx::query(sql).bind(before).execute(db.pool()).await {
-            Ok(done) => {
-                let n = done.rows_affected() as i64;
+    for (what, step) in steps {
+        match step.await {
+            Ok(n) => {
+                let n = n as i64;
                 outcome.processed += n;
                 parts.push(format!("{n} {what}"));
             }

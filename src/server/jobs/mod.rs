@@ -129,12 +129,6 @@ pub enum JobError {
     Db(#[from] DbError),
 }
 
-impl From<sqlx::Error> for JobError {
-    fn from(e: sqlx::Error) -> Self {
-        JobError::Db(DbError::Sqlx(e))
-    }
-}
-
 /// How a run was asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Trigger {
@@ -184,7 +178,7 @@ pub async fn run_now(state: &AppState, job: JobName) -> Result<job_runs::JobRun,
     match run_slot(state, job, &slot, Trigger::Manual).await? {
         SlotResult::Ran(run) => Ok(run),
         // A fresh random slot cannot be taken; treat it as the database misbehaving.
-        SlotResult::Taken => Err(JobError::Db(DbError::Sqlx(sqlx::Error::RowNotFound))),
+        SlotResult::Taken => Err(JobError::Db(DbError::row_missing())),
     }
 }
 
@@ -256,7 +250,7 @@ pub async fn run_slot(
     );
     let run = job_runs::by_id(&state.db, &id)
         .await?
-        .ok_or(JobError::Db(DbError::Sqlx(sqlx::Error::RowNotFound)))?;
+        .ok_or(JobError::Db(DbError::row_missing()))?;
     Ok(SlotResult::Ran(run))
 }
 

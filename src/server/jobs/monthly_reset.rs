@@ -3,29 +3,15 @@
 //! a replica that starts on the 3rd after downtime still resets that month, once.
 
 use super::{JobError, Outcome};
-use crate::server::state::AppState;
+use crate::server::{db::usage, state::AppState};
 
 pub const NAME: &str = "monthly_reset";
 /// sec min hour day-of-month month day-of-week (UTC).
 pub const SCHEDULE: &str = "0 0 0 1 * *";
 
 pub async fn run(state: &AppState) -> Result<Outcome, JobError> {
-    let db = &state.db;
-    let now = state.clock.now();
-    let _turn = db.write_turn().await;
-    let mut tx = db.begin_write().await?;
-    let users: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
-        .fetch_one(&mut *tx)
-        .await?;
-    let changed = sqlx::query(
-        "UPDATE users SET api_calls_used = 0, rate_limit_warning_sent = 0, updated_at = $1 \
-         WHERE api_calls_used <> 0 OR rate_limit_warning_sent <> 0",
-    )
-    .bind(now)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    tx.commit().await?;
+    let usage::MonthReset { users, changed } =
+        usage::reset_month(&state.db, state.clock.now()).await?;
     tracing::info!(users, changed, "monthly counters reset");
     Ok(Outcome {
         processed: users,

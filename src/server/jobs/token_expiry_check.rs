@@ -7,11 +7,13 @@
 
 use super::{JobError, Outcome, summary};
 use crate::server::{
-    db::{notifications, security},
+    db::{
+        connections::{self, ExpiringToken},
+        notifications, outbox, tickets,
+    },
     exact::RECONNECT_PATH,
     state::AppState,
 };
-use sqlx::Row;
 
 pub const NAME: &str = "token_expiry_check";
 /// Hourly at minute 30 (UTC).
@@ -19,40 +21,9 @@ pub const SCHEDULE: &str = "0 30 * * * *";
 /// Alert when the refresh token has this little life left.
 pub const ALERT_WITHIN_SECONDS: i64 = 5 * 24 * 60 * 60;
 
-struct Expiring {
-    id: String,
-    user_id: String,
-    exact_user_name: String,
-    expires_at: i64,
-    email: String,
-    locale: String,
-}
-
 pub async fn run(state: &AppState) -> Result<Outcome, JobError> {
     let now = state.clock.now();
-    let rows = sqlx::query(
-        "SELECT c.id, c.user_id, c.exact_user_name, c.refresh_token_expires_at, u.email, u.locale \
-         FROM connections c JOIN users u ON u.id = c.user_id \
-         WHERE c.expiry_alert_sent = 0 AND c.refresh_token IS NOT NULL \
-           AND c.refresh_token_expires_at IS NOT NULL AND c.refresh_token_expires_at <= $1 \
-         ORDER BY c.refresh_token_expires_at, c.id",
-    )
-    .bind(now + ALERT_WITHIN_SECONDS)
-    .fetch_all(state.db.pool())
-    .await?;
-    let expiring = rows
-        .iter()
-        .map(|r| -> Result<Expiring, sqlx::Error> {
-            Ok(Expiring {
-                id: r.try_get(0)?,
-                user_id: r.try_get(1)?,
-                exact_user_name: r.try_get(2)?,
-                expires_at: r.try_get(3)?,
-                email: r.try_get(4)?,
-                locale: r.try_get(5)?,
-            })
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let expiring = connections::expiring_unalerted(&state.db, now + ALERT_WITHIN_SECONDS).await?;
 
     let (mut alerted, mut failed) = (0i64, 0i64);
     for c in &expiring {
@@ -73,10 +44,10 @@ pub async fn run(state: &AppState) -> Result<Outcome, JobError> {
 }
 
 /// The flag, the ticket, the notification and the mail, together or not at all.
-async fn alert(state: &AppState, c: &Expiring, now: i64) -> Result<bool, JobError> {
-    let lang = crate::i18n::Lang::parse(&c.locale).unwrap_or_default();
+async fn alert(state: &AppState, c: &ExpiringToken, now: i64) -> Result<bool, JobError> {
+    let lang = crate::i18n::Lang::parse(&c.owner_locale).unwrap_or_default();
     let t = lang.texts();
-    let date = chrono::DateTime::from_timestamp(c.expires_at, 0)
+    let date = chrono::DateTime::from_timestamp(c.refresh_token_expires_at, 0)
         .unwrap_or_default()
         .format("%Y-%m-%d")
         .to_string();
@@ -84,30 +55,21 @@ async fn alert(state: &AppState, c: &Expiring, now: i64) -> Result<bool, JobErro
     let db = &state.db;
     let _turn = db.write_turn().await;
     let mut tx = db.begin_write().await?;
-    let claimed = sqlx::query(
-        "UPDATE connections SET expiry_alert_sent = 1, updated_at = $1 \
-         WHERE id = $2 AND expiry_alert_sent = 0",
-    )
-    .bind(now)
-    .bind(&c.id)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if claimed != 1 {
+    if !connections::claim_expiry_alert(&mut *tx, &c.id, now).await? {
         tx.rollback().await?;
         return Ok(false);
     }
-    sqlx::query(
-        "INSERT INTO tickets (id, user_id, connection_id, kind, subject, body, status, created_at, updated_at) \
-         VALUES ($1, $2, $3, 'token_expiry', $4, $5, 'open', $6, $6)",
+    tickets::insert(
+        &mut *tx,
+        tickets::NewTicket {
+            user_id: &c.user_id,
+            connection_id: Some(&c.id),
+            kind: "token_expiry",
+            subject: t.token_expiry_ticket_subject,
+            body: &(t.token_expiry_body)(&c.exact_user_name, &date),
+        },
+        now,
     )
-    .bind(uuid::Uuid::now_v7().to_string())
-    .bind(&c.user_id)
-    .bind(&c.id)
-    .bind(t.token_expiry_ticket_subject)
-    .bind((t.token_expiry_body)(&c.exact_user_name, &date))
-    .bind(now)
-    .execute(&mut *tx)
     .await?;
     notifications::insert(
         &mut *tx,
@@ -121,15 +83,15 @@ async fn alert(state: &AppState, c: &Expiring, now: i64) -> Result<bool, JobErro
         now,
     )
     .await?;
-    security::queue_mail_with(
+    outbox::queue_mail_with(
         &mut *tx,
-        &c.email,
+        &c.owner_email,
         t.token_expiry_mail_subject,
         &(t.token_expiry_mail_body)(&c.exact_user_name, &date, &link),
         now,
     )
     .await?;
     tx.commit().await?;
-    tracing::info!(connection_id = %c.id, expires_at = c.expires_at, "refresh-token expiry alert queued");
+    tracing::info!(connection_id = %c.id, expires_at = c.refresh_token_expires_at, "refresh-token expiry alert queued");
     Ok(true)
 }

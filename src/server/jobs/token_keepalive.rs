@@ -14,10 +14,10 @@
 
 use super::{JobError, Outcome, summary};
 use crate::server::{
+    db::connections,
     exact::{ExactError, KeepAlive, NO_REFRESH_BEFORE_SECONDS, REFRESH_TOKEN_SECONDS},
     state::AppState,
 };
-use sqlx::Row;
 
 pub const NAME: &str = "token_keepalive";
 /// Hourly, on the hour (UTC).
@@ -45,27 +45,15 @@ pub async fn run_with(state: &AppState, max_wait: i64) -> Result<Outcome, JobErr
     // A refresh token's issue time is its expiry minus its 30 days of life.
     let refresh_issued_before = now - keepalive_after + REFRESH_TOKEN_SECONDS;
     let next_run = now + INTERVAL_SECONDS;
-    let rows = sqlx::query(
-        "SELECT id, COALESCE(token_issued_at, 0) FROM connections \
-         WHERE status = 'active' AND refresh_token IS NOT NULL AND ( \
-             COALESCE(refresh_token_expires_at, 0) <= $1 \
-             OR (token_expires_at > $2 AND token_expires_at <= $3)) \
-         ORDER BY token_issued_at, id",
-    )
-    .bind(refresh_issued_before)
-    .bind(now)
-    .bind(next_run)
-    .fetch_all(state.db.pool())
-    .await?;
-    let mut candidates = rows
-        .iter()
-        .map(|r| -> Result<Candidate, sqlx::Error> {
-            Ok(Candidate {
-                id: r.try_get(0)?,
-                opens_at: r.try_get::<i64, _>(1)? + NO_REFRESH_BEFORE_SECONDS,
+    let mut candidates: Vec<Candidate> =
+        connections::due_for_keepalive(&state.db, refresh_issued_before, now, next_run)
+            .await?
+            .into_iter()
+            .map(|c| Candidate {
+                id: c.id,
+                opens_at: c.token_issued_at + NO_REFRESH_BEFORE_SECONDS,
             })
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+            .collect();
     candidates.sort_by_key(|c| c.opens_at);
 
     let (mut refreshed, mut too_early, mut reauth, mut errors) = (0i64, 0i64, 0i64, 0i64);

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod caller;
 pub mod cursor;
 pub mod error;
+pub mod meter;
 pub mod odata;
 pub mod prompts;
 pub mod resources;
@@ -74,10 +75,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
     // limits (429 before rmcp), then rmcp.
     Router::new()
         .route_service(PATH, service)
-        .route_layer(middleware::from_fn_with_state(
-            state.clone(),
-            crate::server::usage::meter::meter,
-        ))
+        .route_layer(middleware::from_fn_with_state(state.clone(), meter::meter))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             auth::authenticate,

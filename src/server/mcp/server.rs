@@ -1,8 +1,9 @@
 //! The MCP server handler: one per request (the endpoint is stateless), reading the caller the
 //! authentication middleware attached to the HTTP request.
 
+use super::meter::UsageNote;
 use super::{caller::Caller, prompts, resources, tools};
-use crate::server::{state::AppState, usage::meter::UsageNote};
+use crate::server::state::AppState;
 use rmcp::{
     ErrorData, ServerHandler,
     model::{
@@ -60,7 +61,7 @@ fn caller_of(context: &RequestContext<RoleServer>) -> Result<Origin, ErrorData> 
         .ok_or_else(|| ErrorData::internal_error("not authenticated", None))?;
     let request_id = parts
         .headers
-        .get(crate::server::http::REQUEST_ID)
+        .get(crate::server::request_id::REQUEST_ID)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("-")
         .to_string();

@@ -1,8 +1,8 @@
-//! Metering `/mcp`: the per-user rate limit, the monthly quota, and the usage record behind the
+//! Usage: the per-user rate windows, the monthly quota, and the usage record behind the
 //! dashboard and `/api/usage`. The database is the shared truth, so every limit holds across
-//! replicas; see [`meter`] for the request path and [`recorder`] for how outcomes are written.
+//! replicas. The request path (the `/mcp` middleware that applies the limits) is the MCP
+//! endpoint's meter; [`recorder`] is how outcomes are written.
 
-pub mod meter;
 pub mod recorder;
 
 use crate::domain::{
@@ -175,21 +175,6 @@ pub async fn overview(
     })
 }
 
-/// The warning level (80 or 100 percent of the quota) `used` calls have reached, if any.
-pub fn warning_level(used: i64, quota: Option<u64>) -> Option<i64> {
-    let quota = quota? as i64;
-    if quota == 0 {
-        return None;
-    }
-    if used >= quota {
-        Some(100)
-    } else if used * 100 >= quota * 80 {
-        Some(80)
-    } else {
-        None
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -224,17 +209,5 @@ mod tests {
         assert_eq!(days.len(), 30);
         assert_eq!(days[29].to_string(), "2026-11-22");
         assert_eq!(days[0].to_string(), "2026-10-24");
-    }
-
-    #[test]
-    fn warnings_at_eighty_and_a_hundred_percent() {
-        assert_eq!(warning_level(159, Some(200)), None);
-        assert_eq!(warning_level(160, Some(200)), Some(80));
-        assert_eq!(warning_level(199, Some(200)), Some(80));
-        assert_eq!(warning_level(200, Some(200)), Some(100));
-        assert_eq!(warning_level(10_000, None), None);
-        // 80 % of 750 is exactly 600.
-        assert_eq!(warning_level(599, Some(750)), None);
-        assert_eq!(warning_level(600, Some(750)), Some(80));
     }
 }

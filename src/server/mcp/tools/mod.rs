@@ -18,7 +18,7 @@ use super::{
     odata,
     source::ListQuery,
 };
-use crate::server::{state::AppState, usage::meter::UsageNote};
+use crate::server::{mcp::meter::UsageNote, state::AppState};
 use chrono::NaiveDate;
 use rmcp::model::{CallToolResult, ContentBlock, JsonObject, Tool, ToolAnnotations};
 use schemars::JsonSchema;

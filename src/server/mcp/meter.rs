@@ -11,18 +11,18 @@
 //! - Demo keys have the free plan's rate limit per key and no quota or usage record.
 
 use super::{
-    demo_subject, flood_subject, next_month_day, next_month_start, rate_state, user_subject,
-    window_start,
+    MAX_REQUEST_BYTES,
+    auth::{rpc_error, unavailable},
+    caller::{Caller, Subject},
 };
 use crate::domain::{CallStatus, Plan, RateLimitState, RejectReason, is_counted_method};
 use crate::server::{
     db::usage::{self as rows, Admission, Admitted, NewEvent, Outcome, Record, Warning},
-    mcp::{
-        MAX_REQUEST_BYTES,
-        auth::{rpc_error, unavailable},
-        caller::{Caller, Subject},
-    },
     state::AppState,
+    usage::{
+        day_of, demo_subject, flood_subject, next_month_day, next_month_start, rate_state,
+        user_subject, window_start,
+    },
 };
 use axum::{
     body::Body,
@@ -361,7 +361,7 @@ pub async fn meter(State(state): State<AppState>, req: Request, next: Next) -> R
         .unwrap_or_else(|| user_agent_client(&parts.headers));
     let limits = &state.settings.usage;
     let ws = window_start(now);
-    let day = super::day_of(now);
+    let day = day_of(now);
 
     let gate = match &caller.subject {
         Subject::Demo { key_id } => {

@@ -1,0 +1,55 @@
+//! The `login_attempts` table: failed password sign-ins, counted per email and per IP address
+//! to throttle guessing.
+
+use super::{Db, DbError};
+use sqlx::Row;
+
+pub async fn record_failed(db: &Db, email: &str, ip: &str, now: i64) -> Result<(), DbError> {
+    sqlx::query("INSERT INTO login_attempts (id, email, ip, succeeded, created_at) VALUES ($1, $2, $3, 0, $4)")
+        .bind(uuid::Uuid::now_v7().to_string())
+        .bind(email)
+        .bind(ip)
+        .bind(now)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Failed attempts since `since` for this email and for this IP address.
+pub async fn failed_since(
+    db: &Db,
+    email: &str,
+    ip: &str,
+    since: i64,
+) -> Result<(i64, i64), DbError> {
+    let row = sqlx::query(
+        "SELECT \
+           (SELECT COUNT(*) FROM login_attempts WHERE email = $1 AND succeeded = 0 AND created_at > $3), \
+           (SELECT COUNT(*) FROM login_attempts WHERE ip = $2 AND succeeded = 0 AND created_at > $3)",
+    )
+    .bind(email)
+    .bind(ip)
+    .bind(since)
+    .fetch_one(db.pool())
+    .await?;
+    Ok((row.try_get(0)?, row.try_get(1)?))
+}
+
+/// A successful login clears the email's failures (not the IP's: one good account must not
+/// unlock guessing at others from the same address).
+pub async fn clear_for_email(db: &Db, email: &str) -> Result<(), DbError> {
+    sqlx::query("DELETE FROM login_attempts WHERE email = $1")
+        .bind(email)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+/// After a password reset the account's owner is back in control: clear its failures.
+pub async fn clear_for_user(db: &Db, user_id: &str) -> Result<(), DbError> {
+    sqlx::query("DELETE FROM login_attempts WHERE email = (SELECT email FROM users WHERE id = $1)")
+        .bind(user_id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
