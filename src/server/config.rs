@@ -1,18 +1,25 @@
 //! Typed settings from the environment (and `.env`), validated once at start. Defaults make a
 //! development checkout work with no configuration; production refuses the unsafe ones with one
 //! clear line per problem. Secrets are held in `secrecy` types and never printed.
+//!
+//! Each area of the settings is read by one function, in the order of [`Settings::from_map`]
+//! (which is also the order the problems are listed in); the vault keys, the Exact connection
+//! and the limits have a file each, and every number and boolean goes through the parsers in
+//! `vars`.
 
-use crate::domain::Plan;
-use base64::{Engine as _, engine::general_purpose::STANDARD as B64};
-use secrecy::{ExposeSecret, SecretBox, SecretString};
-use std::{
-    collections::HashMap,
-    fmt,
-    net::SocketAddr,
-    path::{Path, PathBuf},
-    time::Duration,
-};
+mod exact_mode;
+mod keys;
+mod limits;
+mod vars;
+
+pub use exact_mode::ExactMode;
+pub use keys::TokenKey;
+pub use limits::{JobSettings, UsageLimits};
+
+use secrecy::{ExposeSecret, SecretString};
+use std::{collections::HashMap, fmt, net::SocketAddr, path::PathBuf, time::Duration};
 use url::Url;
+use vars::Reader;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AppEnv {
@@ -24,61 +31,6 @@ pub enum AppEnv {
 pub enum LogFormat {
     Pretty,
     Json,
-}
-
-/// A 256-bit key for the token vault.
-pub struct TokenKey(SecretBox<[u8; 32]>);
-
-impl TokenKey {
-    pub fn from_bytes(bytes: [u8; 32]) -> Self {
-        TokenKey(SecretBox::new(Box::new(bytes)))
-    }
-
-    pub fn from_base64(text: &str) -> Result<Self, &'static str> {
-        let bytes = B64.decode(text.trim()).map_err(|_| "is not valid base64")?;
-        let bytes: [u8; 32] = bytes
-            .try_into()
-            .map_err(|_| "must decode to exactly 32 bytes")?;
-        Ok(Self::from_bytes(bytes))
-    }
-
-    pub fn generate() -> Self {
-        Self::from_bytes(rand::random())
-    }
-
-    pub fn to_base64(&self) -> String {
-        B64.encode(self.0.expose_secret())
-    }
-
-    pub fn bytes(&self) -> &[u8; 32] {
-        self.0.expose_secret()
-    }
-}
-
-impl Clone for TokenKey {
-    fn clone(&self) -> Self {
-        Self::from_bytes(*self.bytes())
-    }
-}
-
-impl fmt::Debug for TokenKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("TokenKey([REDACTED])")
-    }
-}
-
-/// How exact-mcp reaches Exact Online.
-#[derive(Debug, Clone)]
-pub enum ExactMode {
-    /// The real service, with the registered app's credentials. `base_url` replaces
-    /// `https://start.exactonline.{tld}` for every region when set.
-    Live {
-        client_id: String,
-        client_secret: SecretString,
-        base_url: Option<Url>,
-    },
-    /// The embedded simulator at `{PUBLIC_URL}/sim/exact` (development only).
-    Simulator,
 }
 
 #[derive(Debug, Clone)]
@@ -110,58 +62,6 @@ pub struct Settings {
     pub jobs: JobSettings,
 }
 
-/// The scheduler: whether this replica runs it, how often it sweeps for due slots, and when the
-/// keep-alive job refreshes an idle connection.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct JobSettings {
-    /// `JOBS_ENABLED`: run the scheduler in this process (other replicas may keep it off).
-    pub enabled: bool,
-    /// `JOBS_TICK_SECONDS`: besides each job's cron moment, every replica checks this often
-    /// (and once at start) whether a job's current slot has not run yet, and runs it.
-    pub tick: Duration,
-    /// `TOKEN_KEEPALIVE_DAYS`: refresh a connection whose refresh token is this old.
-    pub keepalive_after_days: u32,
-}
-
-impl Default for JobSettings {
-    fn default() -> Self {
-        JobSettings {
-            enabled: true,
-            tick: Duration::from_secs(300),
-            keepalive_after_days: 7,
-        }
-    }
-}
-
-/// The limits metering `/mcp`. The plan's rate limit (60 counted calls a minute) can be changed
-/// for every plan (`RATE_LIMIT_PER_MINUTE`) or one plan (`RATE_LIMIT_PER_MINUTE_PRO`, …).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UsageLimits {
-    /// Counted calls per minute per user, per plan, in [`Plan::ALL`] order.
-    pub per_minute: [u32; 4],
-    /// Uncounted protocol messages (initialize, tools/list, ping, …) per minute per key.
-    pub flood_per_minute: u32,
-    /// Raw usage events older than this are pruned; the daily rollups stay.
-    pub retention_days: u32,
-}
-
-impl UsageLimits {
-    pub fn per_minute(&self, plan: Plan) -> u32 {
-        let i = Plan::ALL.iter().position(|p| *p == plan).unwrap_or(0);
-        self.per_minute[i]
-    }
-}
-
-impl Default for UsageLimits {
-    fn default() -> Self {
-        UsageLimits {
-            per_minute: Plan::ALL.map(Plan::rate_limit_per_minute),
-            flood_per_minute: 600,
-            retention_days: 90,
-        }
-    }
-}
-
 /// Every problem found while reading the settings, one line each.
 #[derive(Debug)]
 pub struct ConfigErrors(pub Vec<String>);
@@ -180,8 +80,6 @@ impl fmt::Display for ConfigErrors {
 
 impl std::error::Error for ConfigErrors {}
 
-const DEV_KEY_FILE: &str = "token-encryption.key";
-
 impl Settings {
     /// Reads `.env` (if present) and the process environment.
     pub fn from_env() -> Result<Self, ConfigErrors> {
@@ -192,316 +90,41 @@ impl Settings {
 
     /// Builds settings from a map of variables; the environment-free core of [`Self::from_env`].
     pub fn from_map(vars: HashMap<String, String>) -> Result<Self, ConfigErrors> {
-        let v = Vars(vars);
-        let mut errors = Vec::new();
-
-        let env = match v.val("APP_ENV").map(str::to_ascii_lowercase).as_deref() {
-            None | Some("development") | Some("dev") => AppEnv::Development,
-            Some("production") | Some("prod") => AppEnv::Production,
-            Some(other) => {
-                errors.push(format!(
-                    "APP_ENV={other:?} is not valid: use development or production"
-                ));
-                AppEnv::Development
-            }
-        };
+        let mut r = Reader::new(vars);
+        let env = app_env(&mut r);
         let prod = env == AppEnv::Production;
+        let (site_addr, public_url) = addresses(&mut r, prod);
+        let storage = storage(&mut r);
+        let serving = serving(&mut r);
+        let vault_keys = keys::read(&mut r, prod, &storage.data_dir);
+        let exact = ExactMode::read(&mut r, prod);
+        let admin_emails = admin_emails(&r);
+        let mail = mail(&mut r, &public_url);
+        let (log_format, log_filter) = logging(&mut r, prod);
+        let usage = UsageLimits::read(&mut r);
+        let jobs = JobSettings::read(&mut r);
+        r.finish()?;
 
-        let site_addr = match v
-            .val("LEPTOS_SITE_ADDR")
-            .unwrap_or("127.0.0.1:3000")
-            .parse()
-        {
-            Ok(a) => a,
-            Err(_) => {
-                errors.push("LEPTOS_SITE_ADDR must be host:port, e.g. 127.0.0.1:3000".into());
-                SocketAddr::from(([127, 0, 0, 1], 3000))
-            }
-        };
-
-        let public_url = match v.val("PUBLIC_URL") {
-            Some(raw) => match Url::parse(raw) {
-                Ok(u) if u.scheme() == "http" || u.scheme() == "https" => Some(u),
-                _ => {
-                    errors.push("PUBLIC_URL must be an absolute http(s) URL".into());
-                    None
-                }
-            },
-            None => None,
-        };
-        let public_url = public_url.unwrap_or_else(|| {
-            Url::parse(&format!("http://{site_addr}")).expect("a socket address forms a URL")
-        });
-        if prod && public_url.scheme() != "https" {
-            errors.push("PUBLIC_URL must use https in production".into());
-        }
-
-        let data_dir = PathBuf::from(v.val("DATA_DIR").unwrap_or("data"));
-        let database_url = v
-            .val("DATABASE_URL")
-            .map(str::to_string)
-            .unwrap_or_else(|| format!("sqlite://{}/exact-mcp.db", data_dir.display()));
-        if !(database_url.starts_with("sqlite:")
-            || database_url.starts_with("postgres://")
-            || database_url.starts_with("postgresql://"))
-        {
-            errors.push("DATABASE_URL must start with sqlite:// or postgres://".into());
-        }
-
-        let database_max_connections =
-            parse_number(&v, "DATABASE_MAX_CONNECTIONS", 10, &mut errors);
-        let shutdown_timeout = Duration::from_secs(parse_number(
-            &v,
-            "SHUTDOWN_TIMEOUT_SECONDS",
-            30,
-            &mut errors,
-        ));
-        let shutdown_drain_delay =
-            Duration::from_secs(parse_number(&v, "SHUTDOWN_DRAIN_SECONDS", 0, &mut errors));
-        let max_body_bytes = parse_number(&v, "MAX_BODY_BYTES", 1024 * 1024, &mut errors);
-
-        let token_key = match v.val("TOKEN_ENCRYPTION_KEY") {
-            Some(raw) => match TokenKey::from_base64(raw) {
-                Ok(k) => Some(k),
-                Err(why) => {
-                    errors.push(format!(
-                        "TOKEN_ENCRYPTION_KEY {why}; create one with `exact-mcp keygen`"
-                    ));
-                    None
-                }
-            },
-            None if prod => {
-                errors.push(
-                    "TOKEN_ENCRYPTION_KEY is required in production; create one with `exact-mcp keygen`".into(),
-                );
-                None
-            }
-            None => match development_key(&data_dir) {
-                Ok(k) => Some(k),
-                Err(e) => {
-                    errors.push(format!(
-                        "could not read or create the development key in {}: {e}",
-                        data_dir.display()
-                    ));
-                    None
-                }
-            },
-        };
-
-        let mut previous_token_keys = Vec::new();
-        for (i, raw) in v
-            .val("TOKEN_ENCRYPTION_KEYS_PREVIOUS")
-            .unwrap_or("")
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .enumerate()
-        {
-            match TokenKey::from_base64(raw) {
-                Ok(k) => previous_token_keys.push(k),
-                Err(why) => errors.push(format!(
-                    "TOKEN_ENCRYPTION_KEYS_PREVIOUS entry {} {why}",
-                    i + 1
-                )),
-            }
-        }
-
-        let simulator_forced = match v
-            .val("EXACT_SIMULATOR")
-            .map(str::to_ascii_lowercase)
-            .as_deref()
-        {
-            None => false,
-            Some("1" | "true" | "yes" | "on") => true,
-            Some("0" | "false" | "no" | "off") => false,
-            Some(_) => {
-                errors.push("EXACT_SIMULATOR must be true or false".into());
-                false
-            }
-        };
-        let exact_base_url = match v.val("EXACT_BASE_URL") {
-            Some(raw) => match Url::parse(raw) {
-                Ok(u) => Some(u),
-                Err(_) => {
-                    errors.push("EXACT_BASE_URL must be an absolute URL".into());
-                    None
-                }
-            },
-            None => None,
-        };
-        let exact = match (v.val("EXACT_CLIENT_ID"), v.val("EXACT_CLIENT_SECRET")) {
-            (Some(id), Some(secret)) if !simulator_forced => ExactMode::Live {
-                client_id: id.to_string(),
-                client_secret: SecretString::from(secret.to_string()),
-                base_url: exact_base_url,
-            },
-            (Some(_), None) | (None, Some(_)) if !simulator_forced => {
-                errors.push("set both EXACT_CLIENT_ID and EXACT_CLIENT_SECRET, or neither".into());
-                ExactMode::Simulator
-            }
-            _ => {
-                if !cfg!(feature = "simulator") {
-                    errors.push(
-                        "this build has no Exact simulator: set EXACT_CLIENT_ID and EXACT_CLIENT_SECRET"
-                            .into(),
-                    );
-                } else if prod {
-                    if simulator_forced {
-                        errors.push(
-                            "the Exact simulator cannot run in production: unset EXACT_SIMULATOR"
-                                .into(),
-                        );
-                    } else {
-                        errors.push(
-                            "EXACT_CLIENT_ID and EXACT_CLIENT_SECRET are required in production"
-                                .into(),
-                        );
-                    }
-                }
-                ExactMode::Simulator
-            }
-        };
-
-        let admin_emails = v
-            .val("ADMIN_EMAILS")
-            .unwrap_or("")
-            .split(',')
-            .map(|e| e.trim().to_ascii_lowercase())
-            .filter(|e| !e.is_empty())
-            .collect();
-
-        let smtp_url = v.val("SMTP_URL").map(|s| SecretString::from(s.to_string()));
-        if let Some(url) = &smtp_url
-            && let Err(e) = check_smtp_url(url.expose_secret())
-        {
-            errors.push(format!("SMTP_URL is not usable: {e}"));
-        }
-        let mail_from = match v.val("MAIL_FROM") {
-            Some(from) => from.to_string(),
-            None => format!(
-                "exact-mcp <no-reply@{}>",
-                public_url.domain().unwrap_or("localhost")
-            ),
-        };
-        if let Err(e) = mail_from.parse::<lettre::message::Mailbox>() {
-            errors.push(format!(
-                "MAIL_FROM must be an address like exact-mcp <no-reply@example.com>: {e}"
-            ));
-        }
-
-        let log_format = match v.val("LOG_FORMAT").map(str::to_ascii_lowercase).as_deref() {
-            None => {
-                if prod {
-                    LogFormat::Json
-                } else {
-                    LogFormat::Pretty
-                }
-            }
-            Some("pretty") => LogFormat::Pretty,
-            Some("json") => LogFormat::Json,
-            Some(_) => {
-                errors.push("LOG_FORMAT must be pretty or json".into());
-                LogFormat::Pretty
-            }
-        };
-        let log_filter = v.val("RUST_LOG").unwrap_or("info").to_string();
-
-        let defaults = UsageLimits::default();
-        let all_plans: Option<u32> = v
-            .val("RATE_LIMIT_PER_MINUTE")
-            .map(|_| parse_number(&v, "RATE_LIMIT_PER_MINUTE", 60, &mut errors));
-        let mut per_minute = defaults.per_minute;
-        for (i, plan) in Plan::ALL.into_iter().enumerate() {
-            let key = format!(
-                "RATE_LIMIT_PER_MINUTE_{}",
-                plan.as_str().to_ascii_uppercase()
-            );
-            per_minute[i] = parse_number(&v, &key, all_plans.unwrap_or(per_minute[i]), &mut errors);
-        }
-        let usage = UsageLimits {
-            per_minute,
-            flood_per_minute: parse_number(
-                &v,
-                "FLOOD_LIMIT_PER_MINUTE",
-                defaults.flood_per_minute,
-                &mut errors,
-            ),
-            retention_days: parse_number(
-                &v,
-                "USAGE_RETENTION_DAYS",
-                defaults.retention_days,
-                &mut errors,
-            ),
-        };
-        if usage.per_minute.contains(&0) || usage.flood_per_minute == 0 {
-            errors.push("rate limits must be at least 1 per minute".into());
-        }
-        if usage.retention_days == 0 {
-            errors.push("USAGE_RETENTION_DAYS must be at least 1".into());
-        }
-
-        let job_defaults = JobSettings::default();
-        let jobs_enabled = match v
-            .val("JOBS_ENABLED")
-            .map(str::to_ascii_lowercase)
-            .as_deref()
-        {
-            None => job_defaults.enabled,
-            Some("1" | "true" | "yes" | "on") => true,
-            Some("0" | "false" | "no" | "off") => false,
-            Some(_) => {
-                errors.push("JOBS_ENABLED must be true or false".into());
-                job_defaults.enabled
-            }
-        };
-        let tick_seconds: u64 = parse_number(
-            &v,
-            "JOBS_TICK_SECONDS",
-            job_defaults.tick.as_secs(),
-            &mut errors,
-        );
-        if tick_seconds == 0 {
-            errors.push("JOBS_TICK_SECONDS must be at least 1".into());
-        }
-        let keepalive_after_days: u32 = parse_number(
-            &v,
-            "TOKEN_KEEPALIVE_DAYS",
-            job_defaults.keepalive_after_days,
-            &mut errors,
-        );
-        if !(1..=29).contains(&keepalive_after_days) {
-            errors.push(
-                "TOKEN_KEEPALIVE_DAYS must be between 1 and 29 (refresh tokens live 30 days)"
-                    .into(),
-            );
-        }
-        let jobs = JobSettings {
-            enabled: jobs_enabled,
-            tick: Duration::from_secs(tick_seconds.max(1)),
-            keepalive_after_days,
-        };
-
-        if !errors.is_empty() {
-            return Err(ConfigErrors(errors));
-        }
         Ok(Settings {
             env,
             site_addr,
             public_url,
-            database_url: SecretString::from(database_url),
-            database_max_connections,
-            token_key: token_key.expect("a missing key was reported as an error"),
-            previous_token_keys,
+            database_url: SecretString::from(storage.database_url),
+            database_max_connections: storage.database_max_connections,
+            token_key: vault_keys
+                .current
+                .expect("a missing key was reported as an error"),
+            previous_token_keys: vault_keys.previous,
             exact,
             admin_emails,
-            smtp_url,
-            mail_from,
+            smtp_url: mail.smtp_url,
+            mail_from: mail.from,
             log_format,
             log_filter,
-            shutdown_timeout,
-            shutdown_drain_delay,
-            max_body_bytes,
-            data_dir,
+            shutdown_timeout: serving.shutdown_timeout,
+            shutdown_drain_delay: serving.shutdown_drain_delay,
+            max_body_bytes: serving.max_body_bytes,
+            data_dir: storage.data_dir,
             usage,
             jobs,
         })
@@ -549,65 +172,148 @@ impl Settings {
     }
 }
 
-/// The raw variables; blank values count as unset.
-struct Vars(HashMap<String, String>);
-
-impl Vars {
-    fn val(&self, key: &str) -> Option<&str> {
-        self.0.get(key).map(|v| v.trim()).filter(|v| !v.is_empty())
-    }
-}
-
-fn parse_number<T: std::str::FromStr>(
-    vars: &Vars,
-    key: &str,
-    default: T,
-    errors: &mut Vec<String>,
-) -> T {
-    match vars.val(key) {
-        None => default,
-        Some(raw) => raw.parse().unwrap_or_else(|_| {
-            errors.push(format!("{key} must be a whole number"));
-            default
-        }),
-    }
-}
-
-/// Development convenience: a key generated once into the data directory, so a fresh checkout
-/// runs and its tokens survive restarts. Production never reaches this.
-fn development_key(data_dir: &Path) -> std::io::Result<TokenKey> {
-    let path = data_dir.join(DEV_KEY_FILE);
-    match std::fs::read_to_string(&path) {
-        Ok(text) => TokenKey::from_base64(&text).map_err(|why| {
-            std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                format!("{} {why}", path.display()),
-            )
-        }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            std::fs::create_dir_all(data_dir)?;
-            let key = TokenKey::generate();
-            write_private(&path, &key.to_base64())?;
-            tracing::warn!(
-                path = %path.display(),
-                "TOKEN_ENCRYPTION_KEY is not set: generated a development key; set the variable in production"
-            );
-            Ok(key)
+/// `APP_ENV`: development unless told otherwise.
+fn app_env(r: &mut Reader) -> AppEnv {
+    match r.val("APP_ENV").map(str::to_ascii_lowercase).as_deref() {
+        None | Some("development") | Some("dev") => AppEnv::Development,
+        Some("production") | Some("prod") => AppEnv::Production,
+        Some(other) => {
+            r.error(format!(
+                "APP_ENV={other:?} is not valid: use development or production"
+            ));
+            AppEnv::Development
         }
-        Err(e) => Err(e),
     }
 }
 
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
+/// `LEPTOS_SITE_ADDR`, where the server listens, and `PUBLIC_URL`, where users reach it (by
+/// default the listening address; https in production).
+fn addresses(r: &mut Reader, prod: bool) -> (SocketAddr, Url) {
+    let site_addr = match r
+        .val("LEPTOS_SITE_ADDR")
+        .unwrap_or("127.0.0.1:3000")
+        .parse()
     {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
+        Ok(a) => a,
+        Err(_) => {
+            r.error("LEPTOS_SITE_ADDR must be host:port, e.g. 127.0.0.1:3000");
+            SocketAddr::from(([127, 0, 0, 1], 3000))
+        }
+    };
+    let public_url = match r.val("PUBLIC_URL").map(Url::parse) {
+        None => None,
+        Some(Ok(u)) if u.scheme() == "http" || u.scheme() == "https" => Some(u),
+        Some(_) => {
+            r.error("PUBLIC_URL must be an absolute http(s) URL");
+            None
+        }
+    };
+    let public_url = public_url.unwrap_or_else(|| {
+        Url::parse(&format!("http://{site_addr}")).expect("a socket address forms a URL")
+    });
+    if prod && public_url.scheme() != "https" {
+        r.error("PUBLIC_URL must use https in production");
     }
-    options.open(path)?.write_all(text.as_bytes())
+    (site_addr, public_url)
+}
+
+/// Where the data lives.
+struct Storage {
+    data_dir: PathBuf,
+    database_url: String,
+    database_max_connections: u32,
+}
+
+/// `DATA_DIR`, `DATABASE_URL` (by default a SQLite file in the data directory) and
+/// `DATABASE_MAX_CONNECTIONS`.
+fn storage(r: &mut Reader) -> Storage {
+    let data_dir = PathBuf::from(r.val("DATA_DIR").unwrap_or("data"));
+    let database_url = r
+        .val("DATABASE_URL")
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("sqlite://{}/exact-mcp.db", data_dir.display()));
+    if !(database_url.starts_with("sqlite:")
+        || database_url.starts_with("postgres://")
+        || database_url.starts_with("postgresql://"))
+    {
+        r.error("DATABASE_URL must start with sqlite:// or postgres://");
+    }
+    Storage {
+        data_dir,
+        database_url,
+        database_max_connections: r.number("DATABASE_MAX_CONNECTIONS", 10),
+    }
+}
+
+/// How the server treats requests: their largest body, and how it stops.
+struct Serving {
+    shutdown_timeout: Duration,
+    shutdown_drain_delay: Duration,
+    max_body_bytes: usize,
+}
+
+/// `SHUTDOWN_TIMEOUT_SECONDS`, `SHUTDOWN_DRAIN_SECONDS` and `MAX_BODY_BYTES`.
+fn serving(r: &mut Reader) -> Serving {
+    Serving {
+        shutdown_timeout: Duration::from_secs(r.number("SHUTDOWN_TIMEOUT_SECONDS", 30)),
+        shutdown_drain_delay: Duration::from_secs(r.number("SHUTDOWN_DRAIN_SECONDS", 0)),
+        max_body_bytes: r.number("MAX_BODY_BYTES", 1024 * 1024),
+    }
+}
+
+/// `ADMIN_EMAILS`: comma-separated, compared in lower case.
+fn admin_emails(r: &Reader) -> Vec<String> {
+    r.val("ADMIN_EMAILS")
+        .unwrap_or("")
+        .split(',')
+        .map(|e| e.trim().to_ascii_lowercase())
+        .filter(|e| !e.is_empty())
+        .collect()
+}
+
+/// How mail is sent.
+struct Mail {
+    smtp_url: Option<SecretString>,
+    from: String,
+}
+
+/// `SMTP_URL` (none: development shows mail at `/dev/outbox`) and `MAIL_FROM` (by default
+/// no-reply at the public URL's domain).
+fn mail(r: &mut Reader, public_url: &Url) -> Mail {
+    let smtp_url = r.val("SMTP_URL").map(|s| SecretString::from(s.to_string()));
+    if let Some(url) = &smtp_url
+        && let Err(e) = check_smtp_url(url.expose_secret())
+    {
+        r.error(format!("SMTP_URL is not usable: {e}"));
+    }
+    let from = match r.val("MAIL_FROM") {
+        Some(from) => from.to_string(),
+        None => format!(
+            "exact-mcp <no-reply@{}>",
+            public_url.domain().unwrap_or("localhost")
+        ),
+    };
+    if let Err(e) = from.parse::<lettre::message::Mailbox>() {
+        r.error(format!(
+            "MAIL_FROM must be an address like exact-mcp <no-reply@example.com>: {e}"
+        ));
+    }
+    Mail { smtp_url, from }
+}
+
+/// `LOG_FORMAT` (JSON in production, else readable lines) and `RUST_LOG`.
+fn logging(r: &mut Reader, prod: bool) -> (LogFormat, String) {
+    let format = match r.val("LOG_FORMAT").map(str::to_ascii_lowercase).as_deref() {
+        None if prod => LogFormat::Json,
+        None => LogFormat::Pretty,
+        Some("pretty") => LogFormat::Pretty,
+        Some("json") => LogFormat::Json,
+        Some(_) => {
+            r.error("LOG_FORMAT must be pretty or json");
+            LogFormat::Pretty
+        }
+    };
+    (format, r.val("RUST_LOG").unwrap_or("info").to_string())
 }
 
 /// `postgres://user:secret@host/db` → `postgres://user:***@host/db`.
@@ -631,7 +337,8 @@ fn check_smtp_url(url: &str) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::{keys::DEV_KEY_FILE, *};
+    use crate::domain::Plan;
 
     fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
         pairs

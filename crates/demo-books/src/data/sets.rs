@@ -1,0 +1,400 @@
+//! The entity sets the demo books serve: their paths, OData types, keys and fields, with Exact's
+//! names, so the simulator and the in-process query engine declare every set once.
+
+use crate::odata::{Field, FieldType as T};
+
+/// An Exact entity set the simulator serves under `/api/v1/{division}/{path}`.
+#[derive(Debug)]
+pub struct EntitySet {
+    pub path: &'static str,
+    /// The OData type, as Exact names it in `__metadata` and in error messages.
+    pub type_name: &'static str,
+    /// The key field: rows are paged in its order and `$skiptoken` names its last value.
+    pub key: &'static str,
+    pub fields: &'static [Field],
+    /// With `$top`, Exact answers some endpoints as `{"d": [...]}` instead of
+    /// `{"d": {"results": [...]}}` (and then without `__next`); clients must accept both.
+    pub bare_with_top: bool,
+}
+
+const fn f(name: &'static str, ty: T) -> Field {
+    Field { name, ty }
+}
+
+const ACCOUNT_FIELDS: &[Field] = &[
+    f("ID", T::Guid),
+    f("Code", T::String),
+    f("Name", T::String),
+    f("AddressLine1", T::String),
+    f("Postcode", T::String),
+    f("City", T::String),
+    f("Country", T::String),
+    f("Email", T::String),
+    f("Phone", T::String),
+    f("Website", T::String),
+    // C customer, P prospect, S suspect, A none (e.g. a supplier only).
+    f("Status", T::String),
+    f("IsSales", T::Bool),
+    f("IsSupplier", T::Bool),
+    f("IsPurchase", T::Bool),
+    f("Blocked", T::Bool),
+    f("VATNumber", T::String),
+    f("ChamberOfCommerce", T::String),
+    f("PaymentConditionSales", T::String),
+    f("CreditLineSales", T::Double),
+    f("Created", T::DateTime),
+    f("Modified", T::DateTime),
+    f("Division", T::Int),
+];
+
+const CONTACT_FIELDS: &[Field] = &[
+    f("ID", T::Guid),
+    f("Account", T::Guid),
+    f("AccountName", T::String),
+    f("FirstName", T::String),
+    f("LastName", T::String),
+    f("FullName", T::String),
+    f("Email", T::String),
+    f("Phone", T::String),
+    f("Mobile", T::String),
+    f("JobTitleDescription", T::String),
+    f("IsMainContact", T::Bool),
+    f("Created", T::DateTime),
+    f("Modified", T::DateTime),
+    f("Division", T::Int),
+];
+
+const SALES_INVOICE_FIELDS: &[Field] = &[
+    f("InvoiceID", T::Guid),
+    f("InvoiceNumber", T::Int),
+    f("InvoiceDate", T::DateTime),
+    f("OrderedBy", T::Guid),
+    f("OrderedByName", T::String),
+    f("InvoiceTo", T::Guid),
+    f("InvoiceToName", T::String),
+    f("AmountDC", T::Double),
+    f("AmountFC", T::Double),
+    f("VATAmountDC", T::Double),
+    f("Currency", T::String),
+    // 10 draft (the only kind this endpoint holds), 20 open, 50 processed.
+    f("Status", T::Int),
+    f("StatusDescription", T::String),
+    f("Description", T::String),
+    f("YourRef", T::String),
+    f("DueDate", T::DateTime),
+    f("Journal", T::String),
+    f("PaymentCondition", T::String),
+    f("Type", T::Int),
+    f("Created", T::DateTime),
+    f("Modified", T::DateTime),
+    f("Division", T::Int),
+];
+
+const SALES_ENTRY_FIELDS: &[Field] = &[
+    f("EntryID", T::Guid),
+    f("EntryNumber", T::Int),
+    f("InvoiceNumber", T::Int),
+    f("EntryDate", T::DateTime),
+    f("Customer", T::Guid),
+    f("CustomerName", T::String),
+    f("AmountDC", T::Double),
+    f("AmountFC", T::Double),
+    f("VATAmountDC", T::Double),
+    f("Currency", T::String),
+    f("Description", T::String),
+    f("YourRef", T::String),
+    f("DueDate", T::DateTime),
+    f("Journal", T::String),
+    f("JournalDescription", T::String),
+    f("FinancialYear", T::Int),
+    f("FinancialPeriod", T::Int),
+    // 20 open, 50 processed.
+    f("Status", T::Int),
+    f("PaymentCondition", T::String),
+    f("Created", T::DateTime),
+    f("Modified", T::DateTime),
+    f("Division", T::Int),
+];
+
+const PURCHASE_ENTRY_FIELDS: &[Field] = &[
+    f("EntryID", T::Guid),
+    f("EntryNumber", T::Int),
+    f("EntryDate", T::DateTime),
+    f("Supplier", T::Guid),
+    f("SupplierName", T::String),
+    // Gross, VAT included, positive (the creditors line carries it negative).
+    f("AmountDC", T::Double),
+    f("AmountFC", T::Double),
+    f("VATAmountDC", T::Double),
+    f("Currency", T::String),
+    f("Description", T::String),
+    // The supplier's reference (their invoice number), when they gave one.
+    f("YourRef", T::String),
+    f("DueDate", T::DateTime),
+    f("Journal", T::String),
+    f("JournalDescription", T::String),
+    f("FinancialYear", T::Int),
+    f("FinancialPeriod", T::Int),
+    // 20 open, 50 processed.
+    f("Status", T::Int),
+    f("PaymentCondition", T::String),
+    f("Created", T::DateTime),
+    f("Modified", T::DateTime),
+    f("Division", T::Int),
+];
+
+const GL_ACCOUNT_FIELDS: &[Field] = &[
+    f("ID", T::Guid),
+    f("Code", T::String),
+    f("Description", T::String),
+    // D debit, C credit.
+    f("BalanceSide", T::String),
+    // B balance sheet, W profit and loss.
+    f("BalanceType", T::String),
+    f("Type", T::Int),
+    f("TypeDescription", T::String),
+    f("IsBlocked", T::Bool),
+    f("Created", T::DateTime),
+    f("Modified", T::DateTime),
+    f("Division", T::Int),
+];
+
+const TRANSACTION_LINE_FIELDS: &[Field] = &[
+    f("ID", T::Guid),
+    f("EntryID", T::Guid),
+    f("EntryNumber", T::Int),
+    f("LineNumber", T::Int),
+    f("Date", T::DateTime),
+    f("FinancialYear", T::Int),
+    f("FinancialPeriod", T::Int),
+    f("GLAccount", T::Guid),
+    f("GLAccountCode", T::String),
+    f("GLAccountDescription", T::String),
+    f("JournalCode", T::String),
+    f("JournalDescription", T::String),
+    // 20 sales entry, 30 purchase entry, 40 cash flow (bank).
+    f("Type", T::Int),
+    f("Status", T::Int),
+    // Debit positive, credit negative, as Exact signs them.
+    f("AmountDC", T::Double),
+    f("AmountFC", T::Double),
+    f("VATCode", T::String),
+    f("Description", T::String),
+    f("Account", T::Guid),
+    f("AccountCode", T::String),
+    f("AccountName", T::String),
+    f("InvoiceNumber", T::Int),
+    f("DueDate", T::DateTime),
+    f("Currency", T::String),
+    f("Created", T::DateTime),
+    f("Modified", T::DateTime),
+    f("Division", T::Int),
+];
+
+const REPORTING_BALANCE_FIELDS: &[Field] = &[
+    f("ID", T::Int),
+    // B balance sheet, W profit and loss.
+    f("BalanceType", T::String),
+    f("GLAccount", T::Guid),
+    f("GLAccountCode", T::String),
+    f("GLAccountDescription", T::String),
+    f("ReportingYear", T::Int),
+    f("ReportingPeriod", T::Int),
+    // Debit positive, credit negative: AmountDebit - AmountCredit.
+    f("Amount", T::Double),
+    f("AmountDebit", T::Double),
+    // The credits as a positive number.
+    f("AmountCredit", T::Double),
+    // How many transaction lines were summed.
+    f("Count", T::Int),
+    f("Status", T::Int),
+    // The GL account's type (12 bank, 20 debtors, 110 revenue, …).
+    f("Type", T::Int),
+    f("Division", T::Int),
+];
+
+const BANK_ENTRY_LINE_FIELDS: &[Field] = &[
+    f("ID", T::Guid),
+    f("EntryID", T::Guid),
+    f("EntryNumber", T::Int),
+    f("LineNumber", T::Int),
+    f("Date", T::DateTime),
+    f("FinancialYear", T::Int),
+    f("FinancialPeriod", T::Int),
+    // The contra account: debtors for a receipt, creditors for a payment.
+    f("GLAccount", T::Guid),
+    f("GLAccountCode", T::String),
+    f("GLAccountDescription", T::String),
+    f("Account", T::Guid),
+    f("AccountCode", T::String),
+    f("AccountName", T::String),
+    // Positive money in, negative money out (the bank account's side).
+    f("AmountDC", T::Double),
+    f("AmountFC", T::Double),
+    f("Currency", T::String),
+    f("Description", T::String),
+    // The invoice (entry number) the payment settles.
+    f("OurRef", T::Int),
+    f("Division", T::Int),
+];
+
+const ITEM_FIELDS: &[Field] = &[
+    f("ID", T::Guid),
+    f("Code", T::String),
+    f("Description", T::String),
+    f("ItemGroupCode", T::String),
+    f("ItemGroupDescription", T::String),
+    f("Unit", T::String),
+    f("UnitDescription", T::String),
+    f("IsSalesItem", T::Bool),
+    f("IsPurchaseItem", T::Bool),
+    f("IsStockItem", T::Bool),
+    f("CostPriceStandard", T::Double),
+    f("CostPriceCurrency", T::String),
+    f("StandardSalesPrice", T::Double),
+    f("SalesVatCode", T::String),
+    f("StartDate", T::DateTime),
+    f("EndDate", T::DateTime),
+    f("Created", T::DateTime),
+    f("Modified", T::DateTime),
+    f("Division", T::Int),
+];
+
+/// ReceivablesList and PayablesList share their shape.
+const OUTSTANDING_FIELDS: &[Field] = &[
+    f("HID", T::Int),
+    f("AccountId", T::Guid),
+    f("AccountCode", T::String),
+    f("AccountName", T::String),
+    f("Amount", T::Double),
+    f("AmountInTransit", T::Double),
+    f("CurrencyCode", T::String),
+    f("Description", T::String),
+    f("DueDate", T::DateTime),
+    f("EntryNumber", T::Int),
+    f("Id", T::Guid),
+    f("InvoiceDate", T::DateTime),
+    f("InvoiceNumber", T::Int),
+    f("JournalCode", T::String),
+    f("JournalDescription", T::String),
+    f("YourRef", T::String),
+];
+
+const DIVISION_FIELDS: &[Field] = &[
+    f("Code", T::Int),
+    f("Description", T::String),
+    f("Country", T::String),
+    f("Currency", T::String),
+];
+
+const fn set(
+    path: &'static str,
+    type_name: &'static str,
+    key: &'static str,
+    fields: &'static [Field],
+) -> EntitySet {
+    EntitySet {
+        path,
+        type_name,
+        key,
+        fields,
+        bare_with_top: false,
+    }
+}
+
+pub static ENTITY_SETS: &[EntitySet] = &[
+    set(
+        "crm/Accounts",
+        "Exact.Web.Api.Models.Account",
+        "ID",
+        ACCOUNT_FIELDS,
+    ),
+    set(
+        "crm/Contacts",
+        "Exact.Web.Api.Models.Contact",
+        "ID",
+        CONTACT_FIELDS,
+    ),
+    set(
+        "salesinvoice/SalesInvoices",
+        "Exact.Web.Api.Models.SalesInvoice",
+        "InvoiceID",
+        SALES_INVOICE_FIELDS,
+    ),
+    set(
+        "salesentry/SalesEntries",
+        "Exact.Web.Api.Models.SalesEntry",
+        "EntryID",
+        SALES_ENTRY_FIELDS,
+    ),
+    set(
+        "purchaseentry/PurchaseEntries",
+        "Exact.Web.Api.Models.PurchaseEntry",
+        "EntryID",
+        PURCHASE_ENTRY_FIELDS,
+    ),
+    set(
+        "financial/GLAccounts",
+        "Exact.Web.Api.Models.GLAccount",
+        "ID",
+        GL_ACCOUNT_FIELDS,
+    ),
+    set(
+        "financial/ReportingBalance",
+        "Exact.Web.Api.Models.Financial.ReportingBalance",
+        "ID",
+        REPORTING_BALANCE_FIELDS,
+    ),
+    set(
+        "financialtransaction/TransactionLines",
+        "Exact.Web.Api.Models.TransactionLine",
+        "ID",
+        TRANSACTION_LINE_FIELDS,
+    ),
+    set(
+        "financialtransaction/BankEntryLines",
+        "Exact.Web.Api.Models.BankEntryLine",
+        "ID",
+        BANK_ENTRY_LINE_FIELDS,
+    ),
+    EntitySet {
+        bare_with_top: true,
+        ..set(
+            "logistics/Items",
+            "Exact.Web.Api.Models.Item",
+            "ID",
+            ITEM_FIELDS,
+        )
+    },
+    set(
+        "read/financial/ReceivablesList",
+        "Exact.Web.Api.Models.ReceivablesList",
+        "HID",
+        OUTSTANDING_FIELDS,
+    ),
+    set(
+        "read/financial/PayablesList",
+        "Exact.Web.Api.Models.PayablesList",
+        "HID",
+        OUTSTANDING_FIELDS,
+    ),
+    set(
+        "system/Divisions",
+        "Exact.Web.Api.Models.Division",
+        "Code",
+        DIVISION_FIELDS,
+    ),
+    set(
+        "hrm/Divisions",
+        "Exact.Web.Api.Models.HRM.Division",
+        "Code",
+        DIVISION_FIELDS,
+    ),
+];
+
+/// The entity set at `path` (Exact's URLs are case-insensitive).
+pub fn entity_set(path: &str) -> Option<&'static EntitySet> {
+    ENTITY_SETS
+        .iter()
+        .find(|s| s.path.eq_ignore_ascii_case(path))
+}
