@@ -956,7 +956,23 @@ async fn two_replicas_with_schedulers_on_run_each_slot_exactly_once() {
         .execute(db.pool())
         .await
         .unwrap();
-    tokio::time::sleep(Duration::from_millis(3500)).await;
+    // Two more sweeps in each replica (logged at debug level) after the update: a second reset
+    // would have happened in one of them.
+    let sweeps = |name: &str| {
+        std::fs::read_to_string(dir.path().join(format!("{name}.log")))
+            .unwrap_or_default()
+            .matches("catch-up sweep finished")
+            .count()
+    };
+    let before = (sweeps("a"), sweeps("b"));
+    let waiting = Instant::now();
+    while sweeps("a") < before.0 + 2 || sweeps("b") < before.1 + 2 {
+        assert!(
+            waiting.elapsed() < Duration::from_secs(60),
+            "the replicas stopped sweeping"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE api_calls_used = 7")
         .fetch_one(db.pool())
         .await
