@@ -257,6 +257,7 @@ async fn user_command(db: &Db, settings: &Settings, action: UserAction) -> anyho
     match action {
         UserAction::Create { email, admin, plan } => {
             let password = read_password_line()?;
+            let email = parse_email(&email)?;
             let user = accounts::create(
                 db,
                 &SystemClock,
@@ -278,11 +279,17 @@ async fn user_command(db: &Db, settings: &Settings, action: UserAction) -> anyho
             );
         }
         UserAction::SetPlan { email, plan } => {
+            let email = parse_email(&email)?;
             accounts::set_plan(db, &SystemClock, Actor::CommandLine, &email, plan).await?;
-            println!("plan set: {} is now on {plan}", email.trim().to_lowercase());
+            println!("plan set: {email} is now on {plan}");
         }
     }
     Ok(())
+}
+
+/// The `--email` of a user command, refused with the account services' message.
+fn parse_email(raw: &str) -> Result<crate::domain::Email, accounts::AccountError> {
+    crate::domain::Email::parse(raw).map_err(|e| accounts::AccountError::Validation(e.into()))
 }
 
 /// Creates a key for the account with that email and returns it.

@@ -273,7 +273,7 @@ async fn sign_in_with_exact(
 ) -> Result<UserRow, ConsentFailure> {
     let exact_user = accounts::ExactUser {
         user_id: &identity.user_id,
-        email: &identity.email,
+        email: crate::domain::Email::parse(&identity.email).ok(),
         full_name: &identity.full_name,
     };
     accounts::sign_in_with_exact(
