@@ -23,10 +23,10 @@ pub const USERS_PAGE_SIZE: i64 = 50;
 
 #[server(prefix = "/api/admin", endpoint = "users")]
 pub async fn list_users(page: u32) -> Result<Vec<UserSummary>, ServerFnError> {
-    use crate::server::db::users;
+    use crate::server::accounts;
     crate::server::auth::guard::require_admin().await?;
     let (state, _) = context()?;
-    let rows = users::list(
+    let rows = accounts::list(
         &state.db,
         USERS_PAGE_SIZE,
         i64::from(page) * USERS_PAGE_SIZE,

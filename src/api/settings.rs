@@ -79,13 +79,10 @@ pub async fn change_password(
 
 #[server(prefix = "/api", endpoint = "sign-out-everywhere")]
 pub async fn sign_out_everywhere() -> Result<(), ServerFnError> {
-    use crate::server::{
-        auth::{guard::require_user, session},
-        db::sessions,
-    };
+    use crate::server::auth::{guard::require_user, session};
     let signed_in = require_user().await?;
     let (state, _) = context()?;
-    sessions::delete_for_user(&state.db, &signed_in.user.id)
+    session::end_all(&state.db, &signed_in.user.id)
         .await
         .map_err(internal)?;
     if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {

@@ -434,6 +434,21 @@ pub async fn delete_account(
     Ok(())
 }
 
+/// One page of all accounts, newest first (the admin user list).
+pub async fn list(db: &Db, limit: i64, offset: i64) -> Result<Vec<users::UserRow>, DbError> {
+    users::list(db, limit, offset).await
+}
+
+/// The account with this address, if any.
+pub async fn by_email(db: &Db, email: &Email) -> Result<Option<users::UserRow>, DbError> {
+    users::by_email(db, email).await
+}
+
+/// Everything stored about one person ("Download my data"), as JSON.
+pub async fn export(db: &Db, user_id: &str) -> Result<serde_json::Value, DbError> {
+    super::db::account_data::export(db, user_id).await
+}
+
 pub const EMAIL_CHANGE_SECONDS: i64 = 24 * 60 * 60;
 
 /// Starts a change of email address: checks the current password and that the new address is

@@ -8,6 +8,8 @@ use super::{
     db::{Db, DbError, api_keys, users::UserRow},
 };
 use crate::domain::AccountStatus;
+
+pub use super::db::api_keys::KeyOwner;
 use crate::domain::{
     ApiKeySummary, CreatedKey, KEY_PREFIX, KeyNameProblem, VISIBLE_PREFIX_CHARS, check_key_name,
 };
@@ -67,7 +69,7 @@ impl PresentedKey {
 /// Whose a presented key is.
 pub enum KeyHolder {
     /// A key of an active account.
-    User(api_keys::KeyOwner),
+    User(KeyOwner),
     /// A key of an account that is suspended: it works again if the account is reactivated.
     Suspended,
     /// A demo key that has not expired, by its id.
@@ -148,6 +150,17 @@ pub async fn create(
         },
         key,
     })
+}
+
+/// The user's keys that are not revoked, newest first.
+pub async fn list_for_user(db: &Db, user_id: &str) -> Result<Vec<ApiKeySummary>, DbError> {
+    api_keys::list_for_user(db, user_id).await
+}
+
+/// Counts one more demo-key request from `ip` in the hour starting at `hour`; answers the count
+/// so far, this one included.
+pub async fn count_demo_request(db: &Db, ip: &str, hour: i64) -> Result<i64, DbError> {
+    api_keys::hit_window(db, &format!("demo-key:{ip}"), hour).await
 }
 
 /// Revokes one of the user's keys; it stops working with the next request.

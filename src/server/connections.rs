@@ -314,6 +314,15 @@ pub enum ConnectionError {
     Internal(#[from] DbError),
 }
 
+/// Re-encrypts every connection's tokens with the vault's current key (`exact-mcp vault rotate`).
+pub async fn rotate_tokens(
+    db: &crate::server::db::Db,
+    vault: &crate::server::vault::Vault,
+    now: i64,
+) -> Result<crate::server::db::connections::RotateReport, DbError> {
+    rows::rotate_tokens(db, vault, now).await
+}
+
 /// The person's connections, newest first, with their divisions.
 pub async fn list(
     state: &AppState,

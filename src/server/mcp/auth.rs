@@ -6,8 +6,9 @@
 
 use super::caller::{Caller, Subject};
 use crate::server::{
-    api_keys::{self, KeyHolder, PresentedKey},
-    db::{DbError, api_keys as key_rows, connections},
+    api_keys::{self, KeyHolder, KeyOwner, PresentedKey},
+    connections,
+    db::DbError,
     state::AppState,
 };
 use axum::{
@@ -91,7 +92,7 @@ pub enum KeyAuth {
     /// Malformed, unknown, revoked or expired.
     Invalid,
     Suspended,
-    User(key_rows::KeyOwner),
+    User(KeyOwner),
     Demo(String),
 }
 
@@ -143,7 +144,7 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
     let now = state.clock.now();
     let caller = match auth {
         KeyAuth::User(owner) => {
-            let connections = match connections::list_for_user(&state.db, &owner.user.id).await {
+            let connections = match connections::list(&state, &owner.user.id).await {
                 Ok(c) => c,
                 Err(e) => {
                     tracing::error!(error = %e, "loading connections failed");
