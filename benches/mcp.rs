@@ -165,7 +165,7 @@ async fn main() {
         &SystemClock,
         &[],
         CreateAccount {
-            email,
+            email: &exact_mcp::domain::Email::parse(email).expect("an address"),
             password: PASSWORD.into(),
             display_name: "",
             admin: false,

@@ -5,7 +5,7 @@ use crate::domain::{AccountStatus, Plan, Role};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use super::support::{account_error, client_ip, context, internal};
+use super::support::{account_error, client_ip, context, internal, parse_email};
 
 /// One row of the admin user list. No hashes, no secrets.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -23,10 +23,10 @@ pub const USERS_PAGE_SIZE: i64 = 50;
 
 #[server(prefix = "/api/admin", endpoint = "users")]
 pub async fn list_users(page: u32) -> Result<Vec<UserSummary>, ServerFnError> {
-    use crate::server::db::users;
+    use crate::server::accounts;
     crate::server::auth::guard::require_admin().await?;
     let (state, _) = context()?;
-    let rows = users::list(
+    let rows = accounts::list(
         &state.db,
         USERS_PAGE_SIZE,
         i64::from(page) * USERS_PAGE_SIZE,
@@ -58,6 +58,7 @@ pub async fn admin_set_plan(email: String, plan: String) -> Result<(), ServerFnE
             current_texts().something_went_wrong,
         ));
     };
+    let email = parse_email(&email)?;
     let ip = client_ip(&parts);
     let actor = Actor::User {
         id: &admin.user.id,
@@ -73,6 +74,7 @@ pub async fn admin_set_status(email: String, suspended: bool) -> Result<(), Serv
     use crate::server::{accounts, audit::Actor};
     let admin = crate::server::auth::guard::require_admin().await?;
     let (state, parts) = context()?;
+    let email = parse_email(&email)?;
     let status = if suspended {
         AccountStatus::Suspended
     } else {

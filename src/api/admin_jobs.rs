@@ -32,7 +32,7 @@ pub struct JobSummary {
 }
 
 #[cfg(feature = "ssr")]
-fn view_of(r: crate::server::db::job_runs::JobRun) -> JobRunView {
+fn view_of(r: crate::server::jobs::JobRun) -> JobRunView {
     JobRunView {
         slot: r.slot,
         status: r.status,
@@ -46,12 +46,12 @@ fn view_of(r: crate::server::db::job_runs::JobRun) -> JobRunView {
 
 #[server(prefix = "/api/admin", endpoint = "jobs")]
 pub async fn list_jobs() -> Result<Vec<JobSummary>, ServerFnError> {
-    use crate::server::{db::job_runs, jobs::JobName};
+    use crate::server::jobs::{self, JobName};
     crate::server::auth::guard::require_admin().await?;
     let (state, _) = context()?;
     let mut out = Vec::new();
     for job in JobName::ALL {
-        let runs = job_runs::recent(&state.db, job.as_str(), RUNS_SHOWN)
+        let runs = jobs::recent_runs(&state.db, job, RUNS_SHOWN)
             .await
             .map_err(internal)?;
         out.push(JobSummary {
@@ -108,7 +108,7 @@ pub const TICKETS_SHOWN: i64 = 50;
 pub async fn list_tickets() -> Result<Vec<TicketView>, ServerFnError> {
     crate::server::auth::guard::require_admin().await?;
     let (state, _) = context()?;
-    let tickets = crate::server::db::tickets::open(&state.db, TICKETS_SHOWN)
+    let tickets = crate::server::jobs::open_tickets(&state.db, TICKETS_SHOWN)
         .await
         .map_err(internal)?;
     Ok(tickets

@@ -4,7 +4,7 @@ use crate::domain::Me;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use super::support::{account_error, client_ip, context, internal};
+use super::support::{account_error, client_ip, context, internal, parse_email};
 
 #[server(prefix = "/api", endpoint = "register")]
 pub async fn register(
@@ -14,6 +14,7 @@ pub async fn register(
 ) -> Result<(), ServerFnError> {
     use crate::server::accounts;
     let (state, parts) = context()?;
+    let email = parse_email(&email)?;
     let user = accounts::create(
         &state.db,
         state.clock.as_ref(),
@@ -41,7 +42,7 @@ pub async fn login(email: String, password: String) -> Result<(), ServerFnError>
     match accounts::login(
         &state.db,
         state.clock.as_ref(),
-        &email,
+        &accounts::LoginName::parse(&email),
         password.into(),
         &ip,
     )
@@ -76,15 +77,18 @@ pub async fn request_password_reset(email: String) -> Result<ResetRequested, Ser
     use crate::server::{accounts, locale::current_texts};
     let (state, _) = context()?;
     let t = current_texts();
-    accounts::request_password_reset(
-        &state.db,
-        state.clock.as_ref(),
-        &state.settings.public_base(),
-        t,
-        &email,
-    )
-    .await
-    .map_err(account_error)?;
+    // A malformed address gets the same answer as an unknown one: nothing says which it was.
+    if let Ok(email) = crate::domain::Email::parse(&email) {
+        accounts::request_password_reset(
+            &state.db,
+            state.clock.as_ref(),
+            &state.settings.public_base(),
+            t,
+            &email,
+        )
+        .await
+        .map_err(account_error)?;
+    }
     Ok(ResetRequested {
         message: t.reset_sent.to_string(),
         outbox_url: state

@@ -37,7 +37,7 @@ fn mcp_url(state: &crate::server::state::AppState) -> String {
 
 #[server(prefix = "/api", endpoint = "keys")]
 pub async fn list_keys() -> Result<Vec<ApiKeySummary>, ServerFnError> {
-    use crate::server::{auth::guard::require_user, db::api_keys};
+    use crate::server::{api_keys, auth::guard::require_user};
     let signed_in = require_user().await?;
     let (state, _) = context()?;
     api_keys::list_for_user(&state.db, &signed_in.user.id)
@@ -124,15 +124,13 @@ pub async fn revoke_key(key_id: String) -> Result<String, ServerFnError> {
 /// A short-lived key for the built-in demo companies; no account needed. Limited per address.
 #[server(prefix = "/api", endpoint = "demo-key")]
 pub async fn create_demo_key() -> Result<DemoKey, ServerFnError> {
-    use crate::server::{
-        api_keys, auth::guard::refuse, db::api_keys as key_rows, locale::current_texts,
-    };
+    use crate::server::{api_keys, auth::guard::refuse, locale::current_texts};
     let (state, parts) = context()?;
     let t = current_texts();
     let ip = super::support::client_ip(&parts);
     let now = state.clock.now();
     let hour = now - now.rem_euclid(3600);
-    let hits = key_rows::hit_window(&state.db, &format!("demo-key:{ip}"), hour)
+    let hits = api_keys::count_demo_request(&state.db, &ip, hour)
         .await
         .map_err(internal)?;
     if hits > DEMO_KEYS_PER_HOUR {

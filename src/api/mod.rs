@@ -41,6 +41,13 @@ mod support {
         }
     }
 
+    /// The address a person typed, parsed once here; a malformed one is refused with the same
+    /// message the account services give.
+    pub fn parse_email(raw: &str) -> Result<crate::domain::Email, ServerFnError> {
+        crate::domain::Email::parse(raw)
+            .map_err(|e| account_error(AccountError::Validation(e.into())))
+    }
+
     /// Records what the signed-in `actor` changed, with the request's address.
     pub async fn audit(
         state: &AppState,

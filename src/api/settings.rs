@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use super::support::{account_error, context, internal};
+use super::support::{account_error, context, internal, parse_email};
 
 /// What a successful settings change tells the person, and in development where the mail went.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -22,13 +22,14 @@ pub async fn change_email(
     let signed_in = require_user().await?;
     let (state, _) = context()?;
     let t = current_texts();
+    let new_email = parse_email(&new_email)?;
     let new_email = accounts::request_email_change(
         &state.db,
         state.clock.as_ref(),
         &state.settings.public_base(),
         t,
         &signed_in.user,
-        &new_email,
+        new_email,
         current_password.into(),
     )
     .await
@@ -78,13 +79,10 @@ pub async fn change_password(
 
 #[server(prefix = "/api", endpoint = "sign-out-everywhere")]
 pub async fn sign_out_everywhere() -> Result<(), ServerFnError> {
-    use crate::server::{
-        auth::{guard::require_user, session},
-        db::sessions,
-    };
+    use crate::server::auth::{guard::require_user, session};
     let signed_in = require_user().await?;
     let (state, _) = context()?;
-    sessions::delete_for_user(&state.db, &signed_in.user.id)
+    session::end_all(&state.db, &signed_in.user.id)
         .await
         .map_err(internal)?;
     if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
@@ -102,6 +100,12 @@ pub async fn delete_account(confirm_email: String) -> Result<(), ServerFnError> 
     };
     let signed_in = require_user().await?;
     let (state, _) = context()?;
+    // Whatever is not an address cannot be the account's address either.
+    let confirm_email = crate::domain::Email::parse(&confirm_email).map_err(|_| {
+        account_error(accounts::AccountError::Validation(
+            crate::domain::Problem::ConfirmEmailMismatch,
+        ))
+    })?;
     accounts::delete_account(&state.db, &signed_in.user, &confirm_email)
         .await
         .map_err(account_error)?;

@@ -46,7 +46,7 @@ pub async fn get_usage_summary() -> Result<UsageSummary, ServerFnError> {
 
 #[server(prefix = "/api", endpoint = "notifications")]
 pub async fn list_notifications() -> Result<NotificationList, ServerFnError> {
-    use crate::server::{auth::guard::require_user, db::notifications};
+    use crate::server::{auth::guard::require_user, notifications};
     let signed_in = require_user().await?;
     let (state, _) = context()?;
     let (unread, items) = notifications::latest(&state.db, &signed_in.user.id, BELL_ITEMS)
@@ -61,7 +61,7 @@ pub async fn list_notifications() -> Result<NotificationList, ServerFnError> {
 /// Marks all of the caller's notifications read; answers how many were unread.
 #[server(prefix = "/api", endpoint = "notifications/read")]
 pub async fn mark_notifications_read() -> Result<u64, ServerFnError> {
-    use crate::server::{auth::guard::require_user, db::notifications};
+    use crate::server::{auth::guard::require_user, notifications};
     let signed_in = require_user().await?;
     let (state, _) = context()?;
     notifications::mark_all_read(&state.db, &signed_in.user.id, state.clock.now())

@@ -31,7 +31,7 @@ impl From<DbError> for AccountError {
 }
 
 pub struct CreateAccount<'a> {
-    pub email: &'a str,
+    pub email: &'a Email,
     pub password: SecretString,
     pub display_name: &'a str,
     pub admin: bool,
@@ -45,7 +45,7 @@ pub async fn create(
     admin_emails: &[String],
     req: CreateAccount<'_>,
 ) -> Result<users::UserRow, AccountError> {
-    let email = Email::parse(req.email).map_err(|e| AccountError::Validation(e.into()))?;
+    let email = req.email;
     check_password(req.password.expose_secret()).map_err(|p| AccountError::Validation(p.into()))?;
     let display_name = req.display_name.trim();
     if display_name.chars().count() > 100 {
@@ -58,7 +58,7 @@ pub async fn create(
         db,
         admin_emails,
         NewAccount {
-            email: &email,
+            email,
             password_hash: Some(&hash),
             display_name,
             admin: req.admin,
@@ -116,7 +116,9 @@ async fn insert_account(
 pub struct ExactUser<'a> {
     /// Exact's id of the user: what binds the account.
     pub user_id: &'a str,
-    pub email: &'a str,
+    /// `None` when Exact's address for the user is not a usable one; it matters only when an
+    /// account has to be created.
+    pub email: Option<Email>,
     pub full_name: &'a str,
 }
 
@@ -133,10 +135,10 @@ pub async fn sign_in_with_exact(
     if let Some(user) = users::by_exact_user_id(db, exact.user_id).await? {
         return Ok(user);
     }
-    let email = Email::parse(exact.email).map_err(|e| {
+    let Some(email) = exact.email else {
         tracing::warn!("the Exact user has no usable email address");
-        AccountError::Validation(e.into())
-    })?;
+        return Err(AccountError::Validation(Problem::InvalidEmail));
+    };
     if users::by_email(db, &email).await?.is_some() {
         tracing::info!("Sign in with Exact refused: an unbound account has that email");
         return Err(AccountError::EmailTaken);
@@ -168,12 +170,11 @@ pub async fn set_plan(
     db: &Db,
     clock: &dyn Clock,
     actor: Actor<'_>,
-    email: &str,
+    email: &Email,
     plan: Plan,
 ) -> Result<(), AccountError> {
-    let email = Email::parse(email).map_err(|e| AccountError::Validation(e.into()))?;
     let now = clock.now();
-    if !users::set_plan(db, &email, plan, now).await? {
+    if !users::set_plan(db, email, plan, now).await? {
         return Err(AccountError::NotFound);
     }
     audit::record(
@@ -197,12 +198,11 @@ pub async fn set_status(
     db: &Db,
     clock: &dyn Clock,
     actor: Actor<'_>,
-    email: &str,
+    email: &Email,
     status: crate::domain::AccountStatus,
 ) -> Result<(), AccountError> {
-    let email = Email::parse(email).map_err(|e| AccountError::Validation(e.into()))?;
     let now = clock.now();
-    let Some(user_id) = users::set_status(db, &email, status, now).await? else {
+    let Some(user_id) = users::set_status(db, email, status, now).await? else {
         return Err(AccountError::NotFound);
     };
     if status == crate::domain::AccountStatus::Suspended {
@@ -247,27 +247,48 @@ impl From<DbError> for LoginError {
     }
 }
 
+/// What was typed as the address of a sign-in: an address, or something that is not one. Both
+/// are counted for throttling, so a malformed address cannot be tried without limit.
+pub enum LoginName {
+    Email(Email),
+    /// Kept in its trimmed, lower-case form (at most 254 characters), the key its failures are
+    /// counted under.
+    Malformed(String),
+}
+
+impl LoginName {
+    pub fn parse(raw: &str) -> LoginName {
+        match Email::parse(raw) {
+            Ok(email) => LoginName::Email(email),
+            Err(_) => LoginName::Malformed(raw.trim().to_lowercase().chars().take(254).collect()),
+        }
+    }
+
+    /// The key failures are counted under.
+    fn key(&self) -> &str {
+        match self {
+            LoginName::Email(e) => e.as_str(),
+            LoginName::Malformed(k) => k,
+        }
+    }
+}
+
 /// Checks a password login. Every failure looks the same (one message, one timing); failures
 /// are counted per email and per IP address and logged as security events.
 pub async fn login(
     db: &Db,
     clock: &dyn Clock,
-    email: &str,
+    name: &LoginName,
     password: SecretString,
     ip: &str,
 ) -> Result<users::UserRow, LoginError> {
     use super::db::login_attempts;
     use crate::domain::AccountStatus;
     let now = clock.now();
-    // Unparseable input is still counted, under its trimmed lower-case form.
-    let parsed = Email::parse(email).ok();
-    let key = parsed
-        .as_ref()
-        .map(|e| e.as_str().to_string())
-        .unwrap_or_else(|| email.trim().to_lowercase().chars().take(254).collect());
+    let key = name.key();
 
     let (by_email, by_ip) =
-        login_attempts::failed_since(db, &key, ip, now - THROTTLE_WINDOW_SECONDS).await?;
+        login_attempts::failed_since(db, key, ip, now - THROTTLE_WINDOW_SECONDS).await?;
     if by_email >= MAX_FAILURES_PER_EMAIL || by_ip >= MAX_FAILURES_PER_IP {
         tracing::warn!(target: "security", by_email, by_ip, "login throttled");
         let detail =
@@ -275,16 +296,16 @@ pub async fn login(
         let change = Change {
             action: "login.throttled",
             target_type: "email",
-            target_id: &key,
+            target_id: key,
             detail,
         };
         audit::record(db, now, Actor::Anonymous { ip }, change).await?;
         return Err(LoginError::Throttled);
     }
 
-    let user = match &parsed {
-        Some(e) => users::by_email(db, e).await?,
-        None => None,
+    let user = match name {
+        LoginName::Email(e) => users::by_email(db, e).await?,
+        LoginName::Malformed(_) => None,
     };
     let matches = password::verify(
         user.as_ref().and_then(|u| u.password_hash.clone()),
@@ -293,7 +314,7 @@ pub async fn login(
     .await;
     match user {
         Some(u) if matches && u.status == AccountStatus::Active => {
-            login_attempts::clear_for_email(db, &key).await?;
+            login_attempts::clear_for_email(db, key).await?;
             let change = Change {
                 action: "login.succeeded",
                 target_type: "user",
@@ -304,12 +325,12 @@ pub async fn login(
             Ok(u)
         }
         _ => {
-            login_attempts::record_failed(db, &key, ip, now).await?;
+            login_attempts::record_failed(db, key, ip, now).await?;
             tracing::warn!(target: "security", "login failed");
             let change = Change {
                 action: "login.failed",
                 target_type: "email",
-                target_id: &key,
+                target_id: key,
                 detail: serde_json::json!({}),
             };
             audit::record(db, now, Actor::Anonymous { ip }, change).await?;
@@ -327,13 +348,10 @@ pub async fn request_password_reset(
     clock: &dyn Clock,
     public_base: &str,
     texts: &Texts,
-    email: &str,
+    email: &Email,
 ) -> Result<(), AccountError> {
     use super::db::{outbox, password_resets};
-    let Ok(email) = Email::parse(email) else {
-        return Ok(());
-    };
-    let Some(user) = users::by_email(db, &email).await? else {
+    let Some(user) = users::by_email(db, email).await? else {
         return Ok(());
     };
     if user.status != crate::domain::AccountStatus::Active {
@@ -406,14 +424,29 @@ pub async fn change_password(
 pub async fn delete_account(
     db: &Db,
     user: &users::UserRow,
-    typed_email: &str,
+    typed_email: &Email,
 ) -> Result<(), AccountError> {
-    if typed_email.trim().to_lowercase() != user.email {
+    if typed_email.as_str() != user.email {
         return Err(AccountError::Validation(Problem::ConfirmEmailMismatch));
     }
     super::db::account_data::delete_user(db, &user.id, &user.email).await?;
     tracing::info!(target: "security", user_id = %user.id, "account deleted");
     Ok(())
+}
+
+/// One page of all accounts, newest first (the admin user list).
+pub async fn list(db: &Db, limit: i64, offset: i64) -> Result<Vec<users::UserRow>, DbError> {
+    users::list(db, limit, offset).await
+}
+
+/// The account with this address, if any.
+pub async fn by_email(db: &Db, email: &Email) -> Result<Option<users::UserRow>, DbError> {
+    users::by_email(db, email).await
+}
+
+/// Everything stored about one person ("Download my data"), as JSON.
+pub async fn export(db: &Db, user_id: &str) -> Result<serde_json::Value, DbError> {
+    super::db::account_data::export(db, user_id).await
 }
 
 pub const EMAIL_CHANGE_SECONDS: i64 = 24 * 60 * 60;
@@ -427,11 +460,10 @@ pub async fn request_email_change(
     public_base: &str,
     texts: &Texts,
     user: &users::UserRow,
-    new_email: &str,
+    new_email: Email,
     current_password: SecretString,
 ) -> Result<Email, AccountError> {
     use super::db::{email_changes, outbox};
-    let new_email = Email::parse(new_email).map_err(|e| AccountError::Validation(e.into()))?;
     if !password::verify(user.password_hash.clone(), current_password).await {
         return Err(AccountError::Validation(Problem::WrongCurrentPassword));
     }

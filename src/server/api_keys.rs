@@ -7,6 +7,9 @@ use super::{
     clock::Clock,
     db::{Db, DbError, api_keys, users::UserRow},
 };
+use crate::domain::AccountStatus;
+
+pub use super::db::api_keys::KeyOwner;
 use crate::domain::{
     ApiKeySummary, CreatedKey, KEY_PREFIX, KeyNameProblem, VISIBLE_PREFIX_CHARS, check_key_name,
 };
@@ -33,14 +36,67 @@ pub fn generate() -> String {
     format!("{KEY_PREFIX}{}", random_token())
 }
 
-/// Whether `text` has the shape of a key; anything else is refused without a database lookup.
-pub fn well_formed(text: &str) -> bool {
-    text.strip_prefix(KEY_PREFIX).is_some_and(|secret| {
-        secret.len() == SECRET_CHARS
-            && secret
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+/// A key someone presented that has the shape of a key (`emcp_` and 43 base64url characters).
+/// Only this is ever looked up: anything else is refused without touching the database.
+pub struct PresentedKey(String);
+
+/// The presented text is not shaped like a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("not an API key")]
+pub struct MalformedKey;
+
+impl PresentedKey {
+    pub fn parse(text: &str) -> Result<PresentedKey, MalformedKey> {
+        let well_formed = text.strip_prefix(KEY_PREFIX).is_some_and(|secret| {
+            secret.len() == SECRET_CHARS
+                && secret
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        });
+        if well_formed {
+            Ok(PresentedKey(text.to_string()))
+        } else {
+            Err(MalformedKey)
+        }
+    }
+
+    /// What the database stores of this key.
+    fn hash(&self) -> String {
+        hash(&self.0)
+    }
+}
+
+/// Whose a presented key is.
+pub enum KeyHolder {
+    /// A key of an active account.
+    User(KeyOwner),
+    /// A key of an account that is suspended: it works again if the account is reactivated.
+    Suspended,
+    /// A demo key that has not expired, by its id.
+    Demo(String),
+    /// Unknown, revoked or expired.
+    Unknown,
+}
+
+/// Looks a presented key up by its hash: an account's key first, then a live demo key.
+pub async fn lookup(db: &Db, clock: &dyn Clock, key: &PresentedKey) -> Result<KeyHolder, DbError> {
+    let hash = key.hash();
+    if let Some(owner) = api_keys::owner_of(db, &hash).await? {
+        return Ok(if owner.user.status == AccountStatus::Active {
+            KeyHolder::User(owner)
+        } else {
+            KeyHolder::Suspended
+        });
+    }
+    Ok(match api_keys::demo_key(db, &hash, clock.now()).await? {
+        Some(id) => KeyHolder::Demo(id),
+        None => KeyHolder::Unknown,
     })
+}
+
+/// Records that a key was used at `now`.
+pub async fn touch(db: &Db, key_id: &str, now: i64) -> Result<(), DbError> {
+    api_keys::touch(db, key_id, now).await
 }
 
 /// What the database stores of a key.
@@ -96,6 +152,17 @@ pub async fn create(
     })
 }
 
+/// The user's keys that are not revoked, newest first.
+pub async fn list_for_user(db: &Db, user_id: &str) -> Result<Vec<ApiKeySummary>, DbError> {
+    api_keys::list_for_user(db, user_id).await
+}
+
+/// Counts one more demo-key request from `ip` in the hour starting at `hour`; answers the count
+/// so far, this one included.
+pub async fn count_demo_request(db: &Db, ip: &str, hour: i64) -> Result<i64, DbError> {
+    api_keys::hit_window(db, &format!("demo-key:{ip}"), hour).await
+}
+
 /// Revokes one of the user's keys; it stops working with the next request.
 pub async fn revoke(
     db: &Db,
@@ -138,7 +205,7 @@ mod tests {
         assert_ne!(a, b);
         assert!(a.starts_with("emcp_"));
         assert_eq!(a.len(), 5 + 43);
-        assert!(well_formed(&a));
+        assert!(PresentedKey::parse(&a).is_ok());
         assert_eq!(visible_prefix(&a).len(), 12);
         assert!(a.starts_with(&visible_prefix(&a)));
         // The stored hash is not the key and does not contain it.
@@ -159,7 +226,7 @@ mod tests {
             &format!("emcp_{}", "'".repeat(43)),
             &format!("emcp_{}", "a".repeat(42) + "="),
         ] {
-            assert!(!well_formed(bad), "{bad:?}");
+            assert!(PresentedKey::parse(bad).is_err(), "{bad:?}");
         }
     }
 }

@@ -173,8 +173,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             telemetry::init(settings.log_format, "warn");
             let db = app::open_database(&settings).await?;
             let vault = super::vault::Vault::from_settings(&settings);
-            let result =
-                super::db::connections::rotate_tokens(&db, &vault, SystemClock.now()).await;
+            let result = super::connections::rotate_tokens(&db, &vault, SystemClock.now()).await;
             db.close().await;
             let report = result?;
             if report.unreadable > 0 {
@@ -257,6 +256,7 @@ async fn user_command(db: &Db, settings: &Settings, action: UserAction) -> anyho
     match action {
         UserAction::Create { email, admin, plan } => {
             let password = read_password_line()?;
+            let email = parse_email(&email)?;
             let user = accounts::create(
                 db,
                 &SystemClock,
@@ -278,18 +278,24 @@ async fn user_command(db: &Db, settings: &Settings, action: UserAction) -> anyho
             );
         }
         UserAction::SetPlan { email, plan } => {
+            let email = parse_email(&email)?;
             accounts::set_plan(db, &SystemClock, Actor::CommandLine, &email, plan).await?;
-            println!("plan set: {} is now on {plan}", email.trim().to_lowercase());
+            println!("plan set: {email} is now on {plan}");
         }
     }
     Ok(())
+}
+
+/// The `--email` of a user command, refused with the account services' message.
+fn parse_email(raw: &str) -> Result<crate::domain::Email, accounts::AccountError> {
+    crate::domain::Email::parse(raw).map_err(|e| accounts::AccountError::Validation(e.into()))
 }
 
 /// Creates a key for the account with that email and returns it.
 async fn create_key(db: &Db, email: &str, name: &str) -> anyhow::Result<String> {
     let email = crate::domain::Email::parse(email)
         .map_err(|_| anyhow::anyhow!("not a valid email address: {}", email.trim()))?;
-    let user = super::db::users::by_email(db, &email)
+    let user = accounts::by_email(db, &email)
         .await?
         .ok_or_else(|| anyhow::anyhow!("no account with this email address"))?;
     match super::api_keys::create(db, &SystemClock, &user, name).await {
@@ -324,11 +330,11 @@ fn join(versions: &[i64]) -> String {
 }
 
 async fn jobs_command(state: &super::state::AppState, action: JobsAction) -> anyhow::Result<()> {
-    use super::{db::job_runs, jobs::JobName};
+    use super::jobs::{self, JobName};
     match action {
         JobsAction::List => {
             for job in JobName::ALL {
-                let last = job_runs::recent(&state.db, job.as_str(), 1).await?;
+                let last = jobs::recent_runs(&state.db, job, 1).await?;
                 let last = match last.first() {
                     Some(r) => format!(
                         "last {} {} (processed {}, failed {}) at {}",

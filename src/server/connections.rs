@@ -273,7 +273,7 @@ async fn sign_in_with_exact(
 ) -> Result<UserRow, ConsentFailure> {
     let exact_user = accounts::ExactUser {
         user_id: &identity.user_id,
-        email: &identity.email,
+        email: crate::domain::Email::parse(&identity.email).ok(),
         full_name: &identity.full_name,
     };
     accounts::sign_in_with_exact(
@@ -312,6 +312,15 @@ pub enum ConnectionError {
     Upstream,
     #[error(transparent)]
     Internal(#[from] DbError),
+}
+
+/// Re-encrypts every connection's tokens with the vault's current key (`exact-mcp vault rotate`).
+pub async fn rotate_tokens(
+    db: &crate::server::db::Db,
+    vault: &crate::server::vault::Vault,
+    now: i64,
+) -> Result<crate::server::db::connections::RotateReport, DbError> {
+    rows::rotate_tokens(db, vault, now).await
 }
 
 /// The person's connections, newest first, with their divisions.

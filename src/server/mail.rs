@@ -19,6 +19,13 @@ use secrecy::{ExposeSecret, SecretString};
 use std::{sync::Arc, time::Duration};
 
 /// After this many failed attempts a mail is left alone (and counted in the log).
+pub use super::db::outbox::OutboxMail;
+
+/// The newest mails of the outbox, sent or not (the development outbox page).
+pub async fn latest(db: &Db, limit: i64) -> Result<Vec<OutboxMail>, DbError> {
+    outbox::latest(db, limit).await
+}
+
 pub const MAX_ATTEMPTS: i64 = 6;
 /// How long one SMTP conversation may take; the claim lasts longer than this.
 const SEND_TIMEOUT: Duration = Duration::from_secs(30);

@@ -17,6 +17,7 @@ pub mod jobs;
 pub mod locale;
 pub mod mail;
 pub mod mcp;
+pub mod notifications;
 pub mod plain_html;
 pub mod request_id;
 pub mod state;

@@ -64,7 +64,7 @@ async fn two_replicas_refresh_an_expired_token_exactly_once_and_log_no_secret() 
         &SystemClock,
         &[],
         exact_mcp::server::accounts::CreateAccount {
-            email: "anna@bakkerij.example",
+            email: &exact_mcp::domain::Email::parse("anna@bakkerij.example").expect("an address"),
             password: PASSWORD.into(),
             display_name: "",
             admin: false,

@@ -879,7 +879,7 @@ async fn two_replicas_with_schedulers_on_run_each_slot_exactly_once() {
             &SystemClock,
             &[],
             exact_mcp::server::accounts::CreateAccount {
-                email,
+                email: &exact_mcp::domain::Email::parse(email).expect("an address"),
                 password: PASSWORD.into(),
                 display_name: "",
                 admin: false,

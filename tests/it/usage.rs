@@ -572,7 +572,7 @@ async fn two_replicas_share_one_rate_limit() {
         &clock,
         &[],
         exact_mcp::server::accounts::CreateAccount {
-            email: "replicas@example.com",
+            email: &exact_mcp::domain::Email::parse("replicas@example.com").expect("an address"),
             password: PASSWORD.into(),
             display_name: "",
             admin: false,

@@ -295,7 +295,7 @@ impl TestApp {
             self.state.clock.as_ref(),
             &[],
             exact_mcp::server::accounts::CreateAccount {
-                email,
+                email: &exact_mcp::domain::Email::parse(email).expect("a test address"),
                 password: password.into(),
                 display_name: "",
                 admin,

@@ -127,6 +127,11 @@ pub async fn end(db: &Db, signed_in: &SignedIn) -> Result<(), DbError> {
     sessions::delete(db, &signed_in.session_hash).await
 }
 
+/// Ends every session of the account, this one included ("sign out everywhere").
+pub async fn end_all(db: &Db, user_id: &str) -> Result<(), DbError> {
+    sessions::delete_for_user(db, user_id).await.map(|_| ())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

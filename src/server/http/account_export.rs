@@ -1,7 +1,7 @@
 //! "Download my data": everything stored about the signed-in person, as JSON. Under /dashboard,
 //! so the page guard has already checked the session.
 
-use crate::server::{auth::session::SignedIn, db::account_data, state::AppState};
+use crate::server::{accounts, auth::session::SignedIn, state::AppState};
 use axum::{
     Extension, Json,
     extract::State,
@@ -13,7 +13,7 @@ pub async fn export(
     State(state): State<AppState>,
     Extension(signed_in): Extension<SignedIn>,
 ) -> Response {
-    match account_data::export(&state.db, &signed_in.user.id).await {
+    match accounts::export(&state.db, &signed_in.user.id).await {
         Ok(data) => {
             let mut res = Json(data).into_response();
             res.headers_mut().insert(

@@ -2,7 +2,7 @@
 //! reset links can be followed without a mail server. It holds live reset links, so it answers
 //! only on this machine, even when a development server listens on a public address.
 
-use crate::server::{db::outbox, plain_html::escape_html as escape, state::AppState};
+use crate::server::{mail, plain_html::escape_html as escape, state::AppState};
 use axum::{
     extract::{ConnectInfo, State},
     http::StatusCode,
@@ -26,7 +26,7 @@ pub async fn outbox(
 }
 
 async fn outbox_page(state: &AppState) -> Html<String> {
-    let mails = outbox::latest(&state.db, 50).await.unwrap_or_default();
+    let mails = mail::latest(&state.db, 50).await.unwrap_or_default();
     let mut html = String::from(
         r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Outbox · exact-mcp (development)</title><link rel="stylesheet" href="/pkg/exact-mcp.css"></head><body><main class="mx-auto max-w-3xl px-4 py-10"><h1 class="text-2xl font-bold">Outbox (development)</h1><p class="mt-2 text-slate-600">Mail that would have been sent. Without SMTP_URL it stays here.</p>"#,
     );

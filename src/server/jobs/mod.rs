@@ -22,6 +22,25 @@ use crate::server::{
 };
 use std::sync::OnceLock;
 
+pub use crate::server::db::{job_runs::JobRun, tickets::OpenTicket};
+
+/// A job's newest runs, newest first.
+pub async fn recent_runs(
+    db: &crate::server::db::Db,
+    job: JobName,
+    limit: i64,
+) -> Result<Vec<JobRun>, DbError> {
+    job_runs::recent(db, job.as_str(), limit).await
+}
+
+/// The open tickets (the token expiry check raises them), newest first.
+pub async fn open_tickets(
+    db: &crate::server::db::Db,
+    limit: i64,
+) -> Result<Vec<OpenTicket>, DbError> {
+    crate::server::db::tickets::open(db, limit).await
+}
+
 /// How long a runner holds a claimed run before another replica may take it over.
 pub const LEASE_SECONDS: i64 = 30 * 60;
 /// A run that failed as a whole is retried in the same slot after this long.

@@ -5,10 +5,10 @@
 //! request's extensions, where the tool handlers read it.
 
 use super::caller::{Caller, Subject};
-use crate::domain::AccountStatus;
 use crate::server::{
-    api_keys,
-    db::{DbError, api_keys as key_rows, connections},
+    api_keys::{self, KeyHolder, KeyOwner, PresentedKey},
+    connections,
+    db::DbError,
     state::AppState,
 };
 use axum::{
@@ -92,7 +92,7 @@ pub enum KeyAuth {
     /// Malformed, unknown, revoked or expired.
     Invalid,
     Suspended,
-    User(key_rows::KeyOwner),
+    User(KeyOwner),
     Demo(String),
 }
 
@@ -102,21 +102,15 @@ pub async fn resolve_key(state: &AppState, headers: &HeaderMap) -> Result<KeyAut
     let Some(key) = presented_key(headers) else {
         return Ok(KeyAuth::Missing);
     };
-    if !api_keys::well_formed(&key) {
+    let Ok(key) = PresentedKey::parse(&key) else {
         return Ok(KeyAuth::Invalid);
-    }
-    let hash = api_keys::hash(&key);
-    if let Some(owner) = key_rows::owner_of(&state.db, &hash).await? {
-        return Ok(if owner.user.status == AccountStatus::Active {
-            KeyAuth::User(owner)
-        } else {
-            KeyAuth::Suspended
-        });
-    }
+    };
     Ok(
-        match key_rows::demo_key(&state.db, &hash, state.clock.now()).await? {
-            Some(id) => KeyAuth::Demo(id),
-            None => KeyAuth::Invalid,
+        match api_keys::lookup(&state.db, state.clock.as_ref(), &key).await? {
+            KeyHolder::User(owner) => KeyAuth::User(owner),
+            KeyHolder::Suspended => KeyAuth::Suspended,
+            KeyHolder::Demo(id) => KeyAuth::Demo(id),
+            KeyHolder::Unknown => KeyAuth::Invalid,
         },
     )
 }
@@ -150,7 +144,7 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
     let now = state.clock.now();
     let caller = match auth {
         KeyAuth::User(owner) => {
-            let connections = match connections::list_for_user(&state.db, &owner.user.id).await {
+            let connections = match connections::list(&state, &owner.user.id).await {
                 Ok(c) => c,
                 Err(e) => {
                     tracing::error!(error = %e, "loading connections failed");
@@ -164,7 +158,7 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
                 let db = state.db.clone();
                 let key_id = owner.key_id.clone();
                 tokio::spawn(async move {
-                    if let Err(e) = key_rows::touch(&db, &key_id, now).await {
+                    if let Err(e) = api_keys::touch(&db, &key_id, now).await {
                         tracing::warn!(error = %e, "recording an API key's last use failed");
                     }
                 });

@@ -3,7 +3,7 @@
 //! outcome and puts the rate-limit headers on the response.
 //!
 //! - Counted methods (`tools/call`, `resources/read`, `prompts/get`) go through
-//!   [`admit`](crate::server::db::usage::admit): the user's one-minute window and monthly quota,
+//!   [`admit`](crate::server::usage::admit): the user's one-minute window and monthly quota,
 //!   in one transaction with the call's event. Refused: HTTP 429 with `Retry-After` and a
 //!   JSON-RPC error; nothing is counted.
 //! - Everything else (initialize, notifications, tools/list, ping, …) only passes the per-key
@@ -17,11 +17,11 @@ use super::{
 };
 use crate::domain::{CallStatus, Plan, RateLimitState, RejectReason, is_counted_method};
 use crate::server::{
-    db::usage::{self as rows, Admission, Admitted, NewEvent, Outcome, Record, Warning},
     state::AppState,
     usage::{
-        day_of, demo_subject, flood_subject, next_month_day, next_month_start, rate_state,
-        user_subject, window_start,
+        self as usage, Admission, Admitted, NewEvent, Outcome, Record, Warning, day_of,
+        demo_subject, flood_subject, next_month_day, next_month_start, rate_state, user_subject,
+        window_start,
     },
 };
 use axum::{
@@ -309,7 +309,7 @@ async fn current_rate(state: &AppState, caller: &Caller, now: i64) -> Option<Rat
             state.settings.usage.per_minute(Plan::Free),
         ),
     };
-    match rows::window_hits(&state.db, &subject, window_start(now)).await {
+    match usage::window_hits(&state.db, &subject, window_start(now)).await {
         Ok(hits) => Some(rate_state(limit, hits, now)),
         Err(e) => {
             tracing::warn!(error = %e, "reading the rate window failed");
@@ -371,7 +371,7 @@ pub async fn meter(State(state): State<AppState>, req: Request, next: Next) -> R
             } else {
                 (flood_subject(key_id), limits.flood_per_minute)
             };
-            match rows::hit_within(&state.db, &subject, ws, hit_limit).await {
+            match usage::hit_within(&state.db, &subject, ws, hit_limit).await {
                 Err(e) => {
                     tracing::error!(error = %e, "rate limit check failed");
                     return unavailable();
@@ -426,7 +426,7 @@ pub async fn meter(State(state): State<AppState>, req: Request, next: Next) -> R
                     day: &day,
                     warning: &warning,
                 };
-                match rows::admit(&state.db, admission).await {
+                match usage::admit(&state.db, admission).await {
                     Err(e) => {
                         tracing::error!(error = %e, "admitting a call failed");
                         return unavailable();
@@ -452,7 +452,7 @@ pub async fn meter(State(state): State<AppState>, req: Request, next: Next) -> R
                     },
                 }
             } else {
-                match rows::hit_within(
+                match usage::hit_within(
                     &state.db,
                     &flood_subject(key_id),
                     ws,

@@ -16,6 +16,30 @@ use crate::server::{
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 
 /// The rate-limit window: fixed minutes, shared by all replicas through `rate_windows`.
+pub use crate::server::db::usage::{Admission, Admitted, NewEvent, Outcome, Record, Warning};
+
+/// Counts a counted call against the user's window and monthly quota, with its event, in one
+/// transaction (the `/mcp` meter's gate).
+pub async fn admit(db: &Db, admission: Admission<'_>) -> Result<Admitted, DbError> {
+    rows::admit(db, admission).await
+}
+
+/// Counts one hit in `subject`'s window if it has room: the hits so far, or `None` when it is
+/// full (nothing counted).
+pub async fn hit_within(
+    db: &Db,
+    subject: &str,
+    window_start: i64,
+    limit: u32,
+) -> Result<Option<i64>, DbError> {
+    rows::hit_within(db, subject, window_start, limit).await
+}
+
+/// The hits in `subject`'s window, without counting one.
+pub async fn window_hits(db: &Db, subject: &str, window_start: i64) -> Result<i64, DbError> {
+    rows::window_hits(db, subject, window_start).await
+}
+
 pub const WINDOW_SECONDS: i64 = 60;
 
 /// The start of the minute `now` falls in.
