@@ -278,6 +278,9 @@ pub static TEXTS: Texts = Texts {
     not_found_title: "Page not found",
     not_found_heading: "This page does not exist",
     not_found_text: "The link may be old, or the address mistyped. Nothing is lost: your data and connections are where you left them.",
+    error_500_title: "Something went wrong",
+    error_500_heading: "Something went wrong on our side",
+    error_500_text: "We have logged the problem. Please try again in a moment; nothing you saved is lost.\nIf it keeps happening, contact support and mention the request id from this response.",
     back_to_start: "Back to the start page",
 
     something_went_wrong: "Something went wrong; please try again.",

@@ -248,6 +248,11 @@ pub struct Texts {
     pub not_found_text: &'static str,
     pub back_to_start: &'static str,
 
+    // 500 (the hand-written page)
+    pub error_500_title: &'static str,
+    pub error_500_heading: &'static str,
+    pub error_500_text: &'static str,
+
     // Messages from the server
     pub something_went_wrong: &'static str,
     pub please_sign_in: &'static str,

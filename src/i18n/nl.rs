@@ -280,6 +280,9 @@ pub static TEXTS: Texts = Texts {
     not_found_title: "Pagina niet gevonden",
     not_found_heading: "Deze pagina bestaat niet",
     not_found_text: "De link is misschien verouderd, of het adres verkeerd getypt. Er is niets verloren: je gegevens en koppelingen staan waar je ze liet.",
+    error_500_title: "Er ging iets mis",
+    error_500_heading: "Er ging bij ons iets mis",
+    error_500_text: "We hebben het probleem vastgelegd. Probeer het zo nog eens; niets wat je bewaarde is verloren.\nBlijft het gebeuren, neem dan contact op met support en noem het request-id uit dit antwoord.",
     back_to_start: "Terug naar de startpagina",
 
     something_went_wrong: "Er ging iets mis; probeer het opnieuw.",

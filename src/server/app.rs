@@ -19,13 +19,11 @@ pub fn leptos_options(settings: &Settings) -> LeptosOptions {
     let mut options = get_configuration(Some("Leptos.toml"))
         .map(|c| c.leptos_options)
         .unwrap_or_else(|_| {
-            LeptosOptions::builder()
-                .output_name("exact-mcp")
-                .site_root(
-                    std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into()),
-                )
-                .site_pkg_dir("pkg")
-                .build()
+            let mut defaults = crate::server::plain_html::default_options();
+            defaults.site_root = std::env::var("LEPTOS_SITE_ROOT")
+                .unwrap_or_else(|_| "target/site".into())
+                .into();
+            defaults
         });
     options.site_addr = settings.site_addr;
     options.env = match settings.env {

@@ -204,8 +204,38 @@ async fn a_panic_becomes_the_generic_500_page() {
         !html.contains("hunter2") && !html.contains("panicked"),
         "{html}"
     );
+    assert!(html.contains("<html lang=\"en\""), "{html}");
+    // A Dutch request gets the page in Dutch, by header or by the language cookie, and with the
+    // stylesheet the framework's pages link.
+    let page = app.get("/").await.text().await.unwrap();
+    let css = stylesheet_of(&page);
+    for (name, value) in [(header::ACCEPT_LANGUAGE, "nl"), (header::COOKIE, "lang=nl")] {
+        let res = app
+            .client
+            .get(app.at("/test/panic"))
+            .header(name, value)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(res.headers()["cache-control"], "no-store");
+        let html = res.text().await.unwrap();
+        assert!(html.contains("<html lang=\"nl\""), "{html}");
+        assert!(html.contains("Er ging bij ons iets mis"), "{html}");
+        assert!(html.contains("Terug naar de startpagina"), "{html}");
+        assert!(!html.contains("Something went wrong"), "{html}");
+        assert_eq!(stylesheet_of(&html), css);
+        assert!(!html.contains("hunter2"), "{html}");
+    }
     // The service keeps serving.
     assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
+}
+
+/// The `href` of the first stylesheet a page links.
+fn stylesheet_of(html: &str) -> String {
+    let end = html.find(".css\"").expect("a stylesheet link") + ".css".len();
+    let start = html[..end].rfind("href=\"").expect("an href") + "href=\"".len();
+    html[start..end].to_string()
 }
 
 #[tokio::test]

@@ -77,7 +77,7 @@ pub async fn protect_pages(
                 let lang = crate::server::locale::lang_of(req.headers());
                 return (
                     StatusCode::FORBIDDEN,
-                    axum::response::Html(forbidden_html(lang)),
+                    axum::response::Html(forbidden_html(&state, lang)),
                 )
                     .into_response();
             }
@@ -93,14 +93,14 @@ pub async fn protect_pages(
 }
 
 /// The 403 page for signed-in non-admins (no framework involved, so it cannot fail to render).
-fn forbidden_html(lang: crate::i18n::Lang) -> String {
+fn forbidden_html(state: &AppState, lang: crate::i18n::Lang) -> String {
     let t = lang.texts();
-    format!(
-        r#"<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>403 · exact-mcp</title><link rel="stylesheet" href="/pkg/exact-mcp.css"></head><body><main class="mx-auto flex min-h-screen max-w-xl flex-col items-center justify-center px-4 text-center"><p class="text-sm font-semibold text-emerald-600">403</p><h1 class="mt-2 text-3xl font-bold">{heading}</h1><a href="/dashboard" class="mt-8 rounded-md bg-emerald-600 px-4 py-2 font-medium text-white">{back}</a></main></body></html>"#,
-        lang = lang.code(),
-        heading = t.admins_only,
-        back = t.section_overview,
-    )
+    let body = format!(
+        r#"<main class="mx-auto flex min-h-screen max-w-xl flex-col items-center justify-center px-4 text-center"><p class="text-sm font-semibold text-emerald-600">403</p><h1 class="mt-2 text-3xl font-bold">{heading}</h1><a href="/dashboard" class="mt-8 rounded-md bg-emerald-600 px-4 py-2 font-medium text-white">{back}</a></main>"#,
+        heading = crate::server::plain_html::escape_html(t.admins_only),
+        back = crate::server::plain_html::escape_html(t.section_overview),
+    );
+    crate::server::plain_html::plain_page(&state.leptos_options, lang, "403", &body)
 }
 
 /// Refuses state-changing requests that a browser marks as cross-site, or that carry no proof of

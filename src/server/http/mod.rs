@@ -70,10 +70,12 @@ pub fn router(state: AppState, extra: Option<Router<AppState>>) -> Router {
         .fallback_service(assets::service(state.clone()))
         .with_state(state.clone());
     let guard_state = state.clone();
+    let site_options = state.leptos_options.clone();
 
     let max_body = state.settings.max_body_bytes;
     // Outermost first: the request id exists before anything logs, panics become the 500 page
-    // inside the trace span, and security headers are set on every response, errors included.
+    // inside the trace span (in the request's language), and security headers are set on every
+    // response, errors included.
     let stack = ServiceBuilder::new()
         .layer(middleware::from_fn(headers::sanitize_request_id))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
@@ -88,6 +90,10 @@ pub fn router(state: AppState, extra: Option<Router<AppState>>) -> Router {
         .layer(middleware::from_fn_with_state(
             state,
             headers::security_headers,
+        ))
+        .layer(middleware::from_fn_with_state(
+            site_options,
+            plain_html::localize_internal_error,
         ))
         .layer(CatchPanicLayer::custom(plain_html::panic_response))
         .layer(middleware::from_fn_with_state(

@@ -39,7 +39,13 @@ pub async fn connect(
 ) -> Response {
     let lang = lang_of(&headers);
     let Some(region) = Region::parse(q.region.as_deref().unwrap_or("nl")) else {
-        return error_page(lang, StatusCode::BAD_REQUEST, ConsentFailure::Region, false);
+        return error_page(
+            &state,
+            lang,
+            StatusCode::BAD_REQUEST,
+            ConsentFailure::Region,
+            false,
+        );
     };
     let signed_in = match session::resolve(&state, &headers).await {
         Ok(s) => s,
@@ -101,7 +107,7 @@ pub async fn callback(
                 ConsentFailure::Account => StatusCode::FORBIDDEN,
                 _ => StatusCode::BAD_REQUEST,
             };
-            error_page(lang, status, failure, signed_in)
+            error_page(&state, lang, status, failure, signed_in)
         }
     }
 }
@@ -161,6 +167,7 @@ async fn finish(
 }
 
 fn error_page(
+    state: &AppState,
     lang: Lang,
     status: StatusCode,
     failure: ConsentFailure,
@@ -180,13 +187,13 @@ fn error_page(
     } else {
         ("/login", t.oauth_back_login)
     };
-    let html = format!(
-        r#"<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{heading} · exact-mcp</title><link rel="stylesheet" href="/pkg/exact-mcp.css"></head><body class="antialiased"><main id="oauth-error" class="mx-auto flex min-h-screen max-w-xl flex-col items-center justify-center px-4 text-center"><h1 class="text-3xl font-bold">{heading}</h1><p id="oauth-error-message" class="mt-4 text-slate-600">{message}</p><a id="oauth-error-back" href="{href}" class="mt-8 rounded-md bg-emerald-600 px-4 py-2 font-medium text-white">{back}</a></main></body></html>"#,
-        lang = lang.code(),
+    let body = format!(
+        r#"<main id="oauth-error" class="mx-auto flex min-h-screen max-w-xl flex-col items-center justify-center px-4 text-center"><h1 class="text-3xl font-bold">{heading}</h1><p id="oauth-error-message" class="mt-4 text-slate-600">{message}</p><a id="oauth-error-back" href="{href}" class="mt-8 rounded-md bg-emerald-600 px-4 py-2 font-medium text-white">{back}</a></main>"#,
         heading = escape_html(t.oauth_error_heading),
         message = escape_html(message),
         back = escape_html(back),
     );
+    let html = plain_html::plain_page(&state.leptos_options, lang, t.oauth_error_heading, &body);
     let mut res = (status, Html(html)).into_response();
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

@@ -25,7 +25,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             response.insert_header(header::CONTENT_SECURITY_POLICY, value);
         }
     }
-    let css = format!("/{}/{}.css", options.site_pkg_dir, options.output_name);
+    let css = crate::server::plain_html::stylesheet_href(&options);
     let lang = crate::server::locale::current_lang();
     view! {
         <!DOCTYPE html>

@@ -1,0 +1,144 @@
+//! The metering middleware of `/mcp`, right after authentication and before rmcp: it checks that
+//! the body is one JSON-RPC message, applies the limits, counts, runs the request, records its
+//! outcome and puts the rate-limit headers on the response.
+//!
+//! - Counted methods (`tools/call`, `resources/read`, `prompts/get`) go through
+//!   [`admit`](crate::server::usage::admit): the user's one-minute window and monthly quota,
+//!   in one transaction with the call's event. Refused: HTTP 429 with `Retry-After` and a
+//!   JSON-RPC error; nothing is counted.
+//! - Everything else (initialize, notifications, tools/list, ping, …) only passes the per-key
+//!   flood limit.
+//! - Demo keys have the free plan's rate limit per key and no quota or usage record.
+//!
+//! [`meter`] runs four steps, a file each but the third: [`read`] (the message and its class),
+//! [`admit`] (the limits, counted before the tool runs), [`run`] (rmcp) and [`record`] (the
+//! outcome, through the usage recorder).
+
+mod admit;
+mod read;
+mod record;
+
+use super::caller::Caller;
+use crate::domain::RateLimitState;
+use crate::server::state::AppState;
+use admit::{Gate, current_rate};
+use axum::{
+    body::{Body, Bytes},
+    extract::{Request, State},
+    http::{HeaderMap, HeaderName, HeaderValue, request::Parts, response},
+    middleware::Next,
+    response::Response,
+};
+use read::Call;
+use std::sync::{Arc, OnceLock};
+use std::time::Instant;
+
+/// JSON-RPC error codes (implementation-defined range) for refusals by a limit.
+pub const RATE_LIMITED_CODE: i64 = -32029;
+pub const QUOTA_EXHAUSTED_CODE: i64 = -32030;
+
+const LIMIT_HEADER: HeaderName = HeaderName::from_static("x-ratelimit-limit");
+const REMAINING_HEADER: HeaderName = HeaderName::from_static("x-ratelimit-remaining");
+const RESET_HEADER: HeaderName = HeaderName::from_static("x-ratelimit-reset");
+
+/// Where a tool notes the connection and division it read, for the usage record. The middleware
+/// puts one in the request's extensions; the tool fills it once it has resolved its division.
+#[derive(Debug, Default)]
+pub struct UsageNote(OnceLock<(Option<String>, i64)>);
+
+impl UsageNote {
+    pub fn set(&self, connection_id: Option<String>, division: i64) {
+        let _ = self.0.set((connection_id, division));
+    }
+
+    pub fn get(&self) -> Option<&(Option<String>, i64)> {
+        self.0.get()
+    }
+}
+
+fn set_rate_headers(headers: &mut HeaderMap, rate: &RateLimitState) {
+    headers.insert(LIMIT_HEADER, HeaderValue::from(rate.limit));
+    headers.insert(REMAINING_HEADER, HeaderValue::from(rate.remaining));
+    headers.insert(RESET_HEADER, HeaderValue::from(rate.reset));
+}
+
+/// The metering middleware (see the module documentation).
+pub async fn meter(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let Some(caller) = req.extensions().get::<Arc<Caller>>().cloned() else {
+        // Authentication runs first and always attaches a caller; nothing to meter otherwise.
+        return next.run(req).await;
+    };
+    let now = state.clock.now();
+    if req.method() != axum::http::Method::POST {
+        let res = next.run(req).await;
+        return with_current_rate(&state, &caller, now, res).await;
+    }
+    let started = Instant::now();
+    let (parts, body) = req.into_parts();
+    let bytes = match read::body(body).await {
+        Ok(b) => b,
+        Err(too_large) => return too_large,
+    };
+    let call = match read::parse_message(&bytes) {
+        Ok(msg) => Call::new(msg, &parts.headers, now, started),
+        Err(malformed) => {
+            return with_current_rate(&state, &caller, now, malformed.response()).await;
+        }
+    };
+    let (rate, admitted) = match admit::admit(&state, &caller, &call).await {
+        Err(unavailable) => return unavailable,
+        Ok(Gate::Pass { rate, event }) => (rate, event),
+        Ok(Gate::Refuse {
+            rate,
+            reason,
+            mut response,
+        }) => {
+            record::refusal(&state.recorder, &caller, &call, reason).await;
+            set_rate_headers(response.headers_mut(), &rate);
+            return response;
+        }
+    };
+    let (mut res_parts, res_bytes, ran) = run(next, parts, bytes).await;
+    record::outcome(&state.recorder, &caller, &call, admitted, ran).await;
+    set_rate_headers(&mut res_parts.headers, &rate);
+    Response::from_parts(res_parts, Body::from(res_bytes))
+}
+
+/// Step three, run: rmcp answers the admitted request. Its response is read whole, to classify
+/// the outcome for the record; the tool's note says which connection and division it read.
+async fn run(next: Next, mut parts: Parts, bytes: Bytes) -> (response::Parts, Bytes, record::Ran) {
+    let note = Arc::new(UsageNote::default());
+    parts.extensions.insert(note.clone());
+    let res = next
+        .run(Request::from_parts(parts, Body::from(bytes)))
+        .await;
+    let (res_parts, res_body) = res.into_parts();
+    let res_bytes = match axum::body::to_bytes(res_body, usize::MAX).await {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::error!(error = %e, "reading the MCP response failed");
+            Bytes::new()
+        }
+    };
+    let (status, reason) = record::classify(res_parts.status, &res_bytes);
+    let ran = record::Ran {
+        status,
+        reason,
+        note: note.get().cloned(),
+    };
+    (res_parts, res_bytes, ran)
+}
+
+/// A response that counted nothing, with the user's current window in its headers (when it
+/// can be read).
+async fn with_current_rate(
+    state: &AppState,
+    caller: &Caller,
+    now: i64,
+    mut res: Response,
+) -> Response {
+    if let Some(rate) = current_rate(state, caller, now).await {
+        set_rate_headers(res.headers_mut(), &rate);
+    }
+    res
+}
