@@ -4,39 +4,11 @@ use super::{
     Books,
     accounts::Acct,
     random::{Rng, guid},
+    trades::SURNAMES,
     values::{date, obj, slug},
 };
 use crate::odata::Row;
 use serde_json::json;
-
-/// Also the left part of the names of firms named after their founders, in some trades.
-pub(super) const SURNAMES: &[&str] = &[
-    "Jansen",
-    "De Vries",
-    "Van den Berg",
-    "Bakker",
-    "Visser",
-    "Smit",
-    "Meijer",
-    "De Boer",
-    "Mulder",
-    "De Groot",
-    "Bos",
-    "Vos",
-    "Peters",
-    "Hendriks",
-    "Van Leeuwen",
-    "Dekker",
-    "Brouwer",
-    "De Wit",
-    "Dijkstra",
-    "Smits",
-    "Van Dijk",
-    "Kok",
-    "Verhoeven",
-    "Willems",
-    "Van der Linden",
-];
 
 const FIRST_NAMES: &[&str] = &[
     "Anna", "Bram", "Chantal", "Daan", "Eva", "Finn", "Gerda", "Hans", "Iris", "Joost", "Kim",

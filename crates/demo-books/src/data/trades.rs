@@ -1,7 +1,37 @@
 //! The four trades: what a bakery, an IT firm, a law firm and a builder sell and buy, at which
 //! prices and VAT rate, and how many rows of each kind their books have.
 
-use super::{Sizes, contacts::SURNAMES};
+use super::Sizes;
+
+/// Dutch surnames: the left part of firms named after their founders, in some trades, and the
+/// contacts' last names.
+pub(super) const SURNAMES: &[&str] = &[
+    "Jansen",
+    "De Vries",
+    "Van den Berg",
+    "Bakker",
+    "Visser",
+    "Smit",
+    "Meijer",
+    "De Boer",
+    "Mulder",
+    "De Groot",
+    "Bos",
+    "Vos",
+    "Peters",
+    "Hendriks",
+    "Van Leeuwen",
+    "Dekker",
+    "Brouwer",
+    "De Wit",
+    "Dijkstra",
+    "Smits",
+    "Van Dijk",
+    "Kok",
+    "Verhoeven",
+    "Willems",
+    "Van der Linden",
+];
 
 /// What one trade sells and buys, and the size of its books.
 pub(super) struct Trade {
