@@ -33,7 +33,7 @@ mod values;
 
 pub use sets::{ENTITY_SETS, EntitySet, entity_set};
 
-use crate::{COMPANIES, dates::days_from_civil, odata::Row};
+use crate::{companies::COMPANIES, dates::days_from_civil, odata::Row};
 use random::Rng;
 use serde_json::json;
 use std::{collections::HashMap, sync::LazyLock};

@@ -7,41 +7,16 @@
 //! - [`odata`]: `$select`, `$filter`, `$top`, `$orderby` and `$skiptoken` as Exact accepts them.
 //! - [`query`]: one call that applies the query options to an entity set in process.
 
+mod companies;
 pub mod data;
 mod dates;
 mod local;
 pub mod odata;
 
+pub use companies::{COMPANIES, Company};
 pub use data::{Sizes, sizes};
 pub use dates::{DAY_MS, civil_from_days, days_from_civil, exact_date, parse_exact_date};
 pub use local::{LocalError, query};
-
-/// A demo company (Exact "division").
-#[derive(Debug, Clone, Copy)]
-pub struct Company {
-    pub division: i64,
-    pub name: &'static str,
-}
-
-/// The four fictional companies every simulated Exact user has.
-pub const COMPANIES: [Company; 4] = [
-    Company {
-        division: 101,
-        name: "Bakkerij De Gouden Korst B.V.",
-    },
-    Company {
-        division: 202,
-        name: "Pixelwerk IT Diensten B.V.",
-    },
-    Company {
-        division: 303,
-        name: "Advocatenkantoor Van Dam & Partners",
-    },
-    Company {
-        division: 404,
-        name: "Bouwbedrijf Stevig Fundament B.V.",
-    },
-];
 
 /// The simulated Exact user who owns the demo companies.
 pub const DEMO_USER_ID: &str = "4f1c2a9e-5b7d-4e3a-9c1f-2d8b6a7e0c11";
