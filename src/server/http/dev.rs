@@ -2,7 +2,12 @@
 //! reset links can be followed without a mail server. It holds live reset links, so it answers
 //! only on this machine, even when a development server listens on a public address.
 
-use crate::server::{mail, plain_html::escape_html as escape, state::AppState};
+use crate::i18n::Lang;
+use crate::server::{
+    mail,
+    plain_html::{escape_html as escape, plain_page},
+    state::AppState,
+};
 use axum::{
     extract::{ConnectInfo, State},
     http::StatusCode,
@@ -27,8 +32,9 @@ pub async fn outbox(
 
 async fn outbox_page(state: &AppState) -> Html<String> {
     let mails = mail::latest(&state.db, 50).await.unwrap_or_default();
+    // A development page: English only, like its log lines.
     let mut html = String::from(
-        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Outbox · exact-mcp (development)</title><link rel="stylesheet" href="/pkg/exact-mcp.css"></head><body><main class="mx-auto max-w-3xl px-4 py-10"><h1 class="text-2xl font-bold">Outbox (development)</h1><p class="mt-2 text-slate-600">Mail that would have been sent. Without SMTP_URL it stays here.</p>"#,
+        r#"<main class="mx-auto max-w-3xl px-4 py-10"><h1 class="text-2xl font-bold">Outbox (development)</h1><p class="mt-2 text-slate-600">Mail that would have been sent. Without SMTP_URL it stays here.</p>"#,
     );
     if mails.is_empty() {
         html.push_str(r#"<p class="mt-6">No mail yet.</p>"#);
@@ -42,8 +48,13 @@ async fn outbox_page(state: &AppState) -> Html<String> {
             linkify(&escape(&m.body_text)),
         ));
     }
-    html.push_str("</main></body></html>");
-    Html(html)
+    html.push_str("</main>");
+    Html(plain_page(
+        &state.leptos_options,
+        Lang::En,
+        "Outbox (development)",
+        &html,
+    ))
 }
 
 /// Turns (already escaped) http(s) URLs on their own into links.
