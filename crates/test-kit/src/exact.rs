@@ -143,9 +143,8 @@ pub async fn sign_in_at(client: &Client, base: &str, origin: &str, email: &str) 
 pub async fn serve_simulator() -> (exact_sim::Simulator, String) {
     let sim = exact_sim::Simulator::new(
         std::sync::Arc::new(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_secs() as i64)
+            use exact_mcp::server::clock::Clock;
+            exact_mcp::server::clock::SystemClock.now()
         }),
         exact_sim::DEV_CLIENT_ID,
         exact_sim::DEV_CLIENT_SECRET,
