@@ -4,8 +4,15 @@
 use crate::domain::{AccountStatus, Plan, Role};
 use leptos::prelude::*;
 
+use super::error::ApiError;
 #[cfg(feature = "ssr")]
-use super::support::{account_error, client_ip, context, internal, parse_email};
+use super::{
+    error::{internal, refuse},
+    guard::require_admin,
+};
+
+#[cfg(feature = "ssr")]
+use super::support::{client_ip, context, parse_email};
 
 /// One row of the admin user list. No hashes, no secrets.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -22,9 +29,9 @@ pub struct UserSummary {
 pub const USERS_PAGE_SIZE: i64 = 50;
 
 #[server(prefix = "/api/admin", endpoint = "users")]
-pub async fn list_users(page: u32) -> Result<Vec<UserSummary>, ServerFnError> {
+pub async fn list_users(page: u32) -> Result<Vec<UserSummary>, ApiError> {
     use crate::server::accounts;
-    crate::server::auth::guard::require_admin().await?;
+    require_admin().await?;
     let (state, _) = context()?;
     let rows = accounts::list(
         &state.db,
@@ -48,14 +55,14 @@ pub async fn list_users(page: u32) -> Result<Vec<UserSummary>, ServerFnError> {
 }
 
 #[server(prefix = "/api/admin", endpoint = "set-plan")]
-pub async fn admin_set_plan(email: String, plan: String) -> Result<(), ServerFnError> {
-    use crate::server::{accounts, audit::Actor, auth::guard::refuse, locale::current_texts};
-    let admin = crate::server::auth::guard::require_admin().await?;
+pub async fn admin_set_plan(email: String, plan: String) -> Result<(), ApiError> {
+    use crate::server::{accounts, audit::Actor, locale::current_texts};
+    let admin = require_admin().await?;
     let (state, parts) = context()?;
     let Ok(plan) = plan.parse::<Plan>() else {
         return Err(refuse(
             http::StatusCode::UNPROCESSABLE_ENTITY,
-            current_texts().something_went_wrong,
+            current_texts().common.something_went_wrong,
         ));
     };
     let email = parse_email(&email)?;
@@ -66,13 +73,13 @@ pub async fn admin_set_plan(email: String, plan: String) -> Result<(), ServerFnE
     };
     accounts::set_plan(&state.db, state.clock.as_ref(), actor, &email, plan)
         .await
-        .map_err(account_error)
+        .map_err(Into::into)
 }
 
 #[server(prefix = "/api/admin", endpoint = "set-status")]
-pub async fn admin_set_status(email: String, suspended: bool) -> Result<(), ServerFnError> {
+pub async fn admin_set_status(email: String, suspended: bool) -> Result<(), ApiError> {
     use crate::server::{accounts, audit::Actor};
-    let admin = crate::server::auth::guard::require_admin().await?;
+    let admin = require_admin().await?;
     let (state, parts) = context()?;
     let email = parse_email(&email)?;
     let status = if suspended {
@@ -87,5 +94,5 @@ pub async fn admin_set_status(email: String, suspended: bool) -> Result<(), Serv
     };
     accounts::set_status(&state.db, state.clock.as_ref(), actor, &email, status)
         .await
-        .map_err(account_error)
+        .map_err(Into::into)
 }

@@ -5,8 +5,15 @@
 
 use leptos::prelude::*;
 
+use super::error::ApiError;
 #[cfg(feature = "ssr")]
-use super::support::{audit, context, internal};
+use super::{
+    error::{internal, refuse},
+    guard::require_admin,
+};
+
+#[cfg(feature = "ssr")]
+use super::support::{audit, context};
 
 /// How many recent runs the admin view shows per job.
 pub const RUNS_SHOWN: i64 = 5;
@@ -45,9 +52,9 @@ fn view_of(r: crate::server::jobs::JobRun) -> JobRunView {
 }
 
 #[server(prefix = "/api/admin", endpoint = "jobs")]
-pub async fn list_jobs() -> Result<Vec<JobSummary>, ServerFnError> {
+pub async fn list_jobs() -> Result<Vec<JobSummary>, ApiError> {
     use crate::server::jobs::{self, JobName};
-    crate::server::auth::guard::require_admin().await?;
+    require_admin().await?;
     let (state, _) = context()?;
     let mut out = Vec::new();
     for job in JobName::ALL {
@@ -64,14 +71,14 @@ pub async fn list_jobs() -> Result<Vec<JobSummary>, ServerFnError> {
 }
 
 #[server(prefix = "/api/admin", endpoint = "jobs/run")]
-pub async fn run_job(name: String) -> Result<JobRunView, ServerFnError> {
-    use crate::server::{auth::guard::refuse, jobs, locale::current_texts};
-    let admin = crate::server::auth::guard::require_admin().await?;
+pub async fn run_job(name: String) -> Result<JobRunView, ApiError> {
+    use crate::server::{jobs, locale::current_texts};
+    let admin = require_admin().await?;
     let (state, parts) = context()?;
     let Some(job) = jobs::JobName::parse(&name) else {
         return Err(refuse(
             http::StatusCode::NOT_FOUND,
-            current_texts().admin_jobs_unknown,
+            current_texts().admin.jobs_unknown,
         ));
     };
     let run = jobs::run_now(&state, job).await.map_err(internal)?;
@@ -105,8 +112,8 @@ pub struct TicketView {
 pub const TICKETS_SHOWN: i64 = 50;
 
 #[server(prefix = "/api/admin", endpoint = "tickets")]
-pub async fn list_tickets() -> Result<Vec<TicketView>, ServerFnError> {
-    crate::server::auth::guard::require_admin().await?;
+pub async fn list_tickets() -> Result<Vec<TicketView>, ApiError> {
+    require_admin().await?;
     let (state, _) = context()?;
     let tickets = crate::server::jobs::open_tickets(&state.db, TICKETS_SHOWN)
         .await

@@ -3,15 +3,19 @@
 use crate::domain::Me;
 use leptos::prelude::*;
 
+use super::error::ApiError;
 #[cfg(feature = "ssr")]
-use super::support::{account_error, client_ip, context, internal, parse_email};
+use super::{error::internal, guard::require_user};
+
+#[cfg(feature = "ssr")]
+use super::support::{client_ip, context, parse_email};
 
 #[server(prefix = "/api", endpoint = "register")]
 pub async fn register(
     email: String,
     password: String,
     display_name: String,
-) -> Result<(), ServerFnError> {
+) -> Result<(), ApiError> {
     use crate::server::accounts;
     let (state, parts) = context()?;
     let email = parse_email(&email)?;
@@ -27,41 +31,27 @@ pub async fn register(
             plan: crate::domain::Plan::Free,
         },
     )
-    .await
-    .map_err(account_error)?;
+    .await?;
     tracing::info!(user_id = %user.id, "account registered");
     sign_in(&state, &parts, &user.id).await
 }
 
 #[server(prefix = "/api", endpoint = "login")]
-pub async fn login(email: String, password: String) -> Result<(), ServerFnError> {
-    use crate::server::{accounts, auth::guard::refuse, locale::current_texts};
+pub async fn login(email: String, password: String) -> Result<(), ApiError> {
+    use crate::server::accounts;
     let (state, parts) = context()?;
     let ip = client_ip(&parts);
-    let t = current_texts();
-    match accounts::login(
+    let user = accounts::login(
         &state.db,
         state.clock.as_ref(),
         &accounts::LoginName::parse(&email),
         password.into(),
         &ip,
     )
-    .await
-    {
-        Ok(user) => {
-            sign_in(&state, &parts, &user.id).await?;
-            tracing::info!(target: "security", user_id = %user.id, "login succeeded");
-            Ok(())
-        }
-        Err(accounts::LoginError::Failed) => {
-            Err(refuse(http::StatusCode::UNAUTHORIZED, t.login_failed))
-        }
-        Err(accounts::LoginError::Throttled) => Err(refuse(
-            http::StatusCode::TOO_MANY_REQUESTS,
-            t.login_throttled,
-        )),
-        Err(accounts::LoginError::Internal(e)) => Err(internal(format!("{e:#}"))),
-    }
+    .await?;
+    sign_in(&state, &parts, &user.id).await?;
+    tracing::info!(target: "security", user_id = %user.id, "login succeeded");
+    Ok(())
 }
 
 /// What the forgot-password form answers: the same whether or not the address has an account.
@@ -73,7 +63,7 @@ pub struct ResetRequested {
 }
 
 #[server(prefix = "/api", endpoint = "forgot-password")]
-pub async fn request_password_reset(email: String) -> Result<ResetRequested, ServerFnError> {
+pub async fn request_password_reset(email: String) -> Result<ResetRequested, ApiError> {
     use crate::server::{accounts, locale::current_texts};
     let (state, _) = context()?;
     let t = current_texts();
@@ -86,11 +76,10 @@ pub async fn request_password_reset(email: String) -> Result<ResetRequested, Ser
             t,
             &email,
         )
-        .await
-        .map_err(account_error)?;
+        .await?;
     }
     Ok(ResetRequested {
-        message: t.reset_sent.to_string(),
+        message: t.auth.reset_sent.to_string(),
         outbox_url: state
             .settings
             .dev_outbox_enabled()
@@ -99,19 +88,17 @@ pub async fn request_password_reset(email: String) -> Result<ResetRequested, Ser
 }
 
 #[server(prefix = "/api", endpoint = "reset-password")]
-pub async fn reset_password(token: String, password: String) -> Result<(), ServerFnError> {
+pub async fn reset_password(token: String, password: String) -> Result<(), ApiError> {
     use crate::server::accounts;
     let (state, _) = context()?;
-    accounts::reset_password(&state.db, state.clock.as_ref(), &token, password.into())
-        .await
-        .map_err(account_error)?;
+    accounts::reset_password(&state.db, state.clock.as_ref(), &token, password.into()).await?;
     leptos_axum::redirect("/login?reset=1");
     Ok(())
 }
 
 #[server(prefix = "/api", endpoint = "logout")]
-pub async fn logout() -> Result<(), ServerFnError> {
-    use crate::server::auth::{guard::require_user, session};
+pub async fn logout() -> Result<(), ApiError> {
+    use crate::server::auth::session;
     let signed_in = require_user().await?;
     let (state, _) = context()?;
     session::end(&state.db, &signed_in)
@@ -125,8 +112,8 @@ pub async fn logout() -> Result<(), ServerFnError> {
 }
 
 #[server(prefix = "/api", endpoint = "whoami")]
-pub async fn whoami() -> Result<Me, ServerFnError> {
-    let signed_in = crate::server::auth::guard::require_user().await?;
+pub async fn whoami() -> Result<Me, ApiError> {
+    let signed_in = require_user().await?;
     let u = signed_in.user;
     Ok(Me {
         email: u.email,
@@ -143,7 +130,7 @@ async fn sign_in(
     state: &crate::server::state::AppState,
     parts: &http::request::Parts,
     user_id: &str,
-) -> Result<(), ServerFnError> {
+) -> Result<(), ApiError> {
     use crate::server::auth::session;
     if let Ok(Some(old)) = session::resolve(state, &parts.headers).await {
         session::end(&state.db, &old).await.map_err(internal)?;

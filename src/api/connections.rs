@@ -6,50 +6,30 @@
 use crate::domain::ConnectionSummary;
 use leptos::prelude::*;
 
+use super::error::ApiError;
 #[cfg(feature = "ssr")]
-use super::support::{client_ip, context, internal};
+use super::guard::require_user;
 
-/// A connections service error as the person should see it.
 #[cfg(feature = "ssr")]
-fn connection_error(e: crate::server::connections::ConnectionError) -> ServerFnError {
-    use crate::server::{auth::guard::refuse, connections::ConnectionError, locale::current_texts};
-    use http::StatusCode;
-    let t = current_texts();
-    match e {
-        ConnectionError::NotFound => refuse(StatusCode::NOT_FOUND, t.connection_not_found),
-        ConnectionError::OverCap(cap) => {
-            refuse(StatusCode::CONFLICT, &(t.division_cap_reached)(cap))
-        }
-        ConnectionError::NeedsReauth => {
-            refuse(StatusCode::CONFLICT, t.connection_needs_reauth_message)
-        }
-        ConnectionError::Upstream => refuse(StatusCode::BAD_GATEWAY, t.connection_check_failed),
-        ConnectionError::Internal(e) => internal(e),
-    }
-}
+use super::support::{client_ip, context};
 
 #[server(prefix = "/api", endpoint = "connections")]
-pub async fn list_connections() -> Result<Vec<ConnectionSummary>, ServerFnError> {
-    use crate::server::{auth::guard::require_user, connections};
+pub async fn list_connections() -> Result<Vec<ConnectionSummary>, ApiError> {
+    use crate::server::connections;
     let signed_in = require_user().await?;
     let (state, _) = context()?;
     connections::list(&state, &signed_in.user.id)
         .await
-        .map_err(connection_error)
+        .map_err(Into::into)
 }
 
 #[server(prefix = "/api", endpoint = "connections/default-division")]
-pub async fn set_default_division(
-    connection_id: String,
-    code: i64,
-) -> Result<String, ServerFnError> {
-    use crate::server::{auth::guard::require_user, connections, locale::current_texts};
+pub async fn set_default_division(connection_id: String, code: i64) -> Result<String, ApiError> {
+    use crate::server::{connections, locale::current_texts};
     let signed_in = require_user().await?;
     let (state, _) = context()?;
-    connections::set_default_division(&state, &signed_in.user.id, &connection_id, code)
-        .await
-        .map_err(connection_error)?;
-    Ok(current_texts().saved.to_string())
+    connections::set_default_division(&state, &signed_in.user.id, &connection_id, code).await?;
+    Ok(current_texts().common.saved.to_string())
 }
 
 #[server(prefix = "/api", endpoint = "connections/division-active")]
@@ -57,38 +37,32 @@ pub async fn set_division_active(
     connection_id: String,
     code: i64,
     active: bool,
-) -> Result<String, ServerFnError> {
-    use crate::server::{auth::guard::require_user, connections, locale::current_texts};
+) -> Result<String, ApiError> {
+    use crate::server::{connections, locale::current_texts};
     let signed_in = require_user().await?;
     let (state, _) = context()?;
-    connections::set_division_active(&state, &signed_in.user, &connection_id, code, active)
-        .await
-        .map_err(connection_error)?;
-    Ok(current_texts().saved.to_string())
+    connections::set_division_active(&state, &signed_in.user, &connection_id, code, active).await?;
+    Ok(current_texts().common.saved.to_string())
 }
 
 /// Deletes the connection and its tokens.
 #[server(prefix = "/api", endpoint = "connections/disconnect")]
-pub async fn disconnect(connection_id: String) -> Result<String, ServerFnError> {
-    use crate::server::{auth::guard::require_user, connections, locale::current_texts};
+pub async fn disconnect(connection_id: String) -> Result<String, ApiError> {
+    use crate::server::{connections, locale::current_texts};
     let signed_in = require_user().await?;
     let (state, parts) = context()?;
     let ip = client_ip(&parts);
-    connections::disconnect(&state, &signed_in.user.id, &ip, &connection_id)
-        .await
-        .map_err(connection_error)?;
-    Ok(current_texts().disconnected.to_string())
+    connections::disconnect(&state, &signed_in.user.id, &ip, &connection_id).await?;
+    Ok(current_texts().connections.disconnected.to_string())
 }
 
 /// Calls Exact's `current/Me` through the connection (refreshing its token when due): proof
 /// that the connection works.
 #[server(prefix = "/api", endpoint = "connections/check")]
-pub async fn check_connection(connection_id: String) -> Result<String, ServerFnError> {
-    use crate::server::{auth::guard::require_user, connections, locale::current_texts};
+pub async fn check_connection(connection_id: String) -> Result<String, ApiError> {
+    use crate::server::{connections, locale::current_texts};
     let signed_in = require_user().await?;
     let (state, _) = context()?;
-    let name = connections::check(&state, &signed_in.user.id, &connection_id)
-        .await
-        .map_err(connection_error)?;
-    Ok((current_texts().connection_ok)(&name))
+    let name = connections::check(&state, &signed_in.user.id, &connection_id).await?;
+    Ok(current_texts().connections.ok(&name))
 }

@@ -4,10 +4,17 @@
 
 use crate::domain::{ApiKeySummary, CreatedKey};
 use leptos::prelude::*;
+
+use super::error::ApiError;
+#[cfg(feature = "ssr")]
+use super::{
+    error::{internal, refuse},
+    guard::require_user,
+};
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
-use super::support::{audit, context, internal};
+use super::support::{audit, context};
 
 /// What the setup help shows: where the MCP endpoint is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -36,8 +43,8 @@ fn mcp_url(state: &crate::server::state::AppState) -> String {
 }
 
 #[server(prefix = "/api", endpoint = "keys")]
-pub async fn list_keys() -> Result<Vec<ApiKeySummary>, ServerFnError> {
-    use crate::server::{api_keys, auth::guard::require_user};
+pub async fn list_keys() -> Result<Vec<ApiKeySummary>, ApiError> {
+    use crate::server::api_keys;
     let signed_in = require_user().await?;
     let (state, _) = context()?;
     api_keys::list_for_user(&state.db, &signed_in.user.id)
@@ -46,8 +53,7 @@ pub async fn list_keys() -> Result<Vec<ApiKeySummary>, ServerFnError> {
 }
 
 #[server(prefix = "/api", endpoint = "keys/setup")]
-pub async fn mcp_setup() -> Result<SetupInfo, ServerFnError> {
-    use crate::server::auth::guard::require_user;
+pub async fn mcp_setup() -> Result<SetupInfo, ApiError> {
     require_user().await?;
     let (state, _) = context()?;
     Ok(SetupInfo {
@@ -57,74 +63,47 @@ pub async fn mcp_setup() -> Result<SetupInfo, ServerFnError> {
 
 /// Creates a key; its text is in the answer and nowhere else, ever.
 #[server(prefix = "/api", endpoint = "keys/create")]
-pub async fn create_key(name: String) -> Result<CreatedKey, ServerFnError> {
-    use crate::server::{
-        api_keys::{self, KeyError},
-        auth::guard::{refuse, require_user},
-        locale::current_texts,
-    };
+pub async fn create_key(name: String) -> Result<CreatedKey, ApiError> {
+    use crate::server::api_keys;
     let signed_in = require_user().await?;
     let (state, parts) = context()?;
-    let t = current_texts();
-    match api_keys::create(&state.db, state.clock.as_ref(), &signed_in.user, &name).await {
-        Ok(created) => {
-            audit(
-                &state,
-                &parts,
-                &signed_in.user.id,
-                "api_key.create",
-                ("api_key", &created.summary.id),
-                serde_json::json!({ "name": created.summary.name, "prefix": created.summary.prefix }),
-            )
-            .await?;
-            Ok(created)
-        }
-        Err(KeyError::Name(p)) => Err(refuse(
-            http::StatusCode::UNPROCESSABLE_ENTITY,
-            t.key_name_problem(p),
-        )),
-        Err(KeyError::LimitReached { max }) => Err(refuse(
-            http::StatusCode::CONFLICT,
-            &(t.key_limit_reached)(max),
-        )),
-        Err(KeyError::NotFound) => Err(refuse(http::StatusCode::NOT_FOUND, t.key_not_found)),
-        Err(KeyError::Internal(e)) => Err(internal(e)),
-    }
+    let created = api_keys::create(&state.db, state.clock.as_ref(), &signed_in.user, &name).await?;
+    audit(
+        &state,
+        &parts,
+        &signed_in.user.id,
+        "api_key.create",
+        ("api_key", &created.summary.id),
+        serde_json::json!({ "name": created.summary.name, "prefix": created.summary.prefix }),
+    )
+    .await?;
+    Ok(created)
 }
 
 /// Revokes a key at once: the next request with it gets 401.
 #[server(prefix = "/api", endpoint = "keys/revoke")]
-pub async fn revoke_key(key_id: String) -> Result<String, ServerFnError> {
-    use crate::server::{
-        api_keys::{self, KeyError},
-        auth::guard::{refuse, require_user},
-        locale::current_texts,
-    };
+pub async fn revoke_key(key_id: String) -> Result<String, ApiError> {
+    use crate::server::{api_keys, locale::current_texts};
     let signed_in = require_user().await?;
     let (state, parts) = context()?;
     let t = current_texts();
-    match api_keys::revoke(&state.db, state.clock.as_ref(), &signed_in.user.id, &key_id).await {
-        Ok(()) => {
-            audit(
-                &state,
-                &parts,
-                &signed_in.user.id,
-                "api_key.revoke",
-                ("api_key", &key_id),
-                serde_json::Value::Null,
-            )
-            .await?;
-            Ok(t.key_revoked.to_string())
-        }
-        Err(KeyError::NotFound) => Err(refuse(http::StatusCode::NOT_FOUND, t.key_not_found)),
-        Err(e) => Err(internal(e)),
-    }
+    api_keys::revoke(&state.db, state.clock.as_ref(), &signed_in.user.id, &key_id).await?;
+    audit(
+        &state,
+        &parts,
+        &signed_in.user.id,
+        "api_key.revoke",
+        ("api_key", &key_id),
+        serde_json::Value::Null,
+    )
+    .await?;
+    Ok(t.keys.revoked.to_string())
 }
 
 /// A short-lived key for the built-in demo companies; no account needed. Limited per address.
 #[server(prefix = "/api", endpoint = "demo-key")]
-pub async fn create_demo_key() -> Result<DemoKey, ServerFnError> {
-    use crate::server::{api_keys, auth::guard::refuse, locale::current_texts};
+pub async fn create_demo_key() -> Result<DemoKey, ApiError> {
+    use crate::server::{api_keys, locale::current_texts};
     let (state, parts) = context()?;
     let t = current_texts();
     let ip = super::support::client_ip(&parts);
@@ -142,7 +121,7 @@ pub async fn create_demo_key() -> Result<DemoKey, ServerFnError> {
         }
         return Err(refuse(
             http::StatusCode::TOO_MANY_REQUESTS,
-            t.demo_key_limit,
+            t.landing.demo_key_limit,
         ));
     }
     let (key, expires_at) = api_keys::create_demo(&state.db, state.clock.as_ref())

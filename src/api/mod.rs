@@ -10,42 +10,28 @@ pub mod keys;
 pub mod settings;
 pub mod usage;
 
+pub mod error;
+#[cfg(feature = "ssr")]
+pub mod guard;
+
 #[cfg(feature = "ssr")]
 mod support {
-    use crate::server::{accounts::AccountError, auth::guard::refuse, state::AppState};
-    use http::StatusCode;
-    use leptos::prelude::{ServerFnError, use_context};
+    use super::error::{ApiError, internal};
+    use crate::server::{accounts::AccountError, state::AppState};
+    use leptos::prelude::use_context;
 
     /// The application state and the request being served.
-    pub fn context() -> Result<(AppState, http::request::Parts), ServerFnError> {
-        let state = use_context::<AppState>().ok_or_else(|| ServerFnError::new("unavailable"))?;
+    pub fn context() -> Result<(AppState, http::request::Parts), ApiError> {
+        let state = use_context::<AppState>().ok_or_else(|| internal("request context missing"))?;
         let parts = use_context::<http::request::Parts>()
-            .ok_or_else(|| ServerFnError::new("unavailable"))?;
+            .ok_or_else(|| internal("request context missing"))?;
         Ok((state, parts))
-    }
-
-    /// Logs the detail, answers with the generic message.
-    pub fn internal(e: impl std::fmt::Display) -> ServerFnError {
-        tracing::error!(error = %e, "request failed");
-        ServerFnError::new(crate::server::locale::current_texts().something_went_wrong)
-    }
-
-    /// An account service error as the person should see it.
-    pub fn account_error(e: AccountError) -> ServerFnError {
-        let t = crate::server::locale::current_texts();
-        match e {
-            AccountError::Internal(e) => internal(format!("{e:#}")),
-            AccountError::EmailTaken => refuse(StatusCode::CONFLICT, t.email_taken),
-            AccountError::NotFound => refuse(StatusCode::NOT_FOUND, t.no_such_account),
-            AccountError::Validation(p) => refuse(StatusCode::UNPROCESSABLE_ENTITY, t.problem(p)),
-        }
     }
 
     /// The address a person typed, parsed once here; a malformed one is refused with the same
     /// message the account services give.
-    pub fn parse_email(raw: &str) -> Result<crate::domain::Email, ServerFnError> {
-        crate::domain::Email::parse(raw)
-            .map_err(|e| account_error(AccountError::Validation(e.into())))
+    pub fn parse_email(raw: &str) -> Result<crate::domain::Email, ApiError> {
+        crate::domain::Email::parse(raw).map_err(|e| AccountError::Validation(e.into()).into())
     }
 
     /// Records what the signed-in `actor` changed, with the request's address.
@@ -56,7 +42,7 @@ mod support {
         action: &'static str,
         target: (&'static str, &str),
         detail: serde_json::Value,
-    ) -> Result<(), ServerFnError> {
+    ) -> Result<(), ApiError> {
         use crate::server::audit::{self, Actor, Change};
         let ip = client_ip(parts);
         let change = Change {

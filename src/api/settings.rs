@@ -3,8 +3,12 @@
 
 use leptos::prelude::*;
 
+use super::error::ApiError;
 #[cfg(feature = "ssr")]
-use super::support::{account_error, context, internal, parse_email};
+use super::{error::internal, guard::require_user};
+
+#[cfg(feature = "ssr")]
+use super::support::{context, parse_email};
 
 /// What a successful settings change tells the person, and in development where the mail went.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -14,11 +18,8 @@ pub struct Done {
 }
 
 #[server(prefix = "/api", endpoint = "change-email")]
-pub async fn change_email(
-    new_email: String,
-    current_password: String,
-) -> Result<Done, ServerFnError> {
-    use crate::server::{accounts, auth::guard::require_user, locale::current_texts};
+pub async fn change_email(new_email: String, current_password: String) -> Result<Done, ApiError> {
+    use crate::server::{accounts, locale::current_texts};
     let signed_in = require_user().await?;
     let (state, _) = context()?;
     let t = current_texts();
@@ -32,10 +33,9 @@ pub async fn change_email(
         new_email,
         current_password.into(),
     )
-    .await
-    .map_err(account_error)?;
+    .await?;
     Ok(Done {
-        message: (t.email_change_sent)(new_email.as_str()),
+        message: t.settings.email_change_sent(new_email.as_str()),
         outbox_url: state
             .settings
             .dev_outbox_enabled()
@@ -46,22 +46,20 @@ pub async fn change_email(
 /// Uses the link from the confirmation mail. No session needed: the single-use token, mailed to
 /// the new address after the password was checked, is the proof.
 #[server(prefix = "/api", endpoint = "confirm-email")]
-pub async fn confirm_email(token: String) -> Result<String, ServerFnError> {
+pub async fn confirm_email(token: String) -> Result<String, ApiError> {
     use crate::server::{accounts, locale::current_texts};
     let (state, _) = context()?;
     let t = current_texts();
-    accounts::confirm_email_change(&state.db, state.clock.as_ref(), t, &token)
-        .await
-        .map_err(account_error)?;
-    Ok(t.email_changed.to_string())
+    accounts::confirm_email_change(&state.db, state.clock.as_ref(), t, &token).await?;
+    Ok(t.settings.email_changed.to_string())
 }
 
 #[server(prefix = "/api", endpoint = "change-password")]
 pub async fn change_password(
     current_password: String,
     new_password: String,
-) -> Result<String, ServerFnError> {
-    use crate::server::{accounts, auth::guard::require_user, locale::current_texts};
+) -> Result<String, ApiError> {
+    use crate::server::{accounts, locale::current_texts};
     let signed_in = require_user().await?;
     let (state, _) = context()?;
     accounts::change_password(
@@ -72,14 +70,13 @@ pub async fn change_password(
         current_password.into(),
         new_password.into(),
     )
-    .await
-    .map_err(account_error)?;
-    Ok(current_texts().password_changed.to_string())
+    .await?;
+    Ok(current_texts().settings.password_changed.to_string())
 }
 
 #[server(prefix = "/api", endpoint = "sign-out-everywhere")]
-pub async fn sign_out_everywhere() -> Result<(), ServerFnError> {
-    use crate::server::auth::{guard::require_user, session};
+pub async fn sign_out_everywhere() -> Result<(), ApiError> {
+    use crate::server::auth::session;
     let signed_in = require_user().await?;
     let (state, _) = context()?;
     session::end_all(&state.db, &signed_in.user.id)
@@ -93,22 +90,17 @@ pub async fn sign_out_everywhere() -> Result<(), ServerFnError> {
 }
 
 #[server(prefix = "/api", endpoint = "delete-account")]
-pub async fn delete_account(confirm_email: String) -> Result<(), ServerFnError> {
-    use crate::server::{
-        accounts,
-        auth::{guard::require_user, session},
-    };
+pub async fn delete_account(confirm_email: String) -> Result<(), ApiError> {
+    use crate::server::{accounts, auth::session};
     let signed_in = require_user().await?;
     let (state, _) = context()?;
     // Whatever is not an address cannot be the account's address either.
     let confirm_email = crate::domain::Email::parse(&confirm_email).map_err(|_| {
-        account_error(accounts::AccountError::Validation(
+        ApiError::from(accounts::AccountError::Validation(
             crate::domain::Problem::ConfirmEmailMismatch,
         ))
     })?;
-    accounts::delete_account(&state.db, &signed_in.user, &confirm_email)
-        .await
-        .map_err(account_error)?;
+    accounts::delete_account(&state.db, &signed_in.user, &confirm_email).await?;
     if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
         res.insert_header(http::header::SET_COOKIE, session::clear_cookie(&state));
     }

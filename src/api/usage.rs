@@ -4,16 +4,20 @@
 use crate::domain::{NotificationList, UsageOverview, UsageSummary};
 use leptos::prelude::*;
 
+use super::error::ApiError;
 #[cfg(feature = "ssr")]
-use super::support::{context, internal};
+use super::{error::internal, guard::require_user};
+
+#[cfg(feature = "ssr")]
+use super::support::context;
 
 /// Notifications the bell lists.
 pub const BELL_ITEMS: i64 = 20;
 
 /// The usage dashboard: month, window, 30 days, breakdowns and the latest calls.
 #[server(prefix = "/api", endpoint = "usage/overview")]
-pub async fn get_usage_overview() -> Result<UsageOverview, ServerFnError> {
-    use crate::server::{auth::guard::require_user, usage};
+pub async fn get_usage_overview() -> Result<UsageOverview, ApiError> {
+    use crate::server::usage;
     let signed_in = require_user().await?;
     let (state, _) = context()?;
     usage::overview(
@@ -29,8 +33,8 @@ pub async fn get_usage_overview() -> Result<UsageOverview, ServerFnError> {
 
 /// The month and the window only: the overview page's glance.
 #[server(prefix = "/api", endpoint = "usage/summary")]
-pub async fn get_usage_summary() -> Result<UsageSummary, ServerFnError> {
-    use crate::server::{auth::guard::require_user, usage};
+pub async fn get_usage_summary() -> Result<UsageSummary, ApiError> {
+    use crate::server::usage;
     let signed_in = require_user().await?;
     let (state, _) = context()?;
     usage::summary(
@@ -45,8 +49,8 @@ pub async fn get_usage_summary() -> Result<UsageSummary, ServerFnError> {
 }
 
 #[server(prefix = "/api", endpoint = "notifications")]
-pub async fn list_notifications() -> Result<NotificationList, ServerFnError> {
-    use crate::server::{auth::guard::require_user, notifications};
+pub async fn list_notifications() -> Result<NotificationList, ApiError> {
+    use crate::server::notifications;
     let signed_in = require_user().await?;
     let (state, _) = context()?;
     let (unread, items) = notifications::latest(&state.db, &signed_in.user.id, BELL_ITEMS)
@@ -60,8 +64,8 @@ pub async fn list_notifications() -> Result<NotificationList, ServerFnError> {
 
 /// Marks all of the caller's notifications read; answers how many were unread.
 #[server(prefix = "/api", endpoint = "notifications/read")]
-pub async fn mark_notifications_read() -> Result<u64, ServerFnError> {
-    use crate::server::{auth::guard::require_user, notifications};
+pub async fn mark_notifications_read() -> Result<u64, ApiError> {
+    use crate::server::notifications;
     let signed_in = require_user().await?;
     let (state, _) = context()?;
     notifications::mark_all_read(&state.db, &signed_in.user.id, state.clock.now())

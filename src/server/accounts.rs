@@ -14,7 +14,7 @@ use secrecy::{ExposeSecret, SecretString};
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
     /// Something the person typed; shown in their language (in English on the command line).
-    #[error("{}", crate::i18n::Lang::En.texts().problem(*.0))]
+    #[error("{}", crate::i18n::Lang::En.texts().problems.describe(*.0))]
     Validation(Problem),
     #[error("an account with this email address already exists")]
     EmailTaken,
@@ -367,8 +367,10 @@ pub async fn request_password_reset(
         now + RESET_TOKEN_SECONDS,
     )
     .await?;
-    let body = (texts.mail_reset_body)(&format!("{public_base}/reset-password?token={token}"));
-    let id = outbox::queue_mail(db, email.as_str(), texts.mail_reset_subject, &body, now).await?;
+    let body = texts
+        .mail
+        .reset_body(&format!("{public_base}/reset-password?token={token}"));
+    let id = outbox::queue_mail(db, email.as_str(), texts.mail.reset_subject, &body, now).await?;
     // The outbox row holds the link; the log line never does.
     tracing::info!(mail_id = %id, "password reset mail queued");
     Ok(())
@@ -485,11 +487,11 @@ pub async fn request_email_change(
     )
     .await?;
     let link = format!("{public_base}/verify-email?token={token}");
-    let body = (texts.mail_verify_body)(new_email.as_str(), &link);
+    let body = texts.mail.verify_body(new_email.as_str(), &link);
     let id = outbox::queue_mail(
         db,
         new_email.as_str(),
-        texts.mail_verify_subject,
+        texts.mail.verify_subject,
         &body,
         now,
     )
@@ -521,8 +523,8 @@ pub async fn confirm_email_change(
         // Someone registered the address after the link was sent.
         return Err(AccountError::EmailTaken);
     }
-    let body = (texts.mail_email_changed_body)(new_email.as_str());
-    outbox::queue_mail(db, &old_email, texts.mail_email_changed_subject, &body, now).await?;
+    let body = texts.mail.email_changed_body(new_email.as_str());
+    outbox::queue_mail(db, &old_email, texts.mail.email_changed_subject, &body, now).await?;
     let change = Change {
         action: "user.email_changed",
         target_type: "user",

@@ -74,11 +74,11 @@ fn internal_error_html(options: &LeptosOptions, lang: Lang) -> String {
 <p class="mt-4 text-slate-600">{text}</p>
 <a href="/" class="mt-8 rounded-md bg-emerald-600 px-4 py-2 font-medium text-white">{back}</a>
 </main>"#,
-        heading = escape_html(t.error_500_heading),
-        text = escape_html(t.error_500_text),
-        back = escape_html(t.back_to_start),
+        heading = escape_html(t.error_pages.error_500_heading),
+        text = escape_html(t.error_pages.error_500_text),
+        back = escape_html(t.error_pages.back_to_start),
     );
-    plain_page(options, lang, t.error_500_title, &body)
+    plain_page(options, lang, t.error_pages.error_500_title, &body)
 }
 
 /// Middleware outside the panic catcher: a 500 page made without request context (a panic, a

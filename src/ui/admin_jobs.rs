@@ -8,10 +8,10 @@ use leptos::prelude::*;
 
 fn describe(t: &'static Texts, name: &str) -> &'static str {
     match name {
-        "token_keepalive" => t.admin_job_token_keepalive,
-        "token_expiry_check" => t.admin_job_token_expiry_check,
-        "monthly_reset" => t.admin_job_monthly_reset,
-        "cleanup" => t.admin_job_cleanup,
+        "token_keepalive" => t.admin.job_token_keepalive,
+        "token_expiry_check" => t.admin.job_token_expiry_check,
+        "monthly_reset" => t.admin.job_monthly_reset,
+        "cleanup" => t.admin.job_cleanup,
         _ => "",
     }
 }
@@ -28,7 +28,7 @@ pub fn AdminJobs() -> impl IntoView {
         run.value().get().map(|r| match r {
             Ok(done) => view! {
                 <p id="job-run-result" role="status" class="mt-4 text-sm text-emerald-700">
-                    {(t.admin_jobs_ran)(&done.slot, &done.status)}
+                    {t.admin.jobs_ran(&done.slot, &done.status)}
                 </p>
             }
             .into_any(),
@@ -40,17 +40,17 @@ pub fn AdminJobs() -> impl IntoView {
     };
     let runs_view = move |runs: Vec<JobRunView>| {
         if runs.is_empty() {
-            return view! { <p class="text-slate-500">{t.admin_jobs_never_run}</p> }.into_any();
+            return view! { <p class="text-slate-500">{t.admin.jobs_never_run}</p> }.into_any();
         }
         view! {
             <table class="min-w-full text-xs">
                 <thead>
                     <tr>
-                        <th scope="col" class=th>{t.admin_jobs_col_slot}</th>
-                        <th scope="col" class=th>{t.admin_jobs_col_status}</th>
-                        <th scope="col" class=th>{t.admin_jobs_col_started}</th>
-                        <th scope="col" class=th>{t.admin_jobs_col_counts}</th>
-                        <th scope="col" class=th>{t.admin_jobs_col_message}</th>
+                        <th scope="col" class=th>{t.admin.jobs_col_slot}</th>
+                        <th scope="col" class=th>{t.admin.jobs_col_status}</th>
+                        <th scope="col" class=th>{t.admin.jobs_col_started}</th>
+                        <th scope="col" class=th>{t.admin.jobs_col_counts}</th>
+                        <th scope="col" class=th>{t.admin.jobs_col_message}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -72,18 +72,18 @@ pub fn AdminJobs() -> impl IntoView {
         .into_any()
     };
     view! {
-        <h2 class="mt-10 text-lg font-semibold">{t.admin_jobs_heading}</h2>
-        <p class="mt-2 text-sm text-slate-600 dark:text-slate-400">{t.admin_jobs_lead}</p>
+        <h2 class="mt-10 text-lg font-semibold">{t.admin.jobs_heading}</h2>
+        <p class="mt-2 text-sm text-slate-600 dark:text-slate-400">{t.admin.jobs_lead}</p>
         {result}
-        <Suspense fallback=move || view! { <p class="mt-4 text-slate-500">{t.loading}</p> }>
+        <Suspense fallback=move || view! { <p class="mt-4 text-slate-500">{t.common.loading}</p> }>
             {move || jobs.get().map(|r| match r {
                 Ok(jobs) => view! {
                     <div class="mt-4 overflow-x-auto rounded-xl border border-slate-200 dark:border-slate-800">
                         <table id="admin-jobs" class="min-w-full text-sm">
                             <thead class="bg-slate-50 dark:bg-slate-900">
                                 <tr>
-                                    <th scope="col" class=th>{t.admin_jobs_col_job}</th>
-                                    <th scope="col" class=th>{t.admin_jobs_col_schedule}</th>
+                                    <th scope="col" class=th>{t.admin.jobs_col_job}</th>
+                                    <th scope="col" class=th>{t.admin.jobs_col_schedule}</th>
                                     <th scope="col" class=th></th>
                                 </tr>
                             </thead>
@@ -100,7 +100,7 @@ pub fn AdminJobs() -> impl IntoView {
                                             <td class=td>
                                                 <ActionForm action=run>
                                                     <input type="hidden" name="name" value=name/>
-                                                    <button type="submit" class="rounded-md border border-slate-300 px-3 py-1 text-xs hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-900">{t.admin_jobs_run_now}</button>
+                                                    <button type="submit" class="rounded-md border border-slate-300 px-3 py-1 text-xs hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-900">{t.admin.jobs_run_now}</button>
                                                 </ActionForm>
                                             </td>
                                         </tr>
@@ -117,18 +117,18 @@ pub fn AdminJobs() -> impl IntoView {
                 Err(e) => view! { <p role="alert" class="mt-4 text-red-600">{error_text(t, &e)}</p> }.into_any(),
             })}
         </Suspense>
-        <h2 class="mt-10 text-lg font-semibold">{t.admin_tickets_heading}</h2>
-        <Suspense fallback=move || view! { <p class="mt-4 text-slate-500">{t.loading}</p> }>
+        <h2 class="mt-10 text-lg font-semibold">{t.admin.tickets_heading}</h2>
+        <Suspense fallback=move || view! { <p class="mt-4 text-slate-500">{t.common.loading}</p> }>
             {move || tickets.get().map(|r| match r {
-                Ok(list) if list.is_empty() => view! { <p class="mt-4 text-slate-500">{t.admin_tickets_none}</p> }.into_any(),
+                Ok(list) if list.is_empty() => view! { <p class="mt-4 text-slate-500">{t.admin.tickets_none}</p> }.into_any(),
                 Ok(list) => view! {
                     <div class="mt-4 overflow-x-auto rounded-xl border border-slate-200 dark:border-slate-800">
                         <table id="admin-tickets" class="min-w-full text-sm">
                             <thead class="bg-slate-50 dark:bg-slate-900">
                                 <tr>
-                                    <th scope="col" class=th>{t.admin_tickets_col_subject}</th>
-                                    <th scope="col" class=th>{t.admin_tickets_col_user}</th>
-                                    <th scope="col" class=th>{t.admin_jobs_col_started}</th>
+                                    <th scope="col" class=th>{t.admin.tickets_col_subject}</th>
+                                    <th scope="col" class=th>{t.admin.tickets_col_user}</th>
+                                    <th scope="col" class=th>{t.admin.jobs_col_started}</th>
                                 </tr>
                             </thead>
                             <tbody>

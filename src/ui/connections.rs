@@ -50,26 +50,26 @@ pub fn ConnectionsPanel() -> impl IntoView {
     let confirming = RwSignal::new(None::<String>);
     view! {
         <div class="mt-8 space-y-8">
-            <p class="text-slate-600 dark:text-slate-400">{t.connections_lead}</p>
+            <p class="text-slate-600 dark:text-slate-400">{t.connections.lead}</p>
             {move || just_connected().then(|| view! {
-                <p id="connect-success" role="status" class="rounded-md bg-emerald-50 px-4 py-3 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200">{t.connect_success}</p>
+                <p id="connect-success" role="status" class="rounded-md bg-emerald-50 px-4 py-3 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-200">{t.oauth.connect_success}</p>
             })}
             <form method="get" action="/connect/exact" class="flex flex-wrap items-end gap-3">
                 <div>
-                    <label class=LABEL for="connect-region">{t.region_label}</label>
+                    <label class=LABEL for="connect-region">{t.connections.region_label}</label>
                     <select id="connect-region" name="region" class="mt-1 rounded-md border border-slate-300 bg-white px-3 py-2 dark:border-slate-700 dark:bg-slate-950">
                         {Region::ALL.into_iter().map(|r| view! { <option value=r.code()>{r.code().to_uppercase()}</option> }).collect_view()}
                     </select>
                 </div>
-                <button id="connect-exact" type="submit" class=PRIMARY>{t.connect_button}</button>
+                <button id="connect-exact" type="submit" class=PRIMARY>{t.connections.connect_button}</button>
             </form>
             {move || message().map(|r| match r {
                 Ok(msg) => view! { <p id="connection-message" role="status" class="text-sm text-emerald-700">{msg}</p> }.into_any(),
                 Err(e) => view! { <p id="connection-message" role="alert" class="text-sm text-red-600">{error_text(t, &e)}</p> }.into_any(),
             })}
-            <Suspense fallback=move || view! { <p class="text-slate-500">{t.loading}</p> }>
+            <Suspense fallback=move || view! { <p class="text-slate-500">{t.common.loading}</p> }>
                 {move || connections.get().map(|r| match r {
-                    Ok(list) if list.is_empty() => view! { <p id="no-connections" class="text-slate-500">{t.connections_empty}</p> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p id="no-connections" class="text-slate-500">{t.connections.empty}</p> }.into_any(),
                     Ok(list) => view! {
                         <ul id="connections" class="space-y-6">
                             {list.into_iter().map(|c| view! {
@@ -97,13 +97,16 @@ fn ConnectionCard(
     let id = c.id.clone();
     let status = match c.status {
         ConnectionStatus::Active => {
-            view! { <span class="connection-status rounded-full bg-emerald-100 px-2 py-0.5 text-xs text-emerald-800" data-status="active">{t.connection_status_active}</span> }
+            view! { <span class="connection-status rounded-full bg-emerald-100 px-2 py-0.5 text-xs text-emerald-800" data-status="active">{t.connections.status_active}</span> }
         }
         ConnectionStatus::NeedsReauth => {
-            view! { <span class="connection-status rounded-full bg-amber-100 px-2 py-0.5 text-xs text-amber-900" data-status="needs_reauth">{t.connection_status_needs_reauth}</span> }
+            view! { <span class="connection-status rounded-full bg-amber-100 px-2 py-0.5 text-xs text-amber-900" data-status="needs_reauth">{t.connections.status_needs_reauth}</span> }
         }
     };
-    let when = move |v: Option<i64>| v.map(format_utc).unwrap_or_else(|| t.never.to_string());
+    let when = move |v: Option<i64>| {
+        v.map(format_utc)
+            .unwrap_or_else(|| t.common.never.to_string())
+    };
     let reconnect = format!("/connect/exact?region={}", c.region.code());
     let confirm_id = id.clone();
     let is_confirming = move || confirming.get().as_deref() == Some(confirm_id.as_str());
@@ -121,12 +124,12 @@ fn ConnectionCard(
                 {status}
             </div>
             <dl class="mt-4 grid grid-cols-1 gap-3 text-sm sm:grid-cols-2">
-                <div><dt class=dt>{t.connection_exact_user}</dt><dd class="connection-user">{c.exact_user_name.clone()} " <" {c.exact_email.clone()} ">"</dd></div>
-                <div><dt class=dt>{t.connection_token_expiry}</dt><dd>{when(c.token_expires_at)}</dd></div>
-                <div><dt class=dt>{t.connection_refresh_expiry}</dt><dd>{when(c.refresh_token_expires_at)}</dd></div>
-                <div><dt class=dt>{t.connection_last_used}</dt><dd>{when(c.last_used_at)}</dd></div>
+                <div><dt class=dt>{t.connections.exact_user}</dt><dd class="connection-user">{c.exact_user_name.clone()} " <" {c.exact_email.clone()} ">"</dd></div>
+                <div><dt class=dt>{t.connections.token_expiry}</dt><dd>{when(c.token_expires_at)}</dd></div>
+                <div><dt class=dt>{t.connections.refresh_expiry}</dt><dd>{when(c.refresh_token_expires_at)}</dd></div>
+                <div><dt class=dt>{t.connections.last_used}</dt><dd>{when(c.last_used_at)}</dd></div>
             </dl>
-            <h3 class="mt-6 text-sm font-semibold">{t.divisions_heading}</h3>
+            <h3 class="mt-6 text-sm font-semibold">{t.connections.divisions_heading}</h3>
             <ul class="divisions mt-2 divide-y divide-slate-200 dark:divide-slate-800">
                 {c.divisions.into_iter().map(move |d| {
                     let (cid1, cid2) = (id.clone(), id.clone());
@@ -134,22 +137,22 @@ fn ConnectionCard(
                         <li class="division flex flex-wrap items-center justify-between gap-3 py-2" data-code=d.code>
                             <span>
                                 <span class="font-mono text-xs text-slate-500">{d.code}</span> " " {d.name.clone()}
-                                {d.is_default.then(|| view! { " " <span class="division-default rounded bg-slate-100 px-1.5 text-xs dark:bg-slate-800">{t.division_default}</span> })}
-                                " " <span class="division-state text-xs text-slate-500">{if d.is_active { t.division_active } else { t.division_inactive }}</span>
+                                {d.is_default.then(|| view! { " " <span class="division-default rounded bg-slate-100 px-1.5 text-xs dark:bg-slate-800">{t.connections.division_default}</span> })}
+                                " " <span class="division-state text-xs text-slate-500">{if d.is_active { t.connections.division_active } else { t.connections.division_inactive }}</span>
                             </span>
                             <span class="flex gap-2">
                                 {(!d.is_default).then(|| view! {
                                     <ActionForm action=set_default>
                                         <input type="hidden" name="connection_id" value=cid1.clone()/>
                                         <input type="hidden" name="code" value=d.code/>
-                                        <button type="submit" class=format!("make-default {BUTTON}")>{t.division_make_default}</button>
+                                        <button type="submit" class=format!("make-default {BUTTON}")>{t.connections.division_make_default}</button>
                                     </ActionForm>
                                 })}
                                 <ActionForm action=set_active>
                                     <input type="hidden" name="connection_id" value=cid2/>
                                     <input type="hidden" name="code" value=d.code/>
                                     <input type="hidden" name="active" value=if d.is_active { "false" } else { "true" }/>
-                                    <button type="submit" class=format!("toggle-active {BUTTON}")>{if d.is_active { t.division_deactivate } else { t.division_activate }}</button>
+                                    <button type="submit" class=format!("toggle-active {BUTTON}")>{if d.is_active { t.connections.division_deactivate } else { t.connections.division_activate }}</button>
                                 </ActionForm>
                             </span>
                         </li>
@@ -159,22 +162,22 @@ fn ConnectionCard(
             <div class="mt-6 flex flex-wrap gap-3">
                 <ActionForm action=check>
                     <input type="hidden" name="connection_id" value=check_id/>
-                    <button type="submit" class=format!("check-connection {BUTTON}")>{t.check_connection_button}</button>
+                    <button type="submit" class=format!("check-connection {BUTTON}")>{t.connections.check_button}</button>
                 </ActionForm>
-                <a rel="external" href=reconnect class=format!("reconnect {BUTTON}")>{t.reconnect_button}</a>
-                <button type="button" class=format!("disconnect {BUTTON}") on:click=move |_| confirming.set(Some(ask_id.clone()))>{t.disconnect_button}</button>
+                <a rel="external" href=reconnect class=format!("reconnect {BUTTON}")>{t.connections.reconnect_button}</a>
+                <button type="button" class=format!("disconnect {BUTTON}") on:click=move |_| confirming.set(Some(ask_id.clone()))>{t.connections.disconnect_button}</button>
             </div>
             {move || is_confirming().then(|| {
                 let cid = dialog_id.clone();
                 view! {
                     <div role="alertdialog" class="mt-4 rounded-md border border-red-200 p-4 dark:border-red-900">
-                        <p class="text-sm">{t.disconnect_confirm}</p>
+                        <p class="text-sm">{t.connections.disconnect_confirm}</p>
                         <div class="mt-3 flex gap-3">
                             <ActionForm action=disconnect>
                                 <input type="hidden" name="connection_id" value=cid/>
-                                <button type="submit" class="confirm-disconnect rounded-md bg-red-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-red-700">{t.disconnect_button}</button>
+                                <button type="submit" class="confirm-disconnect rounded-md bg-red-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-red-700">{t.connections.disconnect_button}</button>
                             </ActionForm>
-                            <button type="button" class=BUTTON on:click=move |_| confirming.set(None)>{t.cancel}</button>
+                            <button type="button" class=BUTTON on:click=move |_| confirming.set(None)>{t.common.cancel}</button>
                         </div>
                     </div>
                 }

@@ -47,10 +47,10 @@ pub fn CopyButton(
     view! {
         <span class="inline-flex flex-wrap items-center gap-2">
             <button type="button" id=id data-copy-for=copy_for class=format!("copy-button {BUTTON}") on:click=on_click>
-                {move || if outcome.get() == Outcome::Copied { t.copied } else { t.copy_button }}
+                {move || if outcome.get() == Outcome::Copied { t.common.copied } else { t.common.copy }}
             </button>
             {move || (outcome.get() == Outcome::Failed).then(|| view! {
-                <span role="alert" class="text-xs text-red-600">{t.copy_failed}</span>
+                <span role="alert" class="text-xs text-red-600">{t.common.copy_failed}</span>
             })}
         </span>
     }

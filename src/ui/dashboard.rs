@@ -16,7 +16,7 @@ fn SignOut() -> impl IntoView {
     let action = ServerAction::<Logout>::new();
     view! {
         <ActionForm action=action>
-            <button id="sign-out" type="submit" class="rounded-md border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-900">{t.sign_out}</button>
+            <button id="sign-out" type="submit" class="rounded-md border border-slate-300 px-3 py-1.5 text-sm hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-900">{t.dashboard.sign_out}</button>
         </ActionForm>
     }
 }
@@ -53,11 +53,11 @@ impl DashboardSection {
 
     fn label(self, t: &'static Texts) -> &'static str {
         match self {
-            DashboardSection::Overview => t.section_overview,
-            DashboardSection::Connections => t.section_connections,
-            DashboardSection::Keys => t.section_keys,
-            DashboardSection::Usage => t.section_usage,
-            DashboardSection::Settings => t.section_settings,
+            DashboardSection::Overview => t.dashboard.section_overview,
+            DashboardSection::Connections => t.dashboard.section_connections,
+            DashboardSection::Keys => t.dashboard.section_keys,
+            DashboardSection::Usage => t.dashboard.section_usage,
+            DashboardSection::Settings => t.dashboard.section_settings,
         }
     }
 }
@@ -70,7 +70,7 @@ pub fn DashboardPage(section: DashboardSection) -> impl IntoView {
     view! {
         <Title text=title/>
         <div class="mx-auto flex max-w-6xl flex-col gap-8 px-4 py-10 md:flex-row">
-            <nav class="md:w-48" aria-label=t.dashboard_nav>
+            <nav class="md:w-48" aria-label=t.dashboard.nav>
                 <ul class="flex gap-2 overflow-x-auto md:flex-col">
                     {DashboardSection::ALL
                         .into_iter()
@@ -95,14 +95,14 @@ pub fn DashboardPage(section: DashboardSection) -> impl IntoView {
                         <SignOut/>
                     </div>
                 </div>
-                <Suspense fallback=move || view! { <p class="mt-4 text-slate-500">{t.loading}</p> }>
+                <Suspense fallback=move || view! { <p class="mt-4 text-slate-500">{t.common.loading}</p> }>
                     {move || me.get().map(|r| match r {
                         Ok(me) => view! {
                             <p id="signed-in-as" class="mt-4 text-slate-600 dark:text-slate-400">
-                                {t.signed_in_as}" " <strong>{me.email.clone()}</strong>
+                                {t.dashboard.signed_in_as}" " <strong>{me.email.clone()}</strong>
                                 {(!me.display_name.is_empty()).then(|| format!(" ({})", me.display_name))}
-                                " · "{t.plan_word}" " {me.plan.display_name()}
-                                {(me.role == Role::Admin).then(|| view! { " · " <a class="underline" href="/admin">{t.admin_panel_link}</a> })}
+                                " · "{t.dashboard.plan_word}" " {me.plan.display_name()}
+                                {(me.role == Role::Admin).then(|| view! { " · " <a class="underline" href="/admin">{t.dashboard.admin_panel_link}</a> })}
                             </p>
                         }.into_any(),
                         Err(e) => view! { <p role="alert" class="mt-4 text-red-600">{error_text(t, &e)}</p> }.into_any(),
@@ -134,23 +134,23 @@ pub fn AdminPage() -> impl IntoView {
     let th = "px-3 py-2 text-left font-semibold";
     let td = "px-3 py-2";
     view! {
-        <Title text=t.admin_title/>
+        <Title text=t.admin.title/>
         <section class="mx-auto max-w-6xl px-4 py-10">
-            <h1 class="text-2xl font-bold text-slate-900 dark:text-white">{t.admin_title}</h1>
-            <p class="mt-4 text-slate-600 dark:text-slate-400">{t.admin_lead}</p>
-            <h2 class="mt-8 text-lg font-semibold">{t.admin_users_heading}</h2>
-            <Suspense fallback=move || view! { <p class="mt-4 text-slate-500">{t.loading}</p> }>
+            <h1 class="text-2xl font-bold text-slate-900 dark:text-white">{t.admin.title}</h1>
+            <p class="mt-4 text-slate-600 dark:text-slate-400">{t.admin.lead}</p>
+            <h2 class="mt-8 text-lg font-semibold">{t.admin.users_heading}</h2>
+            <Suspense fallback=move || view! { <p class="mt-4 text-slate-500">{t.common.loading}</p> }>
                 {move || users.get().map(|r| match r {
                     Ok(users) => view! {
                         <div class="mt-4 overflow-x-auto rounded-xl border border-slate-200 dark:border-slate-800">
                             <table id="admin-users" class="min-w-full text-sm">
                                 <thead class="bg-slate-50 dark:bg-slate-900">
                                     <tr>
-                                        <th scope="col" class=th>{t.admin_col_email}</th>
-                                        <th scope="col" class=th>{t.admin_col_name}</th>
-                                        <th scope="col" class=th>{t.admin_col_role}</th>
-                                        <th scope="col" class=th>{t.admin_col_plan}</th>
-                                        <th scope="col" class=th>{t.admin_col_status}</th>
+                                        <th scope="col" class=th>{t.admin.col_email}</th>
+                                        <th scope="col" class=th>{t.admin.col_name}</th>
+                                        <th scope="col" class=th>{t.admin.col_role}</th>
+                                        <th scope="col" class=th>{t.admin.col_plan}</th>
+                                        <th scope="col" class=th>{t.admin.col_status}</th>
                                     </tr>
                                 </thead>
                                 <tbody>
@@ -204,58 +204,58 @@ fn SettingsPanel() -> impl IntoView {
     view! {
         <div class="mt-8 space-y-10">
             <section aria-labelledby="email-heading">
-                <h2 id="email-heading" class="text-lg font-semibold">{t.change_email_heading}</h2>
-                <p class="mt-2 text-sm text-slate-600 dark:text-slate-400">{t.change_email_lead}</p>
+                <h2 id="email-heading" class="text-lg font-semibold">{t.settings.change_email_heading}</h2>
+                <p class="mt-2 text-sm text-slate-600 dark:text-slate-400">{t.settings.change_email_lead}</p>
                 <ActionForm action=change_email attr:class="mt-4 max-w-md space-y-4">
                     <div>
-                        <label class=LABEL for="new-email">{t.new_email_label}</label>
+                        <label class=LABEL for="new-email">{t.settings.new_email_label}</label>
                         <input class=INPUT id="new-email" name="new_email" type="email" autocomplete="email" required/>
                     </div>
                     <div>
-                        <label class=LABEL for="email-current-password">{t.current_password_label}</label>
+                        <label class=LABEL for="email-current-password">{t.settings.current_password_label}</label>
                         <input class=INPUT id="email-current-password" name="current_password" type="password" autocomplete="current-password" required/>
                     </div>
                     {change_email_result}
-                    <button id="change-email" type="submit" class=primary>{t.change_email_button}</button>
+                    <button id="change-email" type="submit" class=primary>{t.settings.change_email_button}</button>
                 </ActionForm>
             </section>
             <section aria-labelledby="pw-heading">
-                <h2 id="pw-heading" class="text-lg font-semibold">{t.change_password_heading}</h2>
+                <h2 id="pw-heading" class="text-lg font-semibold">{t.settings.change_password_heading}</h2>
                 <ActionForm action=change attr:class="mt-4 max-w-md space-y-4">
                     <div>
-                        <label class=LABEL for="current-password">{t.current_password_label}</label>
+                        <label class=LABEL for="current-password">{t.settings.current_password_label}</label>
                         <input class=INPUT id="current-password" name="current_password" type="password" autocomplete="current-password" required/>
                     </div>
                     <div>
-                        <label class=LABEL for="new-password">{t.new_password_label}</label>
+                        <label class=LABEL for="new-password">{t.auth.new_password_label}</label>
                         <input class=INPUT id="new-password" name="new_password" type="password" autocomplete="new-password" required minlength="12"/>
                     </div>
                     {change_result}
-                    <button type="submit" class=primary>{t.change_password_button}</button>
+                    <button type="submit" class=primary>{t.settings.change_password_button}</button>
                 </ActionForm>
             </section>
             <section aria-labelledby="sessions-heading">
-                <h2 id="sessions-heading" class="text-lg font-semibold">{t.sessions_heading}</h2>
-                <p class="mt-2 text-sm text-slate-600 dark:text-slate-400">{t.sessions_lead}</p>
+                <h2 id="sessions-heading" class="text-lg font-semibold">{t.settings.sessions_heading}</h2>
+                <p class="mt-2 text-sm text-slate-600 dark:text-slate-400">{t.settings.sessions_lead}</p>
                 <ActionForm action=everywhere attr:class="mt-4">
-                    <button id="sign-out-everywhere" type="submit" class=secondary>{t.sign_out_everywhere}</button>
+                    <button id="sign-out-everywhere" type="submit" class=secondary>{t.settings.sign_out_everywhere}</button>
                 </ActionForm>
             </section>
             <section aria-labelledby="data-heading">
-                <h2 id="data-heading" class="text-lg font-semibold">{t.data_heading}</h2>
-                <p class="mt-2 text-sm text-slate-600 dark:text-slate-400">{t.data_lead}</p>
-                <a id="download-data" rel="external" download="exact-mcp-my-data.json" href="/dashboard/settings/export.json" class=format!("mt-4 inline-block {secondary}")>{t.download_data}</a>
+                <h2 id="data-heading" class="text-lg font-semibold">{t.settings.data_heading}</h2>
+                <p class="mt-2 text-sm text-slate-600 dark:text-slate-400">{t.settings.data_lead}</p>
+                <a id="download-data" rel="external" download="exact-mcp-my-data.json" href="/dashboard/settings/export.json" class=format!("mt-4 inline-block {secondary}")>{t.settings.download_data}</a>
             </section>
             <section aria-labelledby="delete-heading" class="rounded-xl border border-red-200 p-6 dark:border-red-900">
-                <h2 id="delete-heading" class="text-lg font-semibold text-red-700 dark:text-red-400">{t.delete_heading}</h2>
-                <p class="mt-2 text-sm text-slate-600 dark:text-slate-400">{t.delete_lead}</p>
+                <h2 id="delete-heading" class="text-lg font-semibold text-red-700 dark:text-red-400">{t.settings.delete_heading}</h2>
+                <p class="mt-2 text-sm text-slate-600 dark:text-slate-400">{t.settings.delete_lead}</p>
                 <ActionForm action=delete attr:class="mt-4 max-w-md space-y-4">
                     <div>
-                        <label class=LABEL for="confirm-email">{t.delete_confirm_label}</label>
+                        <label class=LABEL for="confirm-email">{t.settings.delete_confirm_label}</label>
                         <input class=INPUT id="confirm-email" name="confirm_email" type="email" autocomplete="off" required/>
                     </div>
                     {move || delete_error().map(|e| view! { <p role="alert" class="text-sm text-red-600">{e}</p> })}
-                    <button id="delete-account" type="submit" class="rounded-md bg-red-600 px-4 py-2 font-medium text-white hover:bg-red-700">{t.delete_button}</button>
+                    <button id="delete-account" type="submit" class="rounded-md bg-red-600 px-4 py-2 font-medium text-white hover:bg-red-700">{t.settings.delete_button}</button>
                 </ActionForm>
             </section>
         </div>

@@ -65,27 +65,27 @@ pub fn KeysPanel() -> impl IntoView {
     };
     view! {
         <div class="mt-8 space-y-10">
-            <p class="text-slate-600 dark:text-slate-400">{t.keys_lead}</p>
+            <p class="text-slate-600 dark:text-slate-400">{t.keys.lead}</p>
             <div class="space-y-4">
                 <ActionForm action=create attr:class="flex flex-wrap items-end gap-3">
                     <div class="min-w-64 flex-1">
-                        <label class=LABEL for="key-name">{t.key_name_label}</label>
+                        <label class=LABEL for="key-name">{t.keys.name_label}</label>
                         <input class=INPUT id="key-name" name="name" type="text" required autocomplete="off"
-                            maxlength=MAX_KEY_NAME_CHARS.to_string() placeholder=t.key_name_placeholder
+                            maxlength=MAX_KEY_NAME_CHARS.to_string() placeholder=t.keys.name_placeholder
                             prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev))/>
                     </div>
-                    <button id="create-key" type="submit" class=PRIMARY>{t.create_key_button}</button>
+                    <button id="create-key" type="submit" class=PRIMARY>{t.keys.create_button}</button>
                 </ActionForm>
                 {create_error}
                 {move || fresh.get().map(|created| view! { <NewKey created t/> })}
             </div>
             <section aria-labelledby="keys-heading">
-                <h2 id="keys-heading" class="text-lg font-semibold">{t.keys_heading}</h2>
+                <h2 id="keys-heading" class="text-lg font-semibold">{t.keys.heading}</h2>
                 <div class="mt-4 space-y-4">
                     {revoke_outcome}
-                    <Suspense fallback=move || view! { <p class="text-slate-500">{t.loading}</p> }>
+                    <Suspense fallback=move || view! { <p class="text-slate-500">{t.common.loading}</p> }>
                         {move || keys.get().map(|r| match r {
-                            Ok(list) if list.is_empty() => view! { <p id="no-keys" class="text-slate-500">{t.keys_empty}</p> }.into_any(),
+                            Ok(list) if list.is_empty() => view! { <p id="no-keys" class="text-slate-500">{t.keys.empty}</p> }.into_any(),
                             Ok(list) => view! {
                                 <ul id="keys" class="divide-y divide-slate-200 rounded-xl border border-slate-200 dark:divide-slate-800 dark:border-slate-800">
                                     {list.into_iter().map(|k| view! { <KeyRow k t revoke confirming revoking/> }).collect_view()}
@@ -112,13 +112,13 @@ fn NewKey(created: CreatedKey, t: &'static Texts) -> impl IntoView {
     view! {
         <div id="new-key" role="status" class="rounded-xl border border-emerald-300 bg-emerald-50 p-6 dark:border-emerald-800 dark:bg-emerald-950">
             <h2 class="font-semibold text-emerald-900 dark:text-emerald-100">
-                {t.new_key_heading} " · " {created.summary.name}
+                {t.keys.new_key_heading} " · " {created.summary.name}
             </h2>
             <div class="mt-3 flex flex-wrap items-center gap-3">
                 <code id="new-key-value" class="break-all rounded-md bg-white px-3 py-2 font-mono text-sm text-slate-900 select-all dark:bg-slate-900 dark:text-slate-100">{key}</code>
                 <CopyButton text=copy_text id="copy-key" copy_for="new-key-value"/>
             </div>
-            <p class="mt-3 text-sm font-medium text-amber-800 dark:text-amber-300">{t.new_key_warning}</p>
+            <p class="mt-3 text-sm font-medium text-amber-800 dark:text-amber-300">{t.keys.new_key_warning}</p>
         </div>
     }
 }
@@ -134,7 +134,7 @@ fn KeyRow(
     let id = k.id;
     let last_used = k
         .last_used_at
-        .map_or_else(|| t.never.to_string(), format_utc);
+        .map_or_else(|| t.common.never.to_string(), format_utc);
     let confirm_id = id.clone();
     let is_confirming = move || confirming.get().as_deref() == Some(confirm_id.as_str());
     let ask_id = id.clone();
@@ -148,25 +148,25 @@ fn KeyRow(
                     " "
                     <code class="key-prefix rounded bg-slate-100 px-1.5 font-mono text-xs dark:bg-slate-800">{k.prefix} "…"</code>
                 </div>
-                <button type="button" class=format!("revoke-key {BUTTON}") on:click=move |_| confirming.set(Some(ask_id.clone()))>{t.revoke_button}</button>
+                <button type="button" class=format!("revoke-key {BUTTON}") on:click=move |_| confirming.set(Some(ask_id.clone()))>{t.keys.revoke_button}</button>
             </div>
             <dl class="grid grid-cols-1 gap-2 text-sm sm:grid-cols-2">
-                <div><dt class=dt>{t.key_created}</dt><dd class="key-created">{format_utc(k.created_at)}</dd></div>
-                <div><dt class=dt>{t.key_last_used}</dt><dd class="key-last-used">{last_used}</dd></div>
+                <div><dt class=dt>{t.keys.created}</dt><dd class="key-created">{format_utc(k.created_at)}</dd></div>
+                <div><dt class=dt>{t.keys.last_used}</dt><dd class="key-last-used">{last_used}</dd></div>
             </dl>
             {move || is_confirming().then(|| {
                 let kid = dialog_id.clone();
                 let clicked = dialog_id.clone();
                 view! {
                     <div role="alertdialog" class="rounded-md border border-red-200 p-4 dark:border-red-900">
-                        <p class="text-sm">{t.revoke_confirm}</p>
+                        <p class="text-sm">{t.keys.revoke_confirm}</p>
                         <div class="mt-3 flex gap-3">
                             <ActionForm action=revoke>
                                 <input type="hidden" name="key_id" value=kid/>
                                 <button type="submit" class="confirm-revoke rounded-md bg-red-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-red-700"
-                                    on:click=move |_| revoking.set(Some(clicked.clone()))>{t.revoke_button}</button>
+                                    on:click=move |_| revoking.set(Some(clicked.clone()))>{t.keys.revoke_button}</button>
                             </ActionForm>
-                            <button type="button" class=BUTTON on:click=move |_| confirming.set(None)>{t.cancel}</button>
+                            <button type="button" class=BUTTON on:click=move |_| confirming.set(None)>{t.common.cancel}</button>
                         </div>
                     </div>
                 }
@@ -186,18 +186,20 @@ pub fn McpSetupHelp(
     let t = use_texts();
     let setup = Resource::new(|| (), |_| mcp_setup());
     let has_key = move || key.with(Option::is_some);
-    let key_text =
-        Signal::derive(move || key.get().unwrap_or_else(|| t.key_placeholder.to_string()));
+    let key_text = Signal::derive(move || {
+        key.get()
+            .unwrap_or_else(|| t.setup.key_placeholder.to_string())
+    });
     view! {
         <section id="mcp-setup" aria-labelledby="mcp-setup-heading" class="rounded-xl border border-slate-200 p-6 dark:border-slate-800">
-            <h2 id="mcp-setup-heading" class="text-lg font-semibold">{t.setup_heading}</h2>
+            <h2 id="mcp-setup-heading" class="text-lg font-semibold">{t.setup.heading}</h2>
             <p class="mt-2 text-sm text-slate-600 dark:text-slate-400">
-                {move || if has_key() { t.setup_lead_with_key } else { t.setup_lead }}
+                {move || if has_key() { t.setup.lead_with_key } else { t.setup.lead }}
             </p>
             {link_to_keys.then(|| view! {
-                <a id="setup-keys-link" href="/dashboard/keys" class="mt-2 inline-block text-sm text-emerald-700 underline dark:text-emerald-400">{t.setup_create_key_link}</a>
+                <a id="setup-keys-link" href="/dashboard/keys" class="mt-2 inline-block text-sm text-emerald-700 underline dark:text-emerald-400">{t.setup.create_key_link}</a>
             })}
-            <Suspense fallback=move || view! { <p class="mt-4 text-slate-500">{t.loading}</p> }>
+            <Suspense fallback=move || view! { <p class="mt-4 text-slate-500">{t.common.loading}</p> }>
                 {move || setup.get().map(|r| match r {
                     Ok(info) => view! { <SetupSnippets url=info.mcp_url key=key_text t/> }.into_any(),
                     Err(e) => view! { <p role="alert" class="mt-4 text-red-600">{error_text(t, &e)}</p> }.into_any(),
@@ -224,16 +226,16 @@ fn SetupSnippets(url: String, key: Signal<String>, t: &'static Texts) -> impl In
     view! {
         <div class="mt-4 space-y-6">
             <div>
-                <p class=LABEL>{t.mcp_url_label}</p>
+                <p class=LABEL>{t.setup.mcp_url_label}</p>
                 <div class="mt-1 flex flex-wrap items-center gap-3">
                     <code id="mcp-url" class="break-all rounded-md bg-slate-100 px-3 py-2 font-mono text-sm select-all dark:bg-slate-900">{url.clone()}</code>
                     <CopyButton text=url_text copy_for="mcp-url"/>
                 </div>
             </div>
-            <Snippet id="snippet-claude-code" title=t.snippet_claude_code_title hint=t.snippet_claude_code_hint text=claude_code/>
-            <Snippet id="snippet-claude-desktop" title=t.snippet_claude_desktop_title hint=t.snippet_claude_desktop_hint text=claude_desktop/>
-            <Snippet id="snippet-cursor" title=t.snippet_cursor_title hint=t.snippet_cursor_hint text=cursor/>
-            <Snippet id="snippet-inspector" title=t.snippet_inspector_title hint=t.snippet_inspector_hint text=inspector/>
+            <Snippet id="snippet-claude-code" title=t.setup.snippet_claude_code_title hint=t.setup.snippet_claude_code_hint text=claude_code/>
+            <Snippet id="snippet-claude-desktop" title=t.setup.snippet_claude_desktop_title hint=t.setup.snippet_claude_desktop_hint text=claude_desktop/>
+            <Snippet id="snippet-cursor" title=t.setup.snippet_cursor_title hint=t.setup.snippet_cursor_hint text=cursor/>
+            <Snippet id="snippet-inspector" title=t.setup.snippet_inspector_title hint=t.setup.snippet_inspector_hint text=inspector/>
         </div>
     }
 }

@@ -15,8 +15,8 @@ use leptos_meta::{Meta, Title};
 pub fn LandingPage() -> impl IntoView {
     let t = use_texts();
     view! {
-        <Title text=t.landing_title/>
-        <Meta name="description" content=t.landing_description/>
+        <Title text=t.landing.title/>
+        <Meta name="description" content=t.landing.description/>
         <Hero/>
         <TryIt/>
         <HowItWorks/>
@@ -32,17 +32,17 @@ fn Hero() -> impl IntoView {
     view! {
         <section class="bg-gradient-to-b from-emerald-50 to-white dark:from-slate-900 dark:to-slate-950">
             <div class="mx-auto max-w-6xl px-4 py-20 md:py-28">
-                <p class="text-sm font-semibold uppercase tracking-wide text-emerald-700 dark:text-emerald-400">{t.hero_kicker}</p>
+                <p class="text-sm font-semibold uppercase tracking-wide text-emerald-700 dark:text-emerald-400">{t.landing.hero_kicker}</p>
                 <h1 class="mt-3 max-w-3xl text-4xl font-bold tracking-tight text-slate-900 md:text-5xl dark:text-white">
-                    {t.hero_heading}
+                    {t.landing.hero_heading}
                 </h1>
                 <p class="mt-6 max-w-2xl text-lg text-slate-600 dark:text-slate-300">
-                    {t.hero_lead}
+                    {t.landing.hero_lead}
                 </p>
                 <div class="mt-8 flex flex-wrap gap-3">
-                    <a href="#try" class="rounded-md bg-emerald-600 px-5 py-2.5 font-medium text-white shadow-sm hover:bg-emerald-700">{t.hero_cta_try}</a>
-                    <a href="#how-it-works" class="rounded-md border border-slate-300 px-5 py-2.5 font-medium text-slate-700 hover:bg-slate-50 dark:border-slate-700 dark:text-slate-200 dark:hover:bg-slate-900">{t.hero_cta_how}</a>
-                    <a href="#pricing" class="rounded-md border border-slate-300 px-5 py-2.5 font-medium text-slate-700 hover:bg-slate-50 dark:border-slate-700 dark:text-slate-200 dark:hover:bg-slate-900">{t.hero_cta_pricing}</a>
+                    <a href="#try" class="rounded-md bg-emerald-600 px-5 py-2.5 font-medium text-white shadow-sm hover:bg-emerald-700">{t.landing.hero_cta_try}</a>
+                    <a href="#how-it-works" class="rounded-md border border-slate-300 px-5 py-2.5 font-medium text-slate-700 hover:bg-slate-50 dark:border-slate-700 dark:text-slate-200 dark:hover:bg-slate-900">{t.landing.hero_cta_how}</a>
+                    <a href="#pricing" class="rounded-md border border-slate-300 px-5 py-2.5 font-medium text-slate-700 hover:bg-slate-50 dark:border-slate-700 dark:text-slate-200 dark:hover:bg-slate-900">{t.landing.hero_cta_pricing}</a>
                 </div>
             </div>
         </section>
@@ -57,10 +57,10 @@ fn TryIt() -> impl IntoView {
     let demo = ServerAction::<CreateDemoKey>::new();
     view! {
         <section id="try" class="mx-auto max-w-6xl scroll-mt-20 px-4 py-16">
-            <h2 class="text-2xl font-bold text-slate-900 dark:text-white">{t.try_heading}</h2>
-            <p class="mt-2 max-w-2xl text-slate-600 dark:text-slate-400">{t.try_lead}</p>
+            <h2 class="text-2xl font-bold text-slate-900 dark:text-white">{t.landing.try_heading}</h2>
+            <p class="mt-2 max-w-2xl text-slate-600 dark:text-slate-400">{t.landing.try_lead}</p>
             <ActionForm action=demo attr:class="mt-6">
-                <button id="try-demo" type="submit" class="rounded-md bg-emerald-600 px-5 py-2.5 font-medium text-white shadow-sm hover:bg-emerald-700">{t.try_button}</button>
+                <button id="try-demo" type="submit" class="rounded-md bg-emerald-600 px-5 py-2.5 font-medium text-white shadow-sm hover:bg-emerald-700">{t.landing.try_button}</button>
             </ActionForm>
             {move || demo.value().get().map(|r| match r {
                 Ok(issued) => view! { <DemoKeyCard demo=issued t/> }.into_any(),
@@ -83,28 +83,28 @@ fn DemoKeyCard(demo: DemoKey, t: &'static Texts) -> impl IntoView {
     let code = "break-all rounded-md bg-slate-100 px-3 py-2 font-mono text-sm select-all dark:bg-slate-900";
     view! {
         <div id="demo" class="mt-6 space-y-5 rounded-xl border border-emerald-300 bg-emerald-50/50 p-6 dark:border-emerald-800 dark:bg-slate-900">
-            <p id="demo-note" class="text-sm font-medium text-slate-700 dark:text-slate-300">{t.demo_note}</p>
+            <p id="demo-note" class="text-sm font-medium text-slate-700 dark:text-slate-300">{t.landing.demo_note}</p>
             <dl class="space-y-4">
                 <div>
-                    <dt class="text-sm font-medium">{t.demo_key_label}</dt>
+                    <dt class="text-sm font-medium">{t.landing.demo_key_label}</dt>
                     <dd class=dd>
                         <code id="demo-key" class=code>{key}</code>
                         <CopyButton text=Signal::derive(move || key_text.clone()) copy_for="demo-key"/>
                     </dd>
                 </div>
                 <div>
-                    <dt class="text-sm font-medium">{t.mcp_url_label}</dt>
+                    <dt class="text-sm font-medium">{t.setup.mcp_url_label}</dt>
                     <dd class=dd>
                         <code id="demo-mcp-url" class=code>{mcp_url}</code>
                         <CopyButton text=Signal::derive(move || url_text.clone()) copy_for="demo-mcp-url"/>
                     </dd>
                 </div>
                 <div>
-                    <dt class="text-sm font-medium">{t.demo_valid_until}</dt>
+                    <dt class="text-sm font-medium">{t.landing.demo_valid_until}</dt>
                     <dd id="demo-expires" class="mt-1 text-sm">{format_utc(expires_at)}</dd>
                 </div>
             </dl>
-            <Snippet id="demo-snippet-claude-code" title=t.snippet_claude_code_title hint=t.snippet_claude_code_hint
+            <Snippet id="demo-snippet-claude-code" title=t.setup.snippet_claude_code_title hint=t.setup.snippet_claude_code_hint
                 text=Signal::derive(move || command_text.clone())/>
         </div>
     }
@@ -115,9 +115,9 @@ fn HowItWorks() -> impl IntoView {
     let t = use_texts();
     view! {
         <section id="how-it-works" class="mx-auto max-w-6xl scroll-mt-20 px-4 py-16">
-            <h2 class="text-2xl font-bold text-slate-900 dark:text-white">{t.how_heading}</h2>
+            <h2 class="text-2xl font-bold text-slate-900 dark:text-white">{t.landing.how_heading}</h2>
             <ol class="mt-8 grid gap-6 md:grid-cols-3">
-                {t.how_steps
+                {t.landing.how_steps
                     .into_iter()
                     .enumerate()
                     .map(|(i, (title, text))| view! {
@@ -139,10 +139,10 @@ fn Tools() -> impl IntoView {
     view! {
         <section id="tools" class="scroll-mt-20 bg-slate-50 py-16 dark:bg-slate-900">
             <div class="mx-auto max-w-6xl px-4">
-                <h2 class="text-2xl font-bold text-slate-900 dark:text-white">{t.tools_heading}</h2>
-                <p class="mt-2 max-w-2xl text-slate-600 dark:text-slate-400">{t.tools_lead}</p>
+                <h2 class="text-2xl font-bold text-slate-900 dark:text-white">{t.landing.tools_heading}</h2>
+                <p class="mt-2 max-w-2xl text-slate-600 dark:text-slate-400">{t.landing.tools_lead}</p>
                 <ul class="mt-8 grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
-                    {t.tools
+                    {t.landing.tools
                         .into_iter()
                         .map(|(title, text)| view! {
                             <li class="rounded-lg bg-white p-5 shadow-sm ring-1 ring-slate-200 dark:bg-slate-950 dark:ring-slate-800">
@@ -162,20 +162,20 @@ fn Pricing() -> impl IntoView {
     let t = use_texts();
     view! {
         <section id="pricing" class="mx-auto max-w-6xl scroll-mt-20 px-4 py-16">
-            <h2 class="text-2xl font-bold text-slate-900 dark:text-white">{t.plans_heading}</h2>
+            <h2 class="text-2xl font-bold text-slate-900 dark:text-white">{t.landing.plans_heading}</h2>
             <div class="mt-8 grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
                 {Plan::ALL
                     .into_iter()
                     .map(|plan| {
                         let divisions = plan
                             .max_active_divisions()
-                            .map_or(t.unlimited_divisions.to_string(), t.active_divisions);
+                            .map_or(t.landing.unlimited_divisions.to_string(), |n| t.landing.active_divisions(n));
                         view! {
                             <div class="rounded-xl border border-slate-200 p-6 dark:border-slate-800">
                                 <h3 class="text-lg font-semibold text-slate-900 dark:text-white">{plan.display_name()}</h3>
                                 <ul class="mt-4 space-y-2 text-sm text-slate-600 dark:text-slate-400">
-                                    <li>{t.plan_quota(plan)}</li>
-                                    <li>{(t.calls_per_minute)(plan.rate_limit_per_minute())}</li>
+                                    <li>{t.landing.plan_quota(plan)}</li>
+                                    <li>{t.landing.calls_per_minute(plan.rate_limit_per_minute())}</li>
                                     <li>{divisions}</li>
                                 </ul>
                             </div>
@@ -196,7 +196,7 @@ fn PlanEstimator() -> impl IntoView {
     let t = use_texts();
     view! {
         <div class="mt-10 rounded-xl bg-emerald-50 p-6 dark:bg-slate-900">
-            <label for="plan-calls" class="block font-medium text-slate-900 dark:text-white">{t.estimator_label}</label>
+            <label for="plan-calls" class="block font-medium text-slate-900 dark:text-white">{t.landing.estimator_label}</label>
             <div class="mt-3 flex flex-wrap items-center gap-4">
                 <input
                     id="plan-calls"
@@ -212,9 +212,9 @@ fn PlanEstimator() -> impl IntoView {
                     }
                 />
                 <p id="plan-recommendation" class="text-slate-700 dark:text-slate-300" aria-live="polite">
-                    {t.recommended_plan}" "
+                    {t.landing.recommended_plan}" "
                     <strong class="text-emerald-700 dark:text-emerald-400">{move || recommended.get().display_name()}</strong>
-                    " ("{move || t.plan_quota(recommended.get())}")"
+                    " ("{move || t.landing.plan_quota(recommended.get())}")"
                 </p>
             </div>
         </div>
@@ -227,9 +227,9 @@ fn Security() -> impl IntoView {
     view! {
         <section id="security" class="scroll-mt-20 bg-slate-50 py-16 dark:bg-slate-900">
             <div class="mx-auto max-w-6xl px-4">
-                <h2 class="text-2xl font-bold text-slate-900 dark:text-white">{t.security_heading}</h2>
+                <h2 class="text-2xl font-bold text-slate-900 dark:text-white">{t.landing.security_heading}</h2>
                 <div class="mt-8 grid gap-6 md:grid-cols-3">
-                    {t.security_points
+                    {t.landing.security_points
                         .into_iter()
                         .map(|(title, text)| view! {
                             <div>

@@ -12,10 +12,10 @@ pub fn Layout(children: Children) -> impl IntoView {
     view! {
         <div class="flex min-h-screen flex-col bg-white text-slate-800 dark:bg-slate-950 dark:text-slate-200">
             <a href="#main" class="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:rounded focus:bg-emerald-600 focus:px-3 focus:py-2 focus:text-white">
-                {t.skip_to_content}
+                {t.shell.skip_to_content}
             </a>
             <header class="sticky top-0 z-20 border-b border-slate-200 bg-white/90 backdrop-blur dark:border-slate-800 dark:bg-slate-950/90">
-                <nav class="mx-auto flex max-w-6xl items-center justify-between gap-4 px-4 py-3" aria-label=t.nav_main>
+                <nav class="mx-auto flex max-w-6xl items-center justify-between gap-4 px-4 py-3" aria-label=t.shell.nav_main>
                     <a href="/" class="flex items-center gap-2 font-semibold text-slate-900 dark:text-white">
                         <span class="inline-flex h-8 w-8 items-center justify-center rounded-lg bg-emerald-600 text-sm font-bold text-white">"e"</span>
                         <span>"exact-mcp"</span>
@@ -24,14 +24,14 @@ pub fn Layout(children: Children) -> impl IntoView {
                         <NavLinks/>
                     </div>
                     <div class="flex items-center gap-1">
-                        <a href="/login" class="hidden rounded-md px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-100 sm:inline-block dark:text-slate-200 dark:hover:bg-slate-800">{t.sign_in}</a>
-                        <a href="/register" class="hidden rounded-md bg-emerald-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-emerald-700 sm:inline-block">{t.get_started}</a>
+                        <a href="/login" class="hidden rounded-md px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-100 sm:inline-block dark:text-slate-200 dark:hover:bg-slate-800">{t.shell.sign_in}</a>
+                        <a href="/register" class="hidden rounded-md bg-emerald-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-emerald-700 sm:inline-block">{t.shell.get_started}</a>
                         <LanguageSwitch/>
                         <ThemeToggle/>
                         <button
                             type="button"
                             class="rounded-md p-2 md:hidden hover:bg-slate-100 dark:hover:bg-slate-800"
-                            aria-label=t.open_menu
+                            aria-label=t.shell.open_menu
                             aria-controls="mobile-menu"
                             aria-expanded=move || menu_open.get().to_string()
                             on:click=move |_| set_menu_open.update(|o| *o = !*o)
@@ -49,8 +49,8 @@ pub fn Layout(children: Children) -> impl IntoView {
             <main id="main" class="flex-1">{children()}</main>
             <footer class="border-t border-slate-200 py-8 text-sm text-slate-500 dark:border-slate-800 dark:text-slate-400">
                 <div class="mx-auto flex max-w-6xl flex-col gap-2 px-4 md:flex-row md:items-center md:justify-between">
-                    <p>{t.footer_tagline}</p>
-                    <p>{t.footer_note}</p>
+                    <p>{t.shell.footer_tagline}</p>
+                    <p>{t.shell.footer_note}</p>
                 </div>
             </footer>
         </div>
@@ -62,10 +62,10 @@ fn NavLinks() -> impl IntoView {
     let link = "text-slate-600 hover:text-slate-900 dark:text-slate-300 dark:hover:text-white";
     let t = use_texts();
     view! {
-        <a class=link href="/#how-it-works">{t.nav_how}</a>
-        <a class=link href="/#tools">{t.nav_tools}</a>
-        <a class=link href="/#pricing">{t.nav_pricing}</a>
-        <a class=link href="/#security">{t.nav_security}</a>
+        <a class=link href="/#how-it-works">{t.shell.nav_how}</a>
+        <a class=link href="/#tools">{t.shell.nav_tools}</a>
+        <a class=link href="/#pricing">{t.shell.nav_pricing}</a>
+        <a class=link href="/#security">{t.shell.nav_security}</a>
     }
 }
 
@@ -85,7 +85,7 @@ fn LanguageSwitch() -> impl IntoView {
             view! {
                 <a id="lang-switch" rel="external" href=href hreflang=other.code() lang=other.code()
                     title=other.native_name()
-                    aria-label=format!("{}: {}", t.language_label, other.native_name())
+                    aria-label=format!("{}: {}", t.shell.language_label, other.native_name())
                     class="rounded-md px-2 py-1.5 text-sm font-medium uppercase text-slate-600 hover:bg-slate-100 hover:text-slate-900 dark:text-slate-300 dark:hover:bg-slate-800 dark:hover:text-white">
                     {other.code()}
                 </a>

@@ -11,14 +11,14 @@ pub fn NotFound() -> impl IntoView {
     }
     let t = crate::i18n::use_texts();
     view! {
-        <Title text=t.not_found_title/>
+        <Title text=t.error_pages.not_found_title/>
         <section class="mx-auto flex max-w-xl flex-col items-center px-4 py-24 text-center">
             <p class="text-sm font-semibold text-emerald-600">"404"</p>
-            <h1 class="mt-2 text-3xl font-bold text-slate-900 dark:text-white">{t.not_found_heading}</h1>
+            <h1 class="mt-2 text-3xl font-bold text-slate-900 dark:text-white">{t.error_pages.not_found_heading}</h1>
             <p class="mt-4 text-slate-600 dark:text-slate-400">
-                {t.not_found_text}
+                {t.error_pages.not_found_text}
             </p>
-            <a href="/" class="mt-8 rounded-md bg-emerald-600 px-4 py-2 font-medium text-white hover:bg-emerald-700">{t.back_to_start}</a>
+            <a href="/" class="mt-8 rounded-md bg-emerald-600 px-4 py-2 font-medium text-white hover:bg-emerald-700">{t.error_pages.back_to_start}</a>
         </section>
     }
 }

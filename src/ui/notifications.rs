@@ -44,7 +44,7 @@ pub fn NotificationBell() -> impl IntoView {
     };
     view! {
         <div class="relative">
-            <button id="notifications-button" type="button" aria-label=t.notifications_button
+            <button id="notifications-button" type="button" aria-label=t.notifications.button
                 aria-expanded=move || open.get().to_string() aria-controls="notifications-panel"
                 class="relative rounded-md border border-slate-300 p-1.5 hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-900"
                 on:click=move |_| open.update(|o| *o = !*o)>
@@ -57,18 +57,18 @@ pub fn NotificationBell() -> impl IntoView {
                     })}
                 </Transition>
             </button>
-            <div id="notifications-panel" role="region" aria-label=t.notifications_button
+            <div id="notifications-panel" role="region" aria-label=t.notifications.button
                 class="absolute right-0 z-30 mt-2 w-80 rounded-xl border border-slate-200 bg-white p-4 shadow-lg dark:border-slate-800 dark:bg-slate-950"
                 class:hidden=move || !open.get()>
                 <div class="flex items-center justify-between gap-2">
-                    <h2 class="font-semibold">{t.notifications_button}</h2>
+                    <h2 class="font-semibold">{t.notifications.button}</h2>
                     <ActionForm action=mark>
-                        <button id="notifications-read" type="submit" class="text-xs text-emerald-700 underline dark:text-emerald-400">{t.notifications_mark_read}</button>
+                        <button id="notifications-read" type="submit" class="text-xs text-emerald-700 underline dark:text-emerald-400">{t.notifications.mark_read}</button>
                     </ActionForm>
                 </div>
-                <Transition fallback=move || view! { <p class="mt-3 text-sm text-slate-500">{t.loading}</p> }>
+                <Transition fallback=move || view! { <p class="mt-3 text-sm text-slate-500">{t.common.loading}</p> }>
                     {move || list.get().map(|r| match r {
-                        Ok(l) if l.items.is_empty() => view! { <p class="mt-3 text-sm text-slate-500">{t.notifications_empty}</p> }.into_any(),
+                        Ok(l) if l.items.is_empty() => view! { <p class="mt-3 text-sm text-slate-500">{t.notifications.empty}</p> }.into_any(),
                         Ok(l) => view! {
                             <ul class="mt-3 max-h-96 space-y-3 overflow-y-auto">
                                 {l.items.into_iter().map(|n| {
@@ -80,14 +80,14 @@ pub fn NotificationBell() -> impl IntoView {
                                             <p class="mt-1 text-slate-600 dark:text-slate-400">{n.body}</p>
                                             <p class="mt-1 flex justify-between text-xs text-slate-500">
                                                 <span>{format_utc(n.created_at)}</span>
-                                                {link.map(|href| view! { <a class="underline" href=href>{t.notifications_open}</a> })}
+                                                {link.map(|href| view! { <a class="underline" href=href>{t.notifications.open}</a> })}
                                             </p>
                                         </li>
                                     }
                                 }).collect_view()}
                             </ul>
                         }.into_any(),
-                        Err(_) => view! { <p class="mt-3 text-sm text-slate-500">{t.notifications_empty}</p> }.into_any(),
+                        Err(_) => view! { <p class="mt-3 text-sm text-slate-500">{t.notifications.empty}</p> }.into_any(),
                     })}
                 </Transition>
             </div>

@@ -16,8 +16,8 @@ pub fn ThemeToggle() -> impl IntoView {
             type="button"
             on:click=toggle
             class="rounded-md p-2 text-slate-600 hover:bg-slate-100 hover:text-slate-900 focus:outline-none focus-visible:ring-2 focus-visible:ring-emerald-500 dark:text-slate-300 dark:hover:bg-slate-800 dark:hover:text-white"
-            aria-label=t.theme_toggle_label
-            title=t.theme_toggle_title
+            aria-label=t.shell.theme_toggle_label
+            title=t.shell.theme_toggle_title
         >
             // Both icons are rendered; CSS shows the one that fits, so server and client agree.
             <svg class="h-5 w-5 dark:hidden" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="2" aria-hidden="true">

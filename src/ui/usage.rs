@@ -44,8 +44,8 @@ pub fn UsagePanel() -> impl IntoView {
     let hovered = RwSignal::new(None::<usize>);
     view! {
         <div class="mt-8 space-y-8">
-            <p class="text-slate-600 dark:text-slate-400">{t.usage_lead}</p>
-            <Transition fallback=move || view! { <p class="text-slate-500">{t.loading}</p> }>
+            <p class="text-slate-600 dark:text-slate-400">{t.usage.lead}</p>
+            <Transition fallback=move || view! { <p class="text-slate-500">{t.common.loading}</p> }>
                 {move || overview.get().map(|r| match r {
                     Ok(o) => {
                         let calls = o.summary.calls_this_month.to_string();
@@ -57,8 +57,8 @@ pub fn UsagePanel() -> impl IntoView {
                             </div>
                             <Chart days=o.days hovered t/>
                             <div class="grid gap-6 lg:grid-cols-2">
-                                <Breakdown id="by-tool" heading=t.usage_by_tool_heading label=t.usage_col_tool rows=o.by_tool t/>
-                                <Breakdown id="by-client" heading=t.usage_by_client_heading label=t.usage_col_client rows=o.by_client t/>
+                                <Breakdown id="by-tool" heading=t.usage.by_tool_heading label=t.usage.col_tool rows=o.by_tool t/>
+                                <Breakdown id="by-client" heading=t.usage.by_client_heading label=t.usage.col_client rows=o.by_client t/>
                             </div>
                             <Recent calls=o.recent t/>
                         </div>
@@ -90,28 +90,28 @@ fn MonthCard(s: UsageSummary, t: &'static Texts) -> impl IntoView {
     };
     view! {
         <section aria-labelledby="month-heading" class=CARD>
-            <h2 id="month-heading" class="text-lg font-semibold">{t.usage_month_heading}</h2>
+            <h2 id="month-heading" class="text-lg font-semibold">{t.usage.month_heading}</h2>
             <p class="mt-3 flex flex-wrap items-baseline gap-2">
                 <span id="calls-this-month" class="text-3xl font-bold text-slate-900 dark:text-white">{s.calls_this_month.to_string()}</span>
                 <span id="quota" class="text-sm text-slate-600 dark:text-slate-400">
-                    {match s.quota { Some(q) => (t.usage_of_quota)(q), None => t.usage_unlimited.to_string() }}
+                    {match s.quota { Some(q) => t.usage.of_quota(q), None => t.usage.unlimited.to_string() }}
                 </span>
             </p>
             {s.quota.map(|_| view! {
                 <svg id="quota-bar" class="mt-4 h-4 w-full" viewBox="0 0 100 10" preserveAspectRatio="none"
-                    role="progressbar" aria-label=t.usage_calls_this_month aria-valuemin="0" aria-valuemax="100"
+                    role="progressbar" aria-label=t.usage.calls_this_month aria-valuemin="0" aria-valuemax="100"
                     aria-valuenow=pct.to_string() data-percent=pct.to_string()>
                     <rect x="0" y="2" width="100" height="6" rx="1" class="fill-slate-200 dark:fill-slate-800"/>
                     <rect id="quota-fill" x="0" y="2" width=pct.to_string() height="6" rx="1" class=fill/>
                     <rect id="quota-marker" x="79.6" y="0" width="0.8" height="10" class="fill-slate-700 dark:fill-slate-300"/>
                 </svg>
                 <div class="mt-1 flex justify-end pr-[20%] text-xs text-slate-500">
-                    <span>{t.usage_warning_marker}</span>
+                    <span>{t.usage.warning_marker}</span>
                 </div>
             })}
-            <p class="mt-3 text-sm text-slate-600 dark:text-slate-400">{(t.usage_resets_on)(&reset_day)}</p>
+            <p class="mt-3 text-sm text-slate-600 dark:text-slate-400">{t.usage.resets_on(&reset_day)}</p>
             {(s.quota.is_some() && pct >= 80).then(|| view! {
-                <p class="mt-2 text-sm font-medium text-amber-800 dark:text-amber-300">{t.usage_upgrade_hint}</p>
+                <p class="mt-2 text-sm font-medium text-amber-800 dark:text-amber-300">{t.usage.upgrade_hint}</p>
             })}
         </section>
     }
@@ -122,12 +122,12 @@ fn RateCard(s: UsageSummary, t: &'static Texts) -> impl IntoView {
     let r = s.rate_limit;
     view! {
         <section aria-labelledby="rate-heading" class=CARD>
-            <h2 id="rate-heading" class="text-lg font-semibold">{t.usage_rate_heading}</h2>
+            <h2 id="rate-heading" class="text-lg font-semibold">{t.usage.rate_heading}</h2>
             <p id="rate-limit" class="mt-3 text-slate-900 dark:text-white" data-remaining=r.remaining.to_string() data-limit=r.limit.to_string()>
-                {(t.usage_rate_state)(r.remaining, r.limit)}
+                {t.usage.rate_state(r.remaining, r.limit)}
             </p>
             <p class="mt-2 text-sm text-slate-600 dark:text-slate-400">
-                {t.usage_rate_resets}" " <span id="rate-reset">{format_utc(r.reset)}</span>
+                {t.usage.rate_resets}" " <span id="rate-reset">{format_utc(r.reset)}</span>
             </p>
         </section>
     }
@@ -149,7 +149,7 @@ fn Chart(
     let last = days.last().map(|d| d.day.clone()).unwrap_or_default();
     let summaries: Vec<String> = days
         .iter()
-        .map(|d| (t.usage_day_summary)(&d.day, d.calls, d.errors, d.rejected))
+        .map(|d| t.usage.day_summary(&d.day, d.calls, d.errors, d.rejected))
         .collect();
     let slot = CHART_WIDTH / days.len().max(1) as f64;
     let tooltip = {
@@ -162,8 +162,8 @@ fn Chart(
     };
     view! {
         <section aria-labelledby="chart-heading" class=CARD>
-            <h2 id="chart-heading" class="text-lg font-semibold">{t.usage_chart_heading}</h2>
-            <svg id="usage-chart" class="mt-4 h-48 w-full" viewBox=view_box preserveAspectRatio="none" role="group" aria-label=t.usage_chart_label
+            <h2 id="chart-heading" class="text-lg font-semibold">{t.usage.chart_heading}</h2>
+            <svg id="usage-chart" class="mt-4 h-48 w-full" viewBox=view_box preserveAspectRatio="none" role="group" aria-label=t.usage.chart_label
                 on:mouseleave=move |_| hovered.set(None)>
                 <line x1="0" x2=CHART_WIDTH.to_string() y1=(CHART_HEIGHT + TOP).to_string() y2=(CHART_HEIGHT + TOP).to_string() class="stroke-slate-300 dark:stroke-slate-700"/>
                 {bars.into_iter().zip(days).zip(summaries).enumerate().map(|(i, ((b, d), summary))| view! {
@@ -213,21 +213,21 @@ fn Breakdown(
         <section aria-labelledby=labelled_by class=CARD>
             <h2 id=heading_id class="text-lg font-semibold">{heading}</h2>
             {if rows.is_empty() {
-                view! { <p class="mt-3 text-sm text-slate-500">{t.usage_none}</p> }.into_any()
+                view! { <p class="mt-3 text-sm text-slate-500">{t.usage.none}</p> }.into_any()
             } else {
                 view! {
                     <table id=id class="mt-3 min-w-full text-sm">
                         <thead>
                             <tr>
                                 <th scope="col" class=TH>{label}</th>
-                                <th scope="col" class=TH>{t.usage_col_calls}</th>
-                                <th scope="col" class=TH>{t.usage_col_errors}</th>
-                                <th scope="col" class=TH>{t.usage_col_latency}</th>
+                                <th scope="col" class=TH>{t.usage.col_calls}</th>
+                                <th scope="col" class=TH>{t.usage.col_errors}</th>
+                                <th scope="col" class=TH>{t.usage.col_latency}</th>
                             </tr>
                         </thead>
                         <tbody>
                             {rows.into_iter().map(|r| {
-                                let name = if r.label.is_empty() { t.usage_unknown_client.to_string() } else { r.label };
+                                let name = if r.label.is_empty() { t.usage.unknown_client.to_string() } else { r.label };
                                 let data_label = name.clone();
                                 view! {
                                     <tr class="breakdown-row border-t border-slate-200 dark:border-slate-800" data-label=data_label data-calls=r.calls.to_string()>
@@ -248,16 +248,16 @@ fn Breakdown(
 
 fn status_text(t: &'static Texts, call: &RecentCall) -> String {
     let status = match call.status {
-        CallStatus::Ok => t.usage_status_ok,
-        CallStatus::Pending => t.usage_status_pending,
-        CallStatus::ToolError => t.usage_status_tool_error,
-        CallStatus::Error => t.usage_status_error,
-        CallStatus::Rejected => t.usage_status_rejected,
+        CallStatus::Ok => t.usage.status_ok,
+        CallStatus::Pending => t.usage.status_pending,
+        CallStatus::ToolError => t.usage.status_tool_error,
+        CallStatus::Error => t.usage.status_error,
+        CallStatus::Rejected => t.usage.status_rejected,
     };
     let reason = match call.reason.as_deref() {
-        Some("rate_limit") => Some(t.usage_reason_rate_limit),
-        Some("quota") => Some(t.usage_reason_quota),
-        Some("flood") => Some(t.usage_reason_flood),
+        Some("rate_limit") => Some(t.usage.reason_rate_limit),
+        Some("quota") => Some(t.usage.reason_quota),
+        Some("flood") => Some(t.usage.reason_flood),
         _ => None,
     };
     match reason {
@@ -270,28 +270,28 @@ fn status_text(t: &'static Texts, call: &RecentCall) -> String {
 fn Recent(calls: Vec<RecentCall>, t: &'static Texts) -> impl IntoView {
     view! {
         <section aria-labelledby="recent-heading" class=CARD>
-            <h2 id="recent-heading" class="text-lg font-semibold">{t.usage_recent_heading}</h2>
+            <h2 id="recent-heading" class="text-lg font-semibold">{t.usage.recent_heading}</h2>
             {if calls.is_empty() {
-                view! { <p id="no-calls" class="mt-3 text-sm text-slate-500">{t.usage_none}</p> }.into_any()
+                view! { <p id="no-calls" class="mt-3 text-sm text-slate-500">{t.usage.none}</p> }.into_any()
             } else {
                 view! {
                     <div class="mt-3 overflow-x-auto">
                         <table id="recent-calls" class="min-w-full text-sm">
                             <thead>
                                 <tr>
-                                    <th scope="col" class=TH>{t.usage_col_time}</th>
-                                    <th scope="col" class=TH>{t.usage_col_request}</th>
-                                    <th scope="col" class=TH>{t.usage_col_status}</th>
-                                    <th scope="col" class=TH>{t.usage_col_latency}</th>
-                                    <th scope="col" class=TH>{t.usage_col_client}</th>
-                                    <th scope="col" class=TH>{t.usage_col_division}</th>
+                                    <th scope="col" class=TH>{t.usage.col_time}</th>
+                                    <th scope="col" class=TH>{t.usage.col_request}</th>
+                                    <th scope="col" class=TH>{t.usage.col_status}</th>
+                                    <th scope="col" class=TH>{t.usage.col_latency}</th>
+                                    <th scope="col" class=TH>{t.usage.col_client}</th>
+                                    <th scope="col" class=TH>{t.usage.col_division}</th>
                                 </tr>
                             </thead>
                             <tbody>
                                 {calls.into_iter().map(|c| {
                                     let status = status_text(t, &c);
                                     let request = match &c.tool { Some(tool) => format!("{} · {tool}", c.method), None => c.method.clone() };
-                                    let client = if c.client.is_empty() { t.usage_unknown_client.to_string() } else { c.client.clone() };
+                                    let client = if c.client.is_empty() { t.usage.unknown_client.to_string() } else { c.client.clone() };
                                     view! {
                                         <tr class="recent-call border-t border-slate-200 dark:border-slate-800" data-status=c.status.as_str()>
                                             <td class=TD>{format_utc(c.at)}</td>
@@ -320,22 +320,22 @@ pub fn UsageGlance() -> impl IntoView {
     let summary = Resource::new(move || tick.get(), |_| get_usage_summary());
     view! {
         <section id="usage-glance" aria-labelledby="glance-heading" class=CARD>
-            <h2 id="glance-heading" class="text-lg font-semibold">{t.usage_glance_heading}</h2>
-            <Transition fallback=move || view! { <p class="mt-3 text-slate-500">{t.loading}</p> }>
+            <h2 id="glance-heading" class="text-lg font-semibold">{t.usage.glance_heading}</h2>
+            <Transition fallback=move || view! { <p class="mt-3 text-slate-500">{t.common.loading}</p> }>
                 {move || summary.get().map(|r| match r {
                     Ok(s) => view! {
                         <p class="mt-3 flex flex-wrap items-baseline gap-2">
                             <span id="glance-calls" class="text-2xl font-bold text-slate-900 dark:text-white">{s.calls_this_month.to_string()}</span>
                             <span class="text-sm text-slate-600 dark:text-slate-400">
-                                {match s.quota { Some(q) => (t.usage_of_quota)(q), None => t.usage_unlimited.to_string() }}
+                                {match s.quota { Some(q) => t.usage.of_quota(q), None => t.usage.unlimited.to_string() }}
                             </span>
                         </p>
-                        <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">{(t.usage_rate_state)(s.rate_limit.remaining, s.rate_limit.limit)}</p>
+                        <p class="mt-1 text-sm text-slate-600 dark:text-slate-400">{t.usage.rate_state(s.rate_limit.remaining, s.rate_limit.limit)}</p>
                     }.into_any(),
                     Err(e) => view! { <p role="alert" class="mt-3 text-red-600">{error_text(t, &e)}</p> }.into_any(),
                 })}
             </Transition>
-            <a href="/dashboard/usage" class="mt-3 inline-block text-sm text-emerald-700 underline dark:text-emerald-400">{t.usage_glance_link}</a>
+            <a href="/dashboard/usage" class="mt-3 inline-block text-sm text-emerald-700 underline dark:text-emerald-400">{t.usage.glance_link}</a>
         </section>
     }
 }

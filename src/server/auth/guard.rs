@@ -1,8 +1,8 @@
-//! Authorization, checked on the server for every request that needs it, through one place:
-//! `require_user` / `require_admin` for server functions, `protect_pages` for page routes, and
-//! `same_origin_only` in front of every state-changing browser request.
+//! Authorization for browser requests, checked on the server: `protect_pages` for page routes
+//! and `same_origin_only` in front of every state-changing browser request. Server functions
+//! check through `api::guard`, which resolves the session the same way.
 
-use super::session::{self, SignedIn};
+use super::session;
 use crate::domain::Role;
 use crate::server::state::AppState;
 use axum::{
@@ -11,52 +11,6 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Redirect, Response},
 };
-use leptos::prelude::{ServerFnError, use_context};
-
-/// The signed-in user for a server function, or an error that says to sign in (HTTP 401).
-pub async fn require_user() -> Result<SignedIn, ServerFnError> {
-    let state = use_context::<AppState>().ok_or_else(|| ServerFnError::new("unavailable"))?;
-    let parts =
-        use_context::<http::request::Parts>().ok_or_else(|| ServerFnError::new("unavailable"))?;
-    match session::resolve(&state, &parts.headers).await {
-        Ok(Some(signed_in)) => Ok(signed_in),
-        Ok(None) => Err(refuse(
-            StatusCode::UNAUTHORIZED,
-            crate::server::locale::lang_of(&parts.headers)
-                .texts()
-                .please_sign_in,
-        )),
-        Err(e) => {
-            tracing::error!(error = %e, "session lookup failed");
-            Err(refuse(
-                StatusCode::SERVICE_UNAVAILABLE,
-                crate::server::locale::lang_of(&parts.headers)
-                    .texts()
-                    .something_went_wrong,
-            ))
-        }
-    }
-}
-
-/// An admin for a server function; anyone else gets HTTP 403.
-pub async fn require_admin() -> Result<SignedIn, ServerFnError> {
-    let signed_in = require_user().await?;
-    if signed_in.user.role != Role::Admin {
-        return Err(refuse(
-            StatusCode::FORBIDDEN,
-            crate::server::locale::current_texts().admins_only,
-        ));
-    }
-    Ok(signed_in)
-}
-
-/// A server function error with its HTTP status (the message is shown to the person as it is).
-pub fn refuse(status: StatusCode, message: &str) -> ServerFnError {
-    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-        res.set_status(status);
-    }
-    ServerFnError::new(message)
-}
 
 /// Page routes under `/dashboard` need a session (else a redirect to `/login`), those under
 /// `/admin` an admin (else 403). The signed-in user rides along in the request extensions.
@@ -97,8 +51,8 @@ fn forbidden_html(state: &AppState, lang: crate::i18n::Lang) -> String {
     let t = lang.texts();
     let body = format!(
         r#"<main class="mx-auto flex min-h-screen max-w-xl flex-col items-center justify-center px-4 text-center"><p class="text-sm font-semibold text-emerald-600">403</p><h1 class="mt-2 text-3xl font-bold">{heading}</h1><a href="/dashboard" class="mt-8 rounded-md bg-emerald-600 px-4 py-2 font-medium text-white">{back}</a></main>"#,
-        heading = crate::server::plain_html::escape_html(t.admins_only),
-        back = crate::server::plain_html::escape_html(t.section_overview),
+        heading = crate::server::plain_html::escape_html(t.common.admins_only),
+        back = crate::server::plain_html::escape_html(t.dashboard.section_overview),
     );
     crate::server::plain_html::plain_page(&state.leptos_options, lang, "403", &body)
 }

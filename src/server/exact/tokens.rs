@@ -300,8 +300,10 @@ impl Exact {
                 notifications::NewNotification {
                     user_id: &row.user_id,
                     kind: "connection_needs_reauth",
-                    title: t.reconnect_notification_title,
-                    body: &(t.reconnect_notification_body)(&row.exact_user_name),
+                    title: t.connections.reconnect_notification_title,
+                    body: &t
+                        .connections
+                        .reconnect_notification_body(&row.exact_user_name),
                     link: Some(super::RECONNECT_PATH),
                 },
                 now,

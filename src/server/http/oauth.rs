@@ -175,25 +175,25 @@ fn error_page(
 ) -> Response {
     let t: &Texts = lang.texts();
     let message = match failure {
-        ConsentFailure::Region => t.oauth_error_region,
-        ConsentFailure::State => t.oauth_error_state,
-        ConsentFailure::Denied => t.oauth_error_denied,
-        ConsentFailure::Exchange => t.oauth_error_exchange,
-        ConsentFailure::EmailTaken => t.oauth_error_email_taken,
-        ConsentFailure::Account => t.oauth_error_account,
+        ConsentFailure::Region => t.oauth.error_region,
+        ConsentFailure::State => t.oauth.error_state,
+        ConsentFailure::Denied => t.oauth.error_denied,
+        ConsentFailure::Exchange => t.oauth.error_exchange,
+        ConsentFailure::EmailTaken => t.oauth.error_email_taken,
+        ConsentFailure::Account => t.oauth.error_account,
     };
     let (href, back) = if signed_in {
-        ("/dashboard/connections", t.oauth_back_connections)
+        ("/dashboard/connections", t.oauth.back_connections)
     } else {
-        ("/login", t.oauth_back_login)
+        ("/login", t.oauth.back_login)
     };
     let body = format!(
         r#"<main id="oauth-error" class="mx-auto flex min-h-screen max-w-xl flex-col items-center justify-center px-4 text-center"><h1 class="text-3xl font-bold">{heading}</h1><p id="oauth-error-message" class="mt-4 text-slate-600">{message}</p><a id="oauth-error-back" href="{href}" class="mt-8 rounded-md bg-emerald-600 px-4 py-2 font-medium text-white">{back}</a></main>"#,
-        heading = escape_html(t.oauth_error_heading),
+        heading = escape_html(t.oauth.error_heading),
         message = escape_html(message),
         back = escape_html(back),
     );
-    let html = plain_html::plain_page(&state.leptos_options, lang, t.oauth_error_heading, &body);
+    let html = plain_html::plain_page(&state.leptos_options, lang, t.oauth.error_heading, &body);
     let mut res = (status, Html(html)).into_response();
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));

@@ -65,8 +65,8 @@ async fn alert(state: &AppState, c: &ExpiringToken, now: i64) -> Result<bool, Jo
             user_id: &c.user_id,
             connection_id: Some(&c.id),
             kind: "token_expiry",
-            subject: t.token_expiry_ticket_subject,
-            body: &(t.token_expiry_body)(&c.exact_user_name, &date),
+            subject: t.expiry.ticket_subject,
+            body: &t.expiry.body(&c.exact_user_name, &date),
         },
         now,
     )
@@ -76,8 +76,8 @@ async fn alert(state: &AppState, c: &ExpiringToken, now: i64) -> Result<bool, Jo
         notifications::NewNotification {
             user_id: &c.user_id,
             kind: "connection_expiring",
-            title: t.token_expiry_notification_title,
-            body: &(t.token_expiry_body)(&c.exact_user_name, &date),
+            title: t.expiry.notification_title,
+            body: &t.expiry.body(&c.exact_user_name, &date),
             link: Some(RECONNECT_PATH),
         },
         now,
@@ -86,8 +86,8 @@ async fn alert(state: &AppState, c: &ExpiringToken, now: i64) -> Result<bool, Jo
     outbox::queue_mail_with(
         &mut *tx,
         &c.owner_email,
-        t.token_expiry_mail_subject,
-        &(t.token_expiry_mail_body)(&c.exact_user_name, &date, &link),
+        t.expiry.mail_subject,
+        &t.expiry.mail_body(&c.exact_user_name, &date, &link),
         now,
     )
     .await?;

@@ -243,8 +243,8 @@ fn warning_for(
     let email = email.to_string();
     let resets = next_month_day(now);
     move |level| {
-        let title = (texts.quota_warning_title)(level);
-        let body = (texts.quota_warning_body)(
+        let title = texts.quota.warning_title(level);
+        let body = texts.quota.warning_body(
             level,
             plan.display_name(),
             plan.monthly_quota().unwrap_or(0),

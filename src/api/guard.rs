@@ -1,0 +1,51 @@
+//! The one check every server function makes first: who is calling, and may they. A session
+//! that does not resolve answers 401, a non-admin asking for an admin function 403.
+
+use super::error::{ApiError, internal, refuse};
+use crate::domain::Role;
+use crate::server::{
+    auth::session::{self, SignedIn},
+    locale,
+    state::AppState,
+};
+use http::StatusCode;
+use leptos::prelude::use_context;
+
+/// The signed-in user for a server function, or an error that says to sign in (HTTP 401).
+pub async fn require_user() -> Result<SignedIn, ApiError> {
+    let state = use_context::<AppState>().ok_or_else(|| internal("request context missing"))?;
+    let parts =
+        use_context::<http::request::Parts>().ok_or_else(|| internal("request context missing"))?;
+    match session::resolve(&state, &parts.headers).await {
+        Ok(Some(signed_in)) => Ok(signed_in),
+        Ok(None) => Err(refuse(
+            StatusCode::UNAUTHORIZED,
+            locale::lang_of(&parts.headers)
+                .texts()
+                .common
+                .please_sign_in,
+        )),
+        Err(e) => {
+            tracing::error!(error = %e, "session lookup failed");
+            Err(refuse(
+                StatusCode::SERVICE_UNAVAILABLE,
+                locale::lang_of(&parts.headers)
+                    .texts()
+                    .common
+                    .something_went_wrong,
+            ))
+        }
+    }
+}
+
+/// An admin for a server function; anyone else gets HTTP 403.
+pub async fn require_admin() -> Result<SignedIn, ApiError> {
+    let signed_in = require_user().await?;
+    if signed_in.user.role != Role::Admin {
+        return Err(refuse(
+            StatusCode::FORBIDDEN,
+            locale::current_texts().common.admins_only,
+        ));
+    }
+    Ok(signed_in)
+}
