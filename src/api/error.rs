@@ -153,7 +153,9 @@ mod tests {
         let answers = [
             internal("token=abc SELECT * FROM users"),
             ApiError::from(AccountError::Internal(leaky)),
-            ApiError::from(ConnectionError::Internal(DbError::Sqlx(sqlx::Error::PoolTimedOut))),
+            ApiError::from(ConnectionError::Internal(DbError::Sqlx(
+                sqlx::Error::PoolTimedOut,
+            ))),
         ];
         for answer in answers {
             let ApiError::Failed(message) = &answer else {

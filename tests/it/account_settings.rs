@@ -3,7 +3,8 @@
 use exact_mcp::server::{accounts::EMAIL_CHANGE_SECONDS, mail};
 use reqwest::{StatusCode, header};
 use std::sync::{Arc, Mutex};
-use test_kit::TestApp;
+use std::time::Duration;
+use test_kit::{TestApp, eventually};
 
 const PASSWORD: &str = "kaas-brood-fiets-42";
 
@@ -507,29 +508,23 @@ async fn with_smtp_the_outbox_is_delivered_by_the_background_sender() {
     );
     assert_eq!(app.get("/dev/outbox").await.status(), StatusCode::NOT_FOUND);
 
-    let mut waited = 0;
-    while messages.lock().unwrap().is_empty() && waited < 100 {
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        waited += 1;
-    }
-    let received = messages.lock().unwrap().clone();
+    let received = eventually("a mail over SMTP", Duration::from_secs(10), || async {
+        let received = messages.lock().unwrap().clone();
+        (!received.is_empty()).then_some(received)
+    })
+    .await;
     assert_eq!(received.len(), 1, "one mail over SMTP");
     assert!(received[0].contains("To: anna@bakkerij.example"));
     assert!(received[0].contains("From: exact-mcp <no-reply@exact-mcp.example>"));
     assert!(received[0].contains("reset-password?token="));
     // The sender marks the row sent after the SMTP server has accepted the mail: wait for it.
-    let mut sent_at: Option<i64> = None;
-    for _ in 0..50 {
-        sent_at = sqlx::query_scalar("SELECT sent_at FROM email_outbox")
+    eventually("the mail marked sent", Duration::from_secs(5), || async {
+        sqlx::query_scalar::<_, Option<i64>>("SELECT sent_at FROM email_outbox")
             .fetch_one(app.state.db.pool())
             .await
-            .unwrap();
-        if sent_at.is_some() {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    assert!(sent_at.is_some(), "marked sent");
+            .unwrap()
+    })
+    .await;
 }
 
 #[tokio::test]

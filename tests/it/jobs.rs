@@ -13,7 +13,7 @@ use exact_mcp::server::{
 };
 use reqwest::StatusCode;
 use secrecy::ExposeSecret;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use test_kit::{
     T0, TestApp, TestDatabase,
     exact::{PASSWORD, connected, count, sim_counters},
@@ -921,29 +921,26 @@ async fn two_replicas_with_schedulers_on_run_each_slot_exactly_once() {
     );
 
     // Both sweep at start and every second; wait until every job's current slot is done.
-    let started = Instant::now();
-    loop {
-        let now = SystemClock.now();
-        let mut done = 0;
-        for job in JobName::ALL {
-            let status: Option<String> =
-                sqlx::query_scalar("SELECT status FROM job_runs WHERE job = $1 AND slot = $2")
-                    .bind(job.as_str())
-                    .bind(job.slot(now))
-                    .fetch_optional(db.pool())
-                    .await
-                    .unwrap();
-            done += usize::from(status.as_deref() == Some("ok"));
-        }
-        if done == JobName::ALL.len() {
-            break;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "jobs did not run"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    test_kit::eventually(
+        "every job's current slot done",
+        Duration::from_secs(60),
+        || async {
+            let now = SystemClock.now();
+            let mut done = 0;
+            for job in JobName::ALL {
+                let status: Option<String> =
+                    sqlx::query_scalar("SELECT status FROM job_runs WHERE job = $1 AND slot = $2")
+                        .bind(job.as_str())
+                        .bind(job.slot(now))
+                        .fetch_optional(db.pool())
+                        .await
+                        .unwrap();
+                done += usize::from(status.as_deref() == Some("ok"));
+            }
+            (done == JobName::ALL.len()).then_some(())
+        },
+    )
+    .await;
     let reset: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM users WHERE api_calls_used = 0 AND rate_limit_warning_sent = 0",
     )
@@ -965,14 +962,12 @@ async fn two_replicas_with_schedulers_on_run_each_slot_exactly_once() {
             .count()
     };
     let before = (sweeps("a"), sweeps("b"));
-    let waiting = Instant::now();
-    while sweeps("a") < before.0 + 2 || sweeps("b") < before.1 + 2 {
-        assert!(
-            waiting.elapsed() < Duration::from_secs(60),
-            "the replicas stopped sweeping"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    test_kit::eventually(
+        "two more sweeps in each replica",
+        Duration::from_secs(60),
+        || async { (sweeps("a") >= before.0 + 2 && sweeps("b") >= before.1 + 2).then_some(()) },
+    )
+    .await;
     let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE api_calls_used = 7")
         .fetch_one(db.pool())
         .await

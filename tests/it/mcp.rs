@@ -557,18 +557,18 @@ async fn missing_wrong_and_revoked_keys_get_401_and_suspended_accounts_403() {
         .await
         .unwrap();
     assert_eq!(by_header.status(), StatusCode::OK);
-    let mut used = None;
-    for _ in 0..50 {
-        used = sqlx::query_scalar::<_, Option<i64>>("SELECT last_used_at FROM api_keys")
-            .fetch_one(app.state.db.pool())
-            .await
-            .unwrap();
-        if used.is_some() {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
-    assert_eq!(used, Some(app.clock_now()));
+    let used = test_kit::eventually(
+        "the key's last use",
+        std::time::Duration::from_secs(5),
+        || async {
+            sqlx::query_scalar::<_, Option<i64>>("SELECT last_used_at FROM api_keys")
+                .fetch_one(app.state.db.pool())
+                .await
+                .unwrap()
+        },
+    )
+    .await;
+    assert_eq!(used, app.clock_now());
 
     // Revoked: refused with the very next request.
     let key_id: String = sqlx::query_scalar("SELECT id FROM api_keys")

@@ -339,3 +339,24 @@ pub async fn post_form(
         .await
         .unwrap()
 }
+
+/// Waits for something the service does in the background: asks `check` every 50 ms until it
+/// answers `Some`, and fails the test with `what` once `bound` has passed. The one bounded poll
+/// loop the tests use, so none of them sleeps blindly or forever.
+pub async fn eventually<T, F, Fut>(what: &str, bound: std::time::Duration, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let started = std::time::Instant::now();
+    loop {
+        if let Some(found) = check().await {
+            return found;
+        }
+        assert!(
+            started.elapsed() < bound,
+            "{what}: not seen within {bound:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}

@@ -57,8 +57,12 @@ pub async fn connect(
     // One binding per browser: reuse the cookie so two tabs can connect at once.
     let binding = binding_from(&headers).unwrap_or_else(random_token);
     let user = signed_in.as_ref().map(|s| &s.user);
-    let Ok(target) = connections::start_consent(&state, user, region, &binding).await else {
-        return plain_html::internal_error_page();
+    let target = match connections::start_consent(&state, user, region, &binding).await {
+        Ok(target) => target,
+        Err(e) => {
+            tracing::error!(error = %e, "starting a consent failed");
+            return plain_html::internal_error_page();
+        }
     };
     let mut res = (StatusCode::SEE_OTHER, [(header::LOCATION, target)]).into_response();
     res.headers_mut()

@@ -51,7 +51,13 @@ pub fn guid(parsed: &str) -> String {
     format!("guid'{parsed}'")
 }
 
-/// An ISO date argument (`YYYY-MM-DD`).
+/// An ISO date argument (`YYYY-MM-DD`), parsed into a `NaiveDate` as the tool's first step.
+///
+/// Tool arguments stay strings on the wire on purpose: a serde-level date type would make rmcp
+/// answer a malformed date with a JSON-RPC `-32602`, which clients do not show the model, while
+/// the MCP specification (2025-11-25) wants input validation errors as tool results with
+/// `isError`, so the model can correct itself. Parsed here, nothing past the tool's first line
+/// sees the string.
 pub fn parse_date(field: &str, value: &str) -> Result<NaiveDate, ToolError> {
     let value = value.trim();
     let date = NaiveDate::parse_from_str(value, "%Y-%m-%d")
