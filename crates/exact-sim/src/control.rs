@@ -201,7 +201,7 @@ pub(super) async fn latency(State(sim): State<Simulator>, Query(l): Query<Latenc
 }
 
 pub(super) async fn revoke(State(sim): State<Simulator>) -> Response {
-    sim.revoke_all();
+    sim.revoke_all().await;
     Json(json!({ "revoked": true })).into_response()
 }
 

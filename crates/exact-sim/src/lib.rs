@@ -194,9 +194,20 @@ impl Simulator {
         self
     }
 
-    /// Writes the grants to their file, if they are kept in one: a snapshot taken under the
-    /// write lock, so the last write always holds the newest state.
-    fn save_grants(&self) {
+    /// Writes the grants to their file, if they are kept in one, on the blocking pool: the write
+    /// ends with an fsync, which must not stall the runtime's threads.
+    async fn save_grants(&self) {
+        if self.grants_file.is_none() {
+            return;
+        }
+        let sim = self.clone();
+        if let Err(e) = tokio::task::spawn_blocking(move || sim.write_grants()).await {
+            tracing::warn!(error = %e, "simulator grants not saved");
+        }
+    }
+
+    /// A snapshot taken under the write lock, so the last write always holds the newest state.
+    fn write_grants(&self) {
         let Some(file) = &self.grants_file else {
             return;
         };
@@ -253,17 +264,18 @@ impl Simulator {
 
     /// Ends every grant, as revoking the app in Exact does: any refresh token then gets "Old
     /// refresh token used.", access tokens stop working and open codes are spent.
-    pub fn revoke_all(&self) {
-        let mut world = self.world();
-        for grant in world.grants.values_mut() {
-            grant.superseded = true;
+    pub async fn revoke_all(&self) {
+        {
+            let mut world = self.world();
+            for grant in world.grants.values_mut() {
+                grant.superseded = true;
+            }
+            for code in world.codes.values_mut() {
+                code.used = true;
+            }
+            world.access.clear();
         }
-        for code in world.codes.values_mut() {
-            code.used = true;
-        }
-        world.access.clear();
-        drop(world);
-        self.save_grants();
+        self.save_grants().await;
     }
 
     /// The request log, oldest first (at most [`LOG_CAPACITY`] entries).

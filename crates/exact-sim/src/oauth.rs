@@ -110,7 +110,7 @@ pub(super) async fn consent_decision(State(sim): State<Simulator>, body: String)
             used: false,
         },
     );
-    sim.save_grants();
+    sim.save_grants().await;
     target
         .query_pairs_mut()
         .append_pair("code", &code)
@@ -145,20 +145,42 @@ pub(super) async fn token_endpoint(
     State(sim): State<Simulator>,
     Form(f): Form<TokenForm>,
 ) -> Response {
+    let (access_token, refresh_token) = match issue_tokens(&sim, &f) {
+        Ok(tokens) => tokens,
+        Err(refused) => return refused,
+    };
+    sim.save_grants().await;
+    Json(json!({
+        "access_token": access_token,
+        "token_type": "bearer",
+        // A string, as Exact sends it.
+        "expires_in": ACCESS_TOKEN_SECONDS.to_string(),
+        "refresh_token": refresh_token,
+    }))
+    .into_response()
+}
+
+/// The token endpoint's rules, under the world's lock: a code or a refresh token in, a new
+/// access and refresh token out, or the refusal Exact would give.
+fn issue_tokens(sim: &Simulator, f: &TokenForm) -> Result<(String, String), Response> {
     let now = sim.now();
     let mut world = sim.world();
     world.counters.token_requests += 1;
     if f.client_id != sim.client_id || f.client_secret != sim.client_secret {
-        return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", None);
+        return Err(oauth_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            None,
+        ));
     }
     let divisions = match f.grant_type.as_str() {
         "authorization_code" => {
             let Some(code) = world.codes.get_mut(&f.code) else {
-                return oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", None);
+                return Err(oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", None));
             };
             if code.used || code.expires_at <= now || code.redirect_uri != f.redirect_uri {
                 code.used = true;
-                return oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", None);
+                return Err(oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", None));
             }
             code.used = true;
             let divisions = code.divisions.clone();
@@ -172,18 +194,18 @@ pub(super) async fn token_endpoint(
         }
         "refresh_token" => {
             let Some(grant) = world.grants.get(&f.refresh_token).cloned() else {
-                return oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", None);
+                return Err(oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", None));
             };
             if grant.superseded {
                 world.counters.refused_old_token += 1;
-                return oauth_error(
+                return Err(oauth_error(
                     StatusCode::UNAUTHORIZED,
                     "unauthorized_client",
                     Some("Old refresh token used."),
-                );
+                ));
             }
             if grant.refresh_expires_at <= now {
-                return oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", None);
+                return Err(oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", None));
             }
             if now < grant.access_issued_at + NO_REFRESH_BEFORE_SECONDS {
                 world.counters.refused_too_early += 1;
@@ -196,7 +218,7 @@ pub(super) async fn token_endpoint(
                     "Reason",
                     HeaderValue::from_static("TooEarlyToRefreshTokens"),
                 );
-                return res;
+                return Err(res);
             }
             world.access.remove(&grant.access_token);
             if let Some(old) = world.grants.get_mut(&f.refresh_token) {
@@ -205,7 +227,13 @@ pub(super) async fn token_endpoint(
             world.counters.refreshes += 1;
             grant.divisions
         }
-        _ => return oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type", None),
+        _ => {
+            return Err(oauth_error(
+                StatusCode::BAD_REQUEST,
+                "unsupported_grant_type",
+                None,
+            ));
+        }
     };
     let (access_token, refresh_token) = (token(), token());
     world.access.insert(
@@ -222,14 +250,5 @@ pub(super) async fn token_endpoint(
             superseded: false,
         },
     );
-    drop(world);
-    sim.save_grants();
-    Json(json!({
-        "access_token": access_token,
-        "token_type": "bearer",
-        // A string, as Exact sends it.
-        "expires_in": ACCESS_TOKEN_SECONDS.to_string(),
-        "refresh_token": refresh_token,
-    }))
-    .into_response()
+    Ok((access_token, refresh_token))
 }
