@@ -1010,3 +1010,23 @@ async fn two_replicas_with_schedulers_on_run_each_slot_exactly_once() {
     assert_eq!(rows.len(), finished.len(), "{rows:?} vs {finished:?}");
     assert!(rows.iter().all(|r| r.2 == "ok"), "{rows:?}");
 }
+
+#[tokio::test]
+async fn a_panicking_job_fails_its_own_run_and_the_caller_goes_on() {
+    use exact_mcp::server::jobs::{JobError, Outcome, guarded};
+    let panicked = guarded(async {
+        let bug: Option<Outcome> = None;
+        Ok(bug.expect("a job bug"))
+    })
+    .await;
+    assert!(matches!(panicked, Err(JobError::Panicked)), "{panicked:?}");
+    let fine = guarded(async {
+        Ok(Outcome {
+            processed: 1,
+            failed: 0,
+            message: "done".into(),
+        })
+    })
+    .await;
+    assert_eq!(fine.unwrap().processed, 1, "the next job still runs");
+}

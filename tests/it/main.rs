@@ -4,6 +4,7 @@
 
 mod account_settings;
 mod accounts;
+mod bounds;
 mod cli;
 mod exact_connect;
 mod exact_refresh;

@@ -1169,3 +1169,64 @@ async fn the_request_log_records_calls_but_never_tokens_codes_or_secrets() {
         .unwrap();
     assert!(log.is_empty());
 }
+
+#[tokio::test]
+async fn a_deeply_nested_filter_answers_400_and_the_simulator_keeps_serving() {
+    let app = TestApp::spawn().await;
+    let (access, _) = connect(&app, &[101]).await;
+    // Unencoded parentheses, so the nesting fits in one request line.
+    let url = app.at(&format!(
+        "/sim/exact/api/v1/101/crm/Accounts?$filter={}Name%20eq%20'x'",
+        "(".repeat(40_000)
+    ));
+    let message = exact_error(get_absolute(&url, &access).await, StatusCode::BAD_REQUEST).await;
+    assert!(message.contains("nested more than 32 levels"), "{message}");
+    let nots = app.at(&format!(
+        "/sim/exact/api/v1/101/crm/Accounts?$filter={}Name%20eq%20'x'",
+        "not%20".repeat(10_000)
+    ));
+    exact_error(get_absolute(&nots, &access).await, StatusCode::BAD_REQUEST).await;
+
+    let res = api_query(&app, "101/crm/Accounts", &access, &[("$top", "1")]).await;
+    assert_eq!(res.status(), StatusCode::OK, "still serving");
+}
+
+#[tokio::test]
+async fn the_control_api_refuses_browsers() {
+    let app = TestApp::spawn().await;
+    let browser = |name: &'static str, value: &'static str| {
+        test_kit::client()
+            .post(app.at("/sim/exact/_control/advance?seconds=3600"))
+            .header(name, value)
+    };
+    for (name, value) in [
+        ("Origin", "https://evil.example"),
+        ("Origin", "null"),
+        ("Sec-Fetch-Site", "cross-site"),
+        ("Sec-Fetch-Site", "same-site"),
+    ] {
+        let res = browser(name, value).send().await.unwrap();
+        exact_error(res, StatusCode::FORBIDDEN).await;
+    }
+    let res = test_kit::client()
+        .get(app.at("/sim/exact/_control/requests"))
+        .header("Origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN, "nor read");
+    let counters: Value = app
+        .get("/sim/exact/_control/counters")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(counters.is_object(), "local tools still drive it");
+    // The clock did not move: none of the refused calls ran.
+    let now: Value = control(&app, "advance?seconds=0")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!((now["now"].as_i64().unwrap() - app.clock_now()).abs() < 5);
+}

@@ -397,11 +397,22 @@ pub fn parse_datetime(text: &str) -> Option<i64> {
 // ---------------------------------------------------------------------------------------------
 // Parser
 
+/// Parentheses and `not`s nest at most this deep in a `$filter`: the parser and the matcher
+/// recurse once per level, and the demo serves this engine in production.
+pub const MAX_FILTER_DEPTH: usize = 32;
+/// A `$filter` joins at most this many conditions with `and`/`or` (each one is a level of the
+/// tree the matcher walks).
+pub const MAX_FILTER_TERMS: usize = 200;
+
 struct Parser<'a> {
     tokens: Vec<Token>,
     at: usize,
     end: usize,
     schema: Schema<'a>,
+    /// Open parentheses and `not`s around the current position.
+    depth: usize,
+    /// Conditions joined so far.
+    terms: usize,
 }
 
 /// Parses a `$filter` value and checks it against the entity's fields.
@@ -415,6 +426,8 @@ pub fn parse_filter(input: &str, schema: Schema<'_>) -> Result<Filter, String> {
         at: 0,
         end: input.len(),
         schema,
+        depth: 0,
+        terms: 0,
     };
     let filter = p.or_expr()?;
     if let Some(t) = p.tokens.get(p.at) {
@@ -458,9 +471,34 @@ impl Parser<'_> {
         }
     }
 
+    /// Counts one more `and`/`or`, refusing a filter that joins too many.
+    fn join(&mut self) -> Result<(), String> {
+        self.terms += 1;
+        if self.terms >= MAX_FILTER_TERMS {
+            return Err(format!(
+                "The $filter expression joins more than {MAX_FILTER_TERMS} conditions."
+            ));
+        }
+        Ok(())
+    }
+
+    /// Enters one level of parentheses or `not`, refusing to go deeper than the limit.
+    fn enter(&mut self) -> Result<(), String> {
+        self.depth += 1;
+        if self.depth > MAX_FILTER_DEPTH {
+            return Err(format!(
+                "Syntax error at position {}: the $filter expression is nested more than \
+                 {MAX_FILTER_DEPTH} levels deep.",
+                self.pos()
+            ));
+        }
+        Ok(())
+    }
+
     fn or_expr(&mut self) -> Result<Filter, String> {
         let mut left = self.and_expr()?;
         while self.keyword("or") {
+            self.join()?;
             let right = self.and_expr()?;
             left = Filter::Or(Box::new(left), Box::new(right));
         }
@@ -470,6 +508,7 @@ impl Parser<'_> {
     fn and_expr(&mut self) -> Result<Filter, String> {
         let mut left = self.unary()?;
         while self.keyword("and") {
+            self.join()?;
             let right = self.unary()?;
             left = Filter::And(Box::new(left), Box::new(right));
         }
@@ -478,7 +517,10 @@ impl Parser<'_> {
 
     fn unary(&mut self) -> Result<Filter, String> {
         if self.keyword("not") {
-            return Ok(Filter::Not(Box::new(self.unary()?)));
+            self.enter()?;
+            let inner = self.unary()?;
+            self.depth -= 1;
+            return Ok(Filter::Not(Box::new(inner)));
         }
         self.primary()
     }
@@ -489,8 +531,10 @@ impl Parser<'_> {
             Some(Token {
                 tok: Tok::LParen, ..
             }) => {
+                self.enter()?;
                 let inner = self.or_expr()?;
                 self.expect(Tok::RParen, "')'")?;
+                self.depth -= 1;
                 Ok(inner)
             }
             Some(Token {

@@ -2,8 +2,7 @@
 //! tokens, granted divisions, rate limits and OData paging as Exact does them.
 
 use super::{
-    COMPANIES, DEMO_USER_EMAIL, DEMO_USER_ID, DEMO_USER_NAME, PAGE_SIZE, Simulator, data,
-    exact_error, odata,
+    COMPANIES, DEMO_USER_EMAIL, DEMO_USER_ID, DEMO_USER_NAME, Simulator, data, exact_error, odata,
 };
 use axum::{
     Json,
@@ -161,17 +160,19 @@ fn entity_set(sim: &Simulator, r: &Request<'_>) -> Response {
     };
 
     let all = data::rows(r.division, set.path).unwrap_or_default();
-    // The divisions sets list only what the token was granted.
+    // The divisions sets list the user's administrations, only those the token was granted.
     let granted_only: Vec<odata::Row>;
     let rows = if set.path.ends_with("/Divisions") {
-        granted_only = all
-            .iter()
-            .filter(|row| {
-                row.get("Code")
-                    .and_then(Value::as_i64)
-                    .is_some_and(|c| r.granted.contains(&c))
+        granted_only = sim
+            .divisions()
+            .into_iter()
+            .filter(|(code, _)| r.granted.contains(code))
+            .map(|(code, name)| {
+                all.iter()
+                    .find(|row| row.get("Code").and_then(Value::as_i64) == Some(code))
+                    .cloned()
+                    .unwrap_or_else(|| extra_division(code, &name))
             })
-            .cloned()
             .collect();
         &granted_only[..]
     } else {
@@ -202,7 +203,7 @@ fn entity_set(sim: &Simulator, r: &Request<'_>) -> Response {
         rows,
         &query,
         set.key,
-        (!bare).then_some(PAGE_SIZE),
+        (!bare).then_some(sim.page_size()),
         metadata,
     ) {
         Ok(p) => p,
@@ -216,6 +217,14 @@ fn entity_set(sim: &Simulator, r: &Request<'_>) -> Response {
         d["__next"] = json!(next_link(r, &pairs, &skiptoken, top));
     }
     Json(json!({ "d": d })).into_response()
+}
+
+/// A divisions row for an administration without books.
+fn extra_division(code: i64, name: &str) -> odata::Row {
+    match json!({ "Code": code, "Description": name, "Country": "NL", "Currency": "EUR" }) {
+        Value::Object(row) => row,
+        _ => odata::Row::new(),
+    }
 }
 
 /// The absolute URL of the next page: the same path and query, `$top` reduced by what was sent,

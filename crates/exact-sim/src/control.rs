@@ -1,17 +1,18 @@
-//! The control API (`/_control/...`, development only, no auth) and the middleware that puts
-//! its injected failures and latency in front of every other call and logs them all.
+//! The control API (`/_control/...`, development only, no credentials, local tools only) and
+//! the middleware that puts its injected failures and latency in front of every other call and
+//! logs them all.
 
 use super::{Simulator, exact_error, limits};
 use axum::{
     Json,
-    extract::{OriginalUri, Query, Request, State},
-    http::StatusCode,
+    extract::{ConnectInfo, OriginalUri, Query, Request, State},
+    http::{StatusCode, header},
     middleware::Next,
     response::{IntoResponse, Response},
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use std::time::Duration;
+use std::{net::SocketAddr, time::Duration};
 
 /// The request log keeps at most this many entries (the oldest go first).
 pub const LOG_CAPACITY: usize = 10_000;
@@ -143,6 +144,29 @@ fn injected(sim: &Simulator, status: u16) -> Response {
     res
 }
 
+/// In front of the control API: it has no credentials, so any web page could drive it through
+/// the browser of a developer running the simulator (CSRF). Requests a browser sends (with an
+/// `Origin` header, or a `Sec-Fetch-Site` other than `none`) and, where the peer is known, peers
+/// off the loopback interface are refused; test kits and scripts send neither.
+pub(super) async fn local_tools_only(req: Request, next: Next) -> Response {
+    let headers = req.headers();
+    let from_browser = headers.contains_key(header::ORIGIN)
+        || headers
+            .get("sec-fetch-site")
+            .is_some_and(|v| v.as_bytes() != b"none");
+    let from_afar = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .is_some_and(|ConnectInfo(peer)| !peer.ip().to_canonical().is_loopback());
+    if from_browser || from_afar {
+        return exact_error(
+            StatusCode::FORBIDDEN,
+            "The simulator's control API answers local tools only, not browsers or other hosts.",
+        );
+    }
+    next.run(req).await
+}
+
 #[derive(Deserialize)]
 pub(super) struct Advance {
     seconds: i64,
@@ -244,6 +268,41 @@ pub(super) async fn set_limits(
     }
     sim.set_limits(l.minutely, l.daily);
     Json(sim.limits()).into_response()
+}
+
+#[derive(Deserialize)]
+pub(super) struct Divisions {
+    extra: u32,
+}
+
+/// `POST /_control/divisions?extra=70`: the simulated user also has 70 administrations without
+/// books (codes 9001..), as an accountant with many clients has.
+pub(super) async fn set_divisions(
+    State(sim): State<Simulator>,
+    Query(d): Query<Divisions>,
+) -> Response {
+    if d.extra > super::MAX_EXTRA_DIVISIONS {
+        return (StatusCode::BAD_REQUEST, "extra must be at most 1000").into_response();
+    }
+    sim.set_extra_divisions(d.extra);
+    Json(json!({ "extra": d.extra })).into_response()
+}
+
+#[derive(Deserialize)]
+pub(super) struct PageSize {
+    rows: usize,
+}
+
+/// `POST /_control/page-size?rows=5`: lists come in pages of 5 rows (1..=1000; 60 is Exact's).
+pub(super) async fn set_page_size(
+    State(sim): State<Simulator>,
+    Query(p): Query<PageSize>,
+) -> Response {
+    if !(1..=1_000).contains(&p.rows) {
+        return (StatusCode::BAD_REQUEST, "rows must be 1..=1000").into_response();
+    }
+    sim.set_page_size(Some(p.rows));
+    Json(json!({ "rows": p.rows })).into_response()
 }
 
 #[cfg(test)]

@@ -18,10 +18,12 @@
 //!   `{"d": [...]}` shape, as some real endpoints do.
 //! - Rate limits ([`limits`]): 60 a minute and 5,000 a day per app and division, `X-RateLimit-*`
 //!   headers with resets in epoch milliseconds, 429 over a limit.
-//! - Control API (`control.rs`, under `/_control/`, no auth, development only; the same as methods
-//!   on [`Simulator`]): move the clock, counters, inject failures and latency, revoke all grants,
+//! - Control API (`control.rs`, under `/_control/`, development only; the same as methods on
+//!   [`Simulator`]): move the clock, counters, inject failures and latency, revoke all grants,
 //!   the request log (never with tokens, codes or secrets), a knob for the daily count, other
-//!   rate limits for benchmarks.
+//!   rate limits for benchmarks, extra administrations, other page sizes. It has no credentials,
+//!   so it answers local tools only: never a browser (an `Origin` header or a cross-site
+//!   `Sec-Fetch-Site`), never a peer off the loopback interface.
 //! - Restarts ([`Simulator::keeping_grants_in`]): codes, grants and tokens kept in a file, so a
 //!   restarted development server still honours what it issued.
 //!
@@ -129,7 +131,16 @@ struct World {
     /// (milliseconds, calls left)
     latency: Option<(u64, u32)>,
     log: VecDeque<LoggedRequest>,
+    /// Administrations the simulated user has beside the four demo companies (no books).
+    extra_divisions: u32,
+    /// Rows per page of a list, when a test wants other pages than Exact's 60.
+    page_size: Option<usize>,
 }
+
+/// The codes of the extra administrations start here (the demo companies are 101..404).
+pub const EXTRA_DIVISION_BASE: i64 = 9_000;
+/// At most this many extra administrations.
+pub const MAX_EXTRA_DIVISIONS: u32 = 1_000;
 
 /// What survives a restart: the codes, grants and tokens Exact would still honour. Counters,
 /// windows, injected failures and the log start afresh, as a new process would have them.
@@ -312,6 +323,37 @@ impl Simulator {
         self.world().limits
     }
 
+    /// Gives the simulated user `count` administrations beside the demo companies (codes from
+    /// [`EXTRA_DIVISION_BASE`] + 1, no books), as accountants with many clients have: offered on
+    /// the consent page and listed by the divisions sets once granted.
+    pub fn set_extra_divisions(&self, count: u32) {
+        self.world().extra_divisions = count.min(MAX_EXTRA_DIVISIONS);
+    }
+
+    /// Every administration of the simulated user: (code, name).
+    pub fn divisions(&self) -> Vec<(i64, String)> {
+        let extra = self.world().extra_divisions;
+        COMPANIES
+            .iter()
+            .map(|c| (c.division, c.name.to_string()))
+            .chain((1..=i64::from(extra)).map(|i| {
+                let code = EXTRA_DIVISION_BASE + i;
+                (code, format!("Administratie {code}"))
+            }))
+            .collect()
+    }
+
+    /// Serves lists in pages of `rows` instead of Exact's 60 (`None`: 60 again), so a test sees
+    /// a large ledger's paging on the small demo books.
+    pub fn set_page_size(&self, rows: Option<usize>) {
+        self.world().page_size = rows.filter(|r| *r > 0);
+    }
+
+    /// Rows per page of a list.
+    pub fn page_size(&self) -> usize {
+        self.world().page_size.unwrap_or(PAGE_SIZE)
+    }
+
     /// Counts one REST call of this app in `division` against the rate limits.
     fn count_call(&self, division: i64) -> limits::Verdict {
         let now = self.now();
@@ -363,13 +405,7 @@ fn exact_error(status: StatusCode, message: &str) -> Response {
 
 /// The simulator's routes, relative to its base (`/sim/exact` when embedded).
 pub fn router(sim: Simulator) -> Router {
-    Router::new()
-        .route(
-            "/api/oauth2/auth",
-            get(oauth::consent_page).post(oauth::consent_decision),
-        )
-        .route("/api/oauth2/token", post(oauth::token_endpoint))
-        .route("/api/v1/{*rest}", get(api::api))
+    let control = Router::new()
         .route("/_control/advance", post(control::advance))
         .route("/_control/counters", get(control::counters))
         .route("/_control/fail", post(control::fail))
@@ -379,6 +415,17 @@ pub fn router(sim: Simulator) -> Router {
         .route("/_control/reset-log", post(control::reset_log))
         .route("/_control/daily-usage", post(control::daily_usage))
         .route("/_control/limits", post(control::set_limits))
+        .route("/_control/divisions", post(control::set_divisions))
+        .route("/_control/page-size", post(control::set_page_size))
+        .route_layer(middleware::from_fn(control::local_tools_only));
+    Router::new()
+        .route(
+            "/api/oauth2/auth",
+            get(oauth::consent_page).post(oauth::consent_decision),
+        )
+        .route("/api/oauth2/token", post(oauth::token_endpoint))
+        .route("/api/v1/{*rest}", get(api::api))
+        .merge(control)
         .fallback(api::not_found)
         .layer(middleware::from_fn_with_state(
             sim.clone(),

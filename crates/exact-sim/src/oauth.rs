@@ -3,8 +3,8 @@
 //! 570 s rule.
 
 use super::{
-    ACCESS_TOKEN_SECONDS, CODE_SECONDS, COMPANIES, Code, DEMO_USER_NAME, Grant,
-    NO_REFRESH_BEFORE_SECONDS, REFRESH_TOKEN_SECONDS, Simulator, token,
+    ACCESS_TOKEN_SECONDS, CODE_SECONDS, Code, DEMO_USER_NAME, Grant, NO_REFRESH_BEFORE_SECONDS,
+    REFRESH_TOKEN_SECONDS, Simulator, token,
 };
 use axum::{
     Form, Json,
@@ -36,13 +36,13 @@ pub(super) async fn consent_page(
         )
             .into_response();
     }
-    let companies: String = COMPANIES
+    let companies: String = sim
+        .divisions()
         .iter()
-        .map(|c| {
+        .map(|(code, name)| {
             format!(
-                r#"<label class="block"><input type="checkbox" name="division" value="{}" checked> {}</label>"#,
-                c.division,
-                escape(c.name)
+                r#"<label class="block"><input type="checkbox" name="division" value="{code}" checked> {}</label>"#,
+                escape(name)
             )
         })
         .collect();
@@ -93,11 +93,12 @@ pub(super) async fn consent_decision(State(sim): State<Simulator>, body: String)
             .append_pair("state", &state);
         return Redirect::to(target.as_str()).into_response();
     }
+    let known: Vec<i64> = sim.divisions().iter().map(|(code, _)| *code).collect();
     let divisions: Vec<i64> = pairs
         .iter()
         .filter(|(k, _)| k == "division")
         .filter_map(|(_, v)| v.parse().ok())
-        .filter(|d| COMPANIES.iter().any(|c| c.division == *d))
+        .filter(|d| known.contains(d))
         .collect();
     let code = token();
     let now = sim.now();

@@ -21,6 +21,22 @@ pub struct Identity {
     pub divisions: Vec<(i64, String)>,
 }
 
+/// Pages of divisions read at most (60 a page: 3,000 administrations); hitting it is logged.
+pub const MAX_DIVISION_PAGES: usize = 50;
+
+/// (code, name) of a divisions row.
+fn division_of(d: &Value) -> Option<(i64, String)> {
+    let code = d.get("Code").and_then(Value::as_i64)?;
+    let name = d
+        .get("Description")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .chars()
+        .take(200)
+        .collect();
+    Some((code, name))
+}
+
 fn text(v: &Value, key: &str) -> String {
     v.get(key)
         .and_then(Value::as_str)
@@ -62,18 +78,22 @@ impl Exact {
                 }
                 other => other,
             }?;
-            let (rows, _) = split_list(listed)?;
-            for d in rows {
-                if let Some(code) = d.get("Code").and_then(Value::as_i64) {
-                    let name = d
-                        .get("Description")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .chars()
-                        .take(200)
-                        .collect();
-                    divisions.push((code, name));
+            let mut body = listed;
+            let mut pages = 1;
+            loop {
+                let (rows, next) = split_list(body)?;
+                divisions.extend(rows.iter().filter_map(division_of));
+                let Some(next) = next else { break };
+                if pages >= MAX_DIVISION_PAGES {
+                    tracing::warn!(
+                        pages,
+                        stored = divisions.len(),
+                        "Exact lists more divisions than are read; the rest are not stored"
+                    );
+                    break;
                 }
+                body = self.get_next_with_token(region, token, &next).await?;
+                pages += 1;
             }
         }
         Ok(Identity {
@@ -96,6 +116,35 @@ impl Exact {
             .base_url(region)
             .join(&format!("api/v1/{path}"))
             .map_err(|e| ExactError::Internal(format!("api url: {e}")))?;
+        self.get_url_with_token(token, url, path).await
+    }
+
+    /// Follows a `__next` link with a given token; only links on the region's own Exact host,
+    /// so the token goes nowhere else.
+    async fn get_next_with_token(
+        &self,
+        region: Region,
+        token: &SecretString,
+        next: &str,
+    ) -> Result<Value, ExactError> {
+        let url = url::Url::parse(next)
+            .map_err(|_| ExactError::Internal("unreadable __next link".into()))?;
+        let base = self.base_url(region);
+        if url.origin() != base.origin() || !url.path().starts_with(base.path()) {
+            return Err(ExactError::Internal(
+                "__next points outside the Exact host".into(),
+            ));
+        }
+        self.get_url_with_token(token, url, "next page of divisions")
+            .await
+    }
+
+    async fn get_url_with_token(
+        &self,
+        token: &SecretString,
+        url: url::Url,
+        what: &str,
+    ) -> Result<Value, ExactError> {
         let response = self
             .http()
             .get(url)
@@ -114,11 +163,11 @@ impl Exact {
             s if s.is_success() => response
                 .json()
                 .await
-                .map_err(|_| ExactError::Internal(format!("{path}: unreadable answer"))),
+                .map_err(|_| ExactError::Internal(format!("{what}: unreadable answer"))),
             StatusCode::TOO_MANY_REQUESTS => Err(ExactError::RateLimited {
                 retry_after: std::time::Duration::from_secs(60),
             }),
-            s if s.is_server_error() => Err(ExactError::Unavailable(format!("{path}: {s}"))),
+            s if s.is_server_error() => Err(ExactError::Unavailable(format!("{what}: {s}"))),
             s => Err(refusal(s, &response.text().await.unwrap_or_default())),
         }
     }

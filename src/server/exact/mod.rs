@@ -8,7 +8,7 @@ mod identity;
 mod oauth;
 mod tokens;
 
-pub use client::{ListPage, RateWindow};
+pub use client::{ListPage, RateWindow, split_list};
 pub use error::ExactError;
 pub use identity::Identity;
 pub use oauth::{TokenError, TokenGrant};

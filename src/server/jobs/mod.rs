@@ -146,6 +146,9 @@ impl Outcome {
 pub enum JobError {
     #[error("database error")]
     Db(#[from] DbError),
+    /// The job panicked; the panic stopped at its run, not at the sweep.
+    #[error("the job panicked")]
+    Panicked,
 }
 
 /// How a run was asked for.
@@ -225,7 +228,8 @@ pub async fn run_slot(
         return Ok(SlotResult::Taken);
     };
     tracing::info!(job = %job, slot, run_id = %id, runner, "job run claimed");
-    let outcome = job.run(state, trigger).await;
+    let run_state = state.clone();
+    let outcome = guarded(async move { job.run(&run_state, trigger).await }).await;
     let now = state.clock.now();
     let (status, outcome) = match outcome {
         Ok(o) => (o.status(), o),
@@ -271,6 +275,21 @@ pub async fn run_slot(
         .await?
         .ok_or(JobError::Db(DbError::row_missing()))?;
     Ok(SlotResult::Ran(run))
+}
+
+/// Runs a job's future so that a panic in it ends that run only (recorded as failed, retried
+/// later) and never the sweep or the cron task that called it.
+pub async fn guarded<F>(run: F) -> Result<Outcome, JobError>
+where
+    F: Future<Output = Result<Outcome, JobError>> + Send + 'static,
+{
+    match tokio::spawn(run).await {
+        Ok(outcome) => outcome,
+        Err(e) => {
+            tracing::error!(panicked = e.is_panic(), "job run ended abnormally");
+            Err(JobError::Panicked)
+        }
+    }
 }
 
 fn utc(now: i64) -> chrono::DateTime<chrono::Utc> {

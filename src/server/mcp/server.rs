@@ -115,6 +115,7 @@ impl ServerHandler for ExactMcp {
             caller: &caller,
             request_id: &request_id,
             usage: note.as_deref(),
+            budget: tools::Budget::default(),
         };
         match tools::call(&ctx, &request.name, request.arguments).await {
             Some(result) => Ok(result.into()),

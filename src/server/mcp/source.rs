@@ -2,8 +2,9 @@
 //! token refresh, rate-limit tracking, retries and circuit breaker), or, for demo keys, the
 //! simulator's fictional companies read in-process (stateless and deterministic).
 
-use crate::server::exact::{Exact, ExactError};
+use crate::server::exact::{Exact, ExactError, split_list};
 use serde_json::Value;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 #[derive(Clone)]
 pub enum Source {
@@ -59,40 +60,171 @@ impl ListQuery {
     }
 }
 
+/// Exact requests one tool call may make in all, across every list it reads. Exact allows 60
+/// calls a minute and 5,000 a day per division: without a cap one call could spend the day's
+/// budget and hold its request for hours. Enforced in [`Source::list`], the only way tools read.
+pub const MAX_REQUESTS_PER_CALL: usize = 10;
+
+/// Rows one tool call may read in all (bulk endpoints page 1,000 rows at a time).
+pub const MAX_ROWS_PER_CALL: usize = 5_000;
+
+/// What one tool call has spent of its Exact requests and rows, and whether a read stopped
+/// early because of them. Shared by every read of the call.
+#[derive(Debug, Default)]
+pub struct Budget {
+    requests: AtomicUsize,
+    rows: AtomicUsize,
+    cut: AtomicBool,
+}
+
+impl Budget {
+    /// Takes up to `wanted` requests; returns how many were granted.
+    fn take_requests(&self, wanted: usize) -> usize {
+        let mut granted = 0;
+        let _ = self
+            .requests
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |spent| {
+                granted = wanted.min(MAX_REQUESTS_PER_CALL.saturating_sub(spent));
+                Some(spent + granted)
+            });
+        granted
+    }
+
+    fn requests_left(&self) -> usize {
+        MAX_REQUESTS_PER_CALL.saturating_sub(self.requests())
+    }
+
+    fn rows_left(&self) -> usize {
+        MAX_ROWS_PER_CALL.saturating_sub(self.rows.load(Ordering::SeqCst))
+    }
+
+    fn add_rows(&self, n: usize) {
+        self.rows.fetch_add(n, Ordering::SeqCst);
+    }
+
+    /// Whether no request or no row is left for this call.
+    pub fn exhausted(&self) -> bool {
+        self.requests() >= MAX_REQUESTS_PER_CALL || self.rows_left() == 0
+    }
+
+    /// Notes that a read stopped before its end because of this budget (or a scan cap).
+    pub fn mark_cut(&self) {
+        self.cut.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether some read of this call stopped early: its lists and totals are partial.
+    pub fn was_cut(&self) -> bool {
+        self.cut.load(Ordering::SeqCst)
+    }
+
+    /// Exact requests spent (counted the same way for the demo's in-process pages).
+    pub fn requests(&self) -> usize {
+        self.requests.load(Ordering::SeqCst)
+    }
+}
+
+/// Rows read, and whether more follow (because `max_rows` was reached or the budget ran out).
+#[derive(Debug, Default)]
+pub struct Listed {
+    pub rows: Vec<Value>,
+    pub more: bool,
+}
+
 impl Source {
-    /// Up to `max_rows` rows of `path` (e.g. `crm/Accounts`) in `division`.
+    /// Up to `max_rows` rows of `path` (e.g. `crm/Accounts`) in `division`, following Exact's
+    /// pages within what is left of `budget`. When the budget stops the read before
+    /// `max_rows` rows or the end of the list, the budget is marked cut.
     pub async fn list(
         &self,
+        budget: &Budget,
         division: i64,
         path: &str,
         query: &ListQuery,
         max_rows: usize,
-    ) -> Result<Vec<Value>, ExactError> {
-        let pairs = query.pairs();
-        match self {
+    ) -> Result<Listed, ExactError> {
+        let allowed = max_rows.min(budget.rows_left());
+        let listed = match self {
             Source::Exact {
                 exact,
                 connection_id,
-            } => Ok(exact
-                .list(
-                    connection_id,
-                    &format!("{division}/{path}"),
-                    &pairs,
-                    max_rows,
-                )
-                .await?
-                .rows),
-            Source::Demo => {
-                let owned: Vec<(String, String)> =
-                    pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
-                demo_books::query(division, path, &owned, max_rows).map_err(|e| match e {
-                    demo_books::LocalError::NotFound => ExactError::NotFound,
-                    demo_books::LocalError::BadRequest(message) => ExactError::BadRequest {
-                        status: 400,
-                        message,
-                    },
-                })
+            } => {
+                let path = format!("{division}/{path}");
+                exact_pages(exact, connection_id, &path, query, budget, allowed).await?
             }
+            Source::Demo => demo_pages(division, path, query, budget, allowed)?,
+        };
+        if listed.more && (allowed < max_rows || listed.rows.len() < allowed) {
+            budget.mark_cut();
         }
+        budget.add_rows(listed.rows.len());
+        Ok(listed)
     }
+}
+
+/// Follows `__next` one request at a time while the budget lasts.
+async fn exact_pages(
+    exact: &Exact,
+    connection_id: &str,
+    path: &str,
+    query: &ListQuery,
+    budget: &Budget,
+    allowed: usize,
+) -> Result<Listed, ExactError> {
+    let mut rows = Vec::new();
+    let mut next: Option<String> = None;
+    let mut started = false;
+    while rows.len() < allowed && (!started || next.is_some()) {
+        if budget.take_requests(1) == 0 {
+            return Ok(Listed { rows, more: true });
+        }
+        let body = match next.take() {
+            None => exact.get_json(connection_id, path, &query.pairs()).await?,
+            Some(url) => exact.get_next(connection_id, &url).await?,
+        };
+        started = true;
+        let (page, following) = split_list(body)?;
+        rows.extend(page);
+        next = following;
+    }
+    let more = rows.len() > allowed || (next.is_some() && started) || !started;
+    rows.truncate(allowed);
+    Ok(Listed { rows, more })
+}
+
+/// The demo's rows, read in process, counted against the budget as Exact's pages of
+/// [`demo_books::PAGE_SIZE`] would be.
+fn demo_pages(
+    division: i64,
+    path: &str,
+    query: &ListQuery,
+    budget: &Budget,
+    allowed: usize,
+) -> Result<Listed, ExactError> {
+    let page = demo_books::PAGE_SIZE;
+    let left = budget.requests_left();
+    if left == 0 {
+        return Ok(Listed {
+            rows: Vec::new(),
+            more: true,
+        });
+    }
+    let allowed = allowed.min(left.saturating_mul(page));
+    let owned: Vec<(String, String)> = query
+        .pairs()
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+    let mut rows = demo_books::query(division, path, &owned, allowed.saturating_add(1)).map_err(
+        |e| match e {
+            demo_books::LocalError::NotFound => ExactError::NotFound,
+            demo_books::LocalError::BadRequest(message) => ExactError::BadRequest {
+                status: 400,
+                message,
+            },
+        },
+    )?;
+    let more = rows.len() > allowed;
+    rows.truncate(allowed);
+    budget.take_requests(rows.len().div_ceil(page).max(1));
+    Ok(Listed { rows, more })
 }

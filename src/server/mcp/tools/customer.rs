@@ -2,11 +2,11 @@
 //! recent invoices (`SalesEntries`) and a payment-risk assessment.
 
 use super::{
-    ListSpec, ToolCtx, ToolError, cents, fetch_all,
+    ListSpec, ToolCtx, ToolError, cents, fetch_all, fetch_rows,
     relations::{Relation, relation},
     row,
 };
-use crate::server::mcp::{odata, source::ListQuery};
+use crate::server::mcp::odata;
 use chrono::Days;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -18,8 +18,18 @@ const RECEIVABLES: ListSpec = ListSpec {
     select: "HID,Amount,DueDate,InvoiceDate,InvoiceNumber,EntryNumber,Description,CurrencyCode",
     what: "receivables",
 };
-const ENTRIES_SELECT: &str =
-    "EntryID,EntryNumber,InvoiceNumber,EntryDate,DueDate,AmountDC,Currency,Description";
+const ACCOUNTS: ListSpec = ListSpec {
+    path: "crm/Accounts",
+    key: "ID",
+    select: ACCOUNT_SELECT,
+    what: "the customer",
+};
+const SALES_ENTRIES: ListSpec = ListSpec {
+    path: "salesentry/SalesEntries",
+    key: "EntryID",
+    select: "EntryID,EntryNumber,InvoiceNumber,EntryDate,DueDate,AmountDC,Currency,Description",
+    what: "sales invoices",
+};
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -84,16 +94,16 @@ pub async fn get(ctx: &ToolCtx<'_>, args: Args) -> Result<Output, ToolError> {
     let target = ctx.target(args.division)?;
     let today = ctx.today();
 
-    let account_query = ListQuery {
-        select: ACCOUNT_SELECT,
-        filter: Some(format!("ID eq {}", odata::guid(&id))),
-        ..Default::default()
-    };
-    let account = target
-        .source
-        .list(target.division, "crm/Accounts", &account_query, 1)
-        .await
-        .map_err(ToolError::exact("the customer"))?
+    let account = fetch_rows(
+        ctx,
+        &target,
+        &ACCOUNTS,
+        Some(format!("ID eq {}", odata::guid(&id))),
+        None,
+        1,
+    )
+    .await?
+    .rows
         .into_iter()
         .next()
         .ok_or_else(|| {
@@ -104,6 +114,7 @@ pub async fn get(ctx: &ToolCtx<'_>, args: Args) -> Result<Output, ToolError> {
         })?;
 
     let open_rows = fetch_all(
+        ctx,
         &target,
         &RECEIVABLES,
         Some(format!("AccountId eq {}", odata::guid(&id))),
@@ -127,25 +138,12 @@ pub async fn get(ctx: &ToolCtx<'_>, args: Args) -> Result<Output, ToolError> {
         .collect();
 
     let year_ago = today.checked_sub_days(Days::new(365)).unwrap_or(today);
-    let entries_query = ListQuery {
-        select: ENTRIES_SELECT,
-        filter: Some(format!(
-            "Customer eq {} and EntryDate ge {}",
-            odata::guid(&id),
-            odata::datetime(year_ago)
-        )),
-        ..Default::default()
-    };
-    let mut entries = target
-        .source
-        .list(
-            target.division,
-            "salesentry/SalesEntries",
-            &entries_query,
-            super::MAX_SCAN_ROWS,
-        )
-        .await
-        .map_err(ToolError::exact("sales invoices"))?;
+    let entries_filter = format!(
+        "Customer eq {} and EntryDate ge {}",
+        odata::guid(&id),
+        odata::datetime(year_ago)
+    );
+    let mut entries = fetch_all(ctx, &target, &SALES_ENTRIES, Some(entries_filter)).await?;
     let invoiced: f64 = entries.iter().map(|r| row::num(r, "AmountDC")).sum();
     entries.sort_by_key(|r| std::cmp::Reverse(row::naive_date(r, "EntryDate")));
     let last_invoices = entries

@@ -3,8 +3,8 @@
 //! comes from `read/financial/ReceivablesList` and `PayablesList`, Exact's own open-item lists.
 
 use super::{
-    ListSpec, ToolCtx, ToolError, cents, check_limit, fetch_all, fetch_page, next_cursor,
-    read_cursor, row,
+    ListSpec, PAGE_ROWS, ToolCtx, ToolError, cents, check_limit, fetch_all, fetch_page, fetch_rows,
+    next_cursor, read_cursor, row,
 };
 use crate::server::mcp::{caller::Target, cursor, odata};
 use chrono::{Days, NaiveDate};
@@ -229,12 +229,13 @@ fn date_clauses(field: &str, (from, to): (Option<NaiveDate>, Option<NaiveDate>))
 
 /// Open amounts by entry number, from the open-item list (for one relation when given).
 async fn open_amounts(
+    ctx: &ToolCtx<'_>,
     target: &Target,
     spec: &ListSpec,
     relation: Option<&str>,
 ) -> Result<HashMap<i64, f64>, ToolError> {
     let filter = relation.map(|id| format!("AccountId eq {}", odata::guid(id)));
-    let rows = fetch_all(target, spec, filter).await?;
+    let rows = fetch_all(ctx, target, spec, filter).await?;
     let mut open = HashMap::new();
     for r in &rows {
         if let Some(n) = row::int(r, "EntryNumber") {
@@ -242,6 +243,14 @@ async fn open_amounts(
         }
     }
     Ok(open)
+}
+
+/// Open invoices lie between the lowest and highest open entry number: Exact narrows the
+/// entries to that range, so fewer pages are read to find them.
+fn open_range_clause(open: &HashMap<i64, f64>) -> Option<String> {
+    let low = open.keys().min()?;
+    let high = open.keys().max()?;
+    Some(format!("EntryNumber ge {low} and EntryNumber le {high}"))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -261,7 +270,7 @@ async fn invoices(
         clauses.push(format!("{} eq {}", side.relation_field, odata::guid(id)));
     }
     clauses.extend(date_clauses(side.date_field, dates));
-    let filter = odata::all_of(clauses);
+    let filter = odata::all_of(clauses.clone());
     let status_name = format!("{status:?}");
     let fp = cursor::fingerprint(&[
         &target.division.to_string(),
@@ -269,11 +278,11 @@ async fn invoices(
         &status_name,
     ]);
     let after = read_cursor(side.tool, cursor_arg.as_deref(), &fp)?.map(|p| p.skiptoken);
-    let open = open_amounts(&target, side.open_items, relation.as_deref()).await?;
+    let open = open_amounts(ctx, &target, side.open_items, relation.as_deref()).await?;
     let today = ctx.today();
 
-    // Open and paid are decided against the open-item list. Reading `limit + 1 + open items`
-    // rows is always enough to fill a page of paid invoices; open ones are filtered the same way.
+    // Open and paid are decided against the open-item list; the entries are read a page at a
+    // time, within the call's budget, until the page of matches is full.
     let wanted = |r: &Value| {
         let is_open = row::int(r, "EntryNumber").is_some_and(|n| open.contains_key(&n));
         match status {
@@ -282,20 +291,20 @@ async fn invoices(
             InvoiceStatus::All | InvoiceStatus::Draft => true,
         }
     };
-    let (rows, next) = if status == InvoiceStatus::All {
-        let page = fetch_page(&target, side.entries, filter, limit, after).await?;
-        (page.rows, page.next)
-    } else {
-        collect_matching(
-            &target,
-            side.entries,
-            filter,
-            limit,
-            after,
-            open.len(),
-            wanted,
-        )
-        .await?
+    let (rows, next) = match status {
+        InvoiceStatus::All | InvoiceStatus::Draft => {
+            let page = fetch_page(ctx, &target, side.entries, filter, limit, after).await?;
+            (page.rows, page.next)
+        }
+        InvoiceStatus::Open if open.is_empty() => (Vec::new(), None),
+        InvoiceStatus::Open => {
+            clauses.extend(open_range_clause(&open));
+            let narrowed = odata::all_of(clauses);
+            collect_matching(ctx, &target, side.entries, narrowed, limit, after, wanted).await?
+        }
+        InvoiceStatus::Paid => {
+            collect_matching(ctx, &target, side.entries, filter, limit, after, wanted).await?
+        }
     };
 
     let invoices: Vec<Invoice> = rows
@@ -354,40 +363,43 @@ fn summarise(division: i64, invoices: Vec<Invoice>, cursor: Option<String>) -> I
     }
 }
 
-/// Up to `limit` rows that pass `wanted`, reading at most `limit + 1 + slack` rows per round
-/// until the page is full or the list ends.
+/// Up to `limit` rows that pass `wanted`, read one Exact page at a time after `after` while
+/// the call's budget lasts. The next position is after the last row kept when another match
+/// follows, or after the last row examined when the budget stopped the search.
 async fn collect_matching(
+    ctx: &ToolCtx<'_>,
     target: &Target,
     spec: &ListSpec,
     filter: Option<String>,
     limit: usize,
     mut after: Option<String>,
-    slack: usize,
     wanted: impl Fn(&Value) -> bool,
 ) -> Result<(Vec<Value>, Option<String>), ToolError> {
+    let key_of = |r: &Value| r.get(spec.key).and_then(odata::skiptoken);
     let mut out: Vec<Value> = Vec::new();
     loop {
-        let page = fetch_page(target, spec, filter.clone(), limit + slack, after).await?;
-        let read = page.rows.len();
-        for r in page.rows {
-            if out.len() == limit {
-                // One more match exists: continue after the last row kept.
-                let key = out
-                    .last()
-                    .and_then(|r| r.get(spec.key))
-                    .and_then(odata::skiptoken);
-                if wanted(&r) {
-                    return Ok((out, key));
-                }
-                continue;
-            }
+        let listed =
+            fetch_rows(ctx, target, spec, filter.clone(), after.clone(), PAGE_ROWS).await?;
+        let last_read = listed.rows.last().and_then(key_of);
+        for r in listed.rows {
             if wanted(&r) {
+                if out.len() == limit {
+                    // One more match exists: continue after the last row kept.
+                    let next = out.last().and_then(key_of);
+                    return Ok((out, next));
+                }
                 out.push(r);
             }
         }
-        match page.next {
-            Some(next) if read > 0 => after = Some(next),
-            _ => return Ok((out, None)),
+        if !listed.more {
+            return Ok((out, None));
+        }
+        match last_read {
+            Some(key) if !ctx.budget.exhausted() => after = Some(key),
+            last => {
+                ctx.budget.mark_cut();
+                return Ok((out, last.or(after)));
+            }
         }
     }
 }
@@ -414,7 +426,7 @@ async fn drafts(
         "Draft",
     ]);
     let after = read_cursor(tool, cursor_arg.as_deref(), &fp)?.map(|p| p.skiptoken);
-    let page = fetch_page(&target, &DRAFT_INVOICES, filter, limit, after).await?;
+    let page = fetch_page(ctx, &target, &DRAFT_INVOICES, filter, limit, after).await?;
     let invoices = page
         .rows
         .iter()
@@ -600,13 +612,13 @@ pub async fn outstanding(
         let room = limit - items.len();
         if room == 0 {
             // The page is full; the next part starts from its beginning.
-            let probe = fetch_page(&target, spec, filter, 1, None).await?;
+            let probe = fetch_page(ctx, &target, spec, filter, 1, None).await?;
             if !probe.rows.is_empty() {
                 next = Some(NextAt::Start(part));
             }
             break;
         }
-        let page = fetch_page(&target, spec, filter, room, after).await?;
+        let page = fetch_page(ctx, &target, spec, filter, room, after).await?;
         items.extend(page.rows.iter().map(|r| {
             let due = row::naive_date(r, "DueDate");
             OutstandingItem {

@@ -112,7 +112,7 @@ pub async fn get(ctx: &ToolCtx<'_>, args: Args) -> Result<Output, ToolError> {
         filter.as_deref().unwrap_or(""),
     ]);
     let after = read_cursor(TOOL, args.cursor.as_deref(), &fp)?.map(|p| p.skiptoken);
-    let page = fetch_page(&target, &ITEMS, filter, limit, after).await?;
+    let page = fetch_page(ctx, &target, &ITEMS, filter, limit, after).await?;
     let items: Vec<Item> = page
         .rows
         .iter()

@@ -133,7 +133,7 @@ pub async fn gl_accounts(ctx: &ToolCtx<'_>, args: GlArgs) -> Result<GlOutput, To
         filter.as_deref().unwrap_or(""),
     ]);
     let after = read_cursor(TOOL, args.cursor.as_deref(), &fp)?.map(|p| p.skiptoken);
-    let page = fetch_page(&target, &GL_ACCOUNTS, filter, limit, after).await?;
+    let page = fetch_page(ctx, &target, &GL_ACCOUNTS, filter, limit, after).await?;
     let accounts: Vec<GlAccount> = page
         .rows
         .iter()
@@ -275,7 +275,7 @@ pub async fn transactions(
         filter.as_deref().unwrap_or(""),
     ]);
     let after = read_cursor(TOOL, args.cursor.as_deref(), &fp)?.map(|p| p.skiptoken);
-    let page = fetch_page(&target, &TRANSACTION_LINES, filter, limit, after).await?;
+    let page = fetch_page(ctx, &target, &TRANSACTION_LINES, filter, limit, after).await?;
     let lines: Vec<TransactionLine> = page
         .rows
         .iter()
@@ -393,7 +393,7 @@ pub async fn profit_loss(
     }
     let target = ctx.target(args.division)?;
     let filter = format!("BalanceType eq 'W' and {}", period_clause(year, from, to));
-    let rows = fetch_all(&target, &REPORTING_BALANCE, Some(filter)).await?;
+    let rows = fetch_all(ctx, &target, &REPORTING_BALANCE, Some(filter)).await?;
     let mut by_account: BTreeMap<String, (String, Option<i64>, f64)> = BTreeMap::new();
     for r in &rows {
         let entry = by_account
@@ -505,6 +505,7 @@ pub async fn snapshot(ctx: &ToolCtx<'_>, args: SnapshotArgs) -> Result<SnapshotO
     let target = ctx.target(args.division)?;
 
     let pl = fetch_all(
+        ctx,
         &target,
         &REPORTING_BALANCE,
         Some(format!(
@@ -523,6 +524,7 @@ pub async fn snapshot(ctx: &ToolCtx<'_>, args: SnapshotArgs) -> Result<SnapshotO
         }
     }
     let balance = fetch_all(
+        ctx,
         &target,
         &REPORTING_BALANCE,
         Some(format!(
@@ -549,13 +551,14 @@ pub async fn snapshot(ctx: &ToolCtx<'_>, args: SnapshotArgs) -> Result<SnapshotO
         }
         (open, overdue, due_soon)
     };
-    let receivables = fetch_all(&target, &RECEIVABLE_TOTALS, None).await?;
-    let payables = fetch_all(&target, &PAYABLE_TOTALS, None).await?;
+    let receivables = fetch_all(ctx, &target, &RECEIVABLE_TOTALS, None).await?;
+    let payables = fetch_all(ctx, &target, &PAYABLE_TOTALS, None).await?;
     let (r_open, r_overdue, r_soon) = open_totals(&receivables);
     let (p_open, p_overdue, p_soon) = open_totals(&payables);
 
     let since = today.checked_sub_days(Days::new(90)).unwrap_or(today);
     let bank = fetch_all(
+        ctx,
         &target,
         &BANK_LINES,
         Some(format!("Date ge {}", odata::datetime(since))),

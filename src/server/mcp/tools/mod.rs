@@ -11,12 +11,13 @@ mod ledger;
 mod relations;
 pub(super) mod row;
 
+pub use super::source::Budget;
 use super::{
     caller::{Caller, Target},
     cursor::{self, Position},
     error::ToolError,
     odata,
-    source::ListQuery,
+    source::{ListQuery, Listed, MAX_REQUESTS_PER_CALL, MAX_ROWS_PER_CALL},
 };
 use crate::server::{mcp::meter::UsageNote, state::AppState};
 use chrono::NaiveDate;
@@ -33,6 +34,8 @@ pub struct ToolCtx<'a> {
     pub request_id: &'a str,
     /// Where the division read is noted for the usage record.
     pub usage: Option<&'a UsageNote>,
+    /// The call's Exact requests and rows (fresh per call); every read goes through it.
+    pub budget: Budget,
 }
 
 impl ToolCtx<'_> {
@@ -65,8 +68,12 @@ impl ToolCtx<'_> {
     }
 }
 
-/// Rows are read this many at most by the tools that summarise a whole list.
-pub const MAX_SCAN_ROWS: usize = 5_000;
+/// Rows in one page of an Exact list (most endpoints): reading this many costs one request.
+pub const PAGE_ROWS: usize = demo_books::PAGE_SIZE;
+
+/// Rows are read this many at most by the tools that summarise a whole list (the call's
+/// budget usually stops them first).
+pub const MAX_SCAN_ROWS: usize = MAX_ROWS_PER_CALL;
 
 /// A list tool's page size: `limit` within `1..=max`, `default` when absent.
 pub fn check_limit(limit: Option<u32>, default: u32, max: u32) -> Result<usize, ToolError> {
@@ -95,53 +102,69 @@ pub struct Page {
     pub next: Option<String>,
 }
 
-/// Reads up to `limit` rows after `after`, and one more to learn whether more follow.
+/// Reads up to `limit` rows after `after`, and one more to learn whether more follow. When the
+/// call's budget runs out first, the page is short and `next` continues after its last row.
 pub async fn fetch_page(
+    ctx: &ToolCtx<'_>,
     target: &Target,
     spec: &ListSpec,
     filter: Option<String>,
     limit: usize,
     after: Option<String>,
 ) -> Result<Page, ToolError> {
+    let listed = fetch_rows(ctx, target, spec, filter, after.clone(), limit + 1).await?;
+    let mut rows = listed.rows;
+    let more = rows.len() > limit || listed.more;
+    rows.truncate(limit);
+    let next = if !more {
+        None
+    } else if rows.is_empty() {
+        // Nothing could be read: continue where this page was to start.
+        after
+    } else {
+        rows.last()
+            .and_then(|r| r.get(spec.key))
+            .and_then(odata::skiptoken)
+    };
+    Ok(Page { rows, next })
+}
+
+/// Up to `max_rows` rows of a query after `after`, within the call's budget.
+pub async fn fetch_rows(
+    ctx: &ToolCtx<'_>,
+    target: &Target,
+    spec: &ListSpec,
+    filter: Option<String>,
+    after: Option<String>,
+    max_rows: usize,
+) -> Result<Listed, ToolError> {
     let query = ListQuery {
         select: spec.select,
         filter,
         skiptoken: after,
         ..Default::default()
     };
-    let mut rows = target
+    target
         .source
-        .list(target.division, spec.path, &query, limit + 1)
+        .list(&ctx.budget, target.division, spec.path, &query, max_rows)
         .await
-        .map_err(ToolError::exact(spec.what))?;
-    let more = rows.len() > limit;
-    rows.truncate(limit);
-    let next = if more {
-        rows.last()
-            .and_then(|r| r.get(spec.key))
-            .and_then(odata::skiptoken)
-    } else {
-        None
-    };
-    Ok(Page { rows, next })
+        .map_err(ToolError::exact(spec.what))
 }
 
-/// Reads every row of a query (up to [`MAX_SCAN_ROWS`]), for totals and lookups.
+/// Every row of a query the call's budget allows (at most [`MAX_SCAN_ROWS`]), for totals and
+/// lookups; a read that stops early marks the call's result partial.
 pub async fn fetch_all(
+    ctx: &ToolCtx<'_>,
     target: &Target,
     spec: &ListSpec,
     filter: Option<String>,
 ) -> Result<Vec<Value>, ToolError> {
-    let query = ListQuery {
-        select: spec.select,
-        filter,
-        ..Default::default()
-    };
-    target
-        .source
-        .list(target.division, spec.path, &query, MAX_SCAN_ROWS)
-        .await
-        .map_err(ToolError::exact(spec.what))
+    let listed = fetch_rows(ctx, target, spec, filter, None, MAX_SCAN_ROWS).await?;
+    if listed.more {
+        // A total over part of the list: the result says it is partial.
+        ctx.budget.mark_cut();
+    }
+    Ok(listed.rows)
 }
 
 /// The cursor argument of `tool`, checked against the query it must continue.
@@ -182,7 +205,58 @@ fn definition<A: JsonSchema + 'static, O: JsonSchema + 'static>(
                 .open_world(true),
         );
     tool.title = Some(title.to_string());
+    if let Some(schema) = tool.output_schema.take() {
+        tool.output_schema = Some(std::sync::Arc::new(with_partial_fields((*schema).clone())));
+    }
     tool
+}
+
+/// Every result says whether the call stopped early: `truncated`, and a `notice` telling the
+/// model how to narrow the query. Added here and in [`run`], so no tool can leave them out.
+fn with_partial_fields(mut schema: JsonObject) -> JsonObject {
+    if let Some(Value::Object(properties)) = schema.get_mut("properties") {
+        properties.insert(
+            "truncated".into(),
+            serde_json::json!({
+                "type": "boolean",
+                "description": "true when the call stopped early at its limit of Exact requests or rows per call: lists are short and counts and totals cover only the rows read."
+            }),
+        );
+        properties.insert(
+            "notice".into(),
+            serde_json::json!({
+                "type": ["string", "null"],
+                "description": "When truncated: what was cut and how to narrow the query."
+            }),
+        );
+    }
+    schema
+}
+
+/// What a result that stopped early tells the model.
+fn partial_notice(value: &Value) -> String {
+    let continue_hint = if value.get("cursor").is_some_and(|c| !c.is_null()) {
+        " or call again with the returned `cursor` to continue"
+    } else {
+        ""
+    };
+    format!(
+        "Partial answer: this call reached its limit of {MAX_REQUESTS_PER_CALL} Exact requests \
+         ({MAX_ROWS_PER_CALL} rows) per call before reading everything, so lists are shorter and \
+         counts and totals cover only the rows read. Narrow the query (a shorter date range, one \
+         relation or account, fewer periods){continue_hint}."
+    )
+}
+
+/// Adds `truncated` (and the `notice` when it is true) to a tool's result.
+fn mark_partial(mut value: Value, budget: &Budget) -> Value {
+    let cut = budget.was_cut();
+    let notice = cut.then(|| partial_notice(&value));
+    if let Value::Object(fields) = &mut value {
+        fields.insert("truncated".into(), Value::Bool(cut));
+        fields.insert("notice".into(), notice.map_or(Value::Null, Value::String));
+    }
+    value
 }
 
 /// Every tool this server offers, in catalogue order.
@@ -307,7 +381,7 @@ where
             ToolError::exact("results")(crate::server::exact::ExactError::Internal(e.to_string()))
         })
     }) {
-        Ok(value) => CallToolResult::structured(value),
+        Ok(value) => CallToolResult::structured(mark_partial(value, &ctx.budget)),
         Err(error) => {
             match &error {
                 ToolError::Exact { source, .. } => tracing::warn!(

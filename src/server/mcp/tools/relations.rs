@@ -127,7 +127,7 @@ async fn page(
         filter.as_deref().unwrap_or(""),
     ]);
     let after = read_cursor(tool, cursor_arg, &fp)?.map(|p| p.skiptoken);
-    let page = fetch_page(&target, &ACCOUNTS, filter, limit, after).await?;
+    let page = fetch_page(ctx, &target, &ACCOUNTS, filter, limit, after).await?;
     let relations: Vec<Relation> = page.rows.iter().map(relation).collect();
     Ok(RelationsOutput {
         division: target.division,
