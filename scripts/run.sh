@@ -12,4 +12,4 @@ if [ "${1:-}" = "--release" ]; then
 else
   cargo leptos build
 fi
-exec env LEPTOS_SITE_ROOT=target/site "target/$profile/exact-mcp" serve
+exec env APP_ENV="${APP_ENV:-development}" LEPTOS_SITE_ROOT=target/site "target/$profile/exact-mcp" serve

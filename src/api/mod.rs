@@ -57,12 +57,9 @@ mod support {
             .map_err(internal)
     }
 
-    /// The peer address of the connection.
+    /// The client's address, as the HTTP edge resolved it (behind a trusted proxy, the
+    /// forwarded one): what throttles, sessions and the audit log record.
     pub fn client_ip(parts: &http::request::Parts) -> String {
-        parts
-            .extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| c.0.ip().to_string())
-            .unwrap_or_default()
+        crate::server::client_addr::ClientAddr::of(&parts.extensions).to_string()
     }
 }

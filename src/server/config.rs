@@ -10,12 +10,15 @@
 mod exact_mode;
 mod keys;
 mod limits;
+mod proxies;
 mod vars;
 
 pub use exact_mode::ExactMode;
 pub use keys::TokenKey;
 pub use limits::{JobSettings, UsageLimits};
+pub use proxies::TrustedProxies;
 
+use crate::server::mail::SmtpSecurity;
 use secrecy::{ExposeSecret, SecretString};
 use std::{collections::HashMap, fmt, net::SocketAddr, path::PathBuf, time::Duration};
 use url::Url;
@@ -55,6 +58,8 @@ pub struct Settings {
     /// routing here first.
     pub shutdown_drain_delay: Duration,
     pub max_body_bytes: usize,
+    /// The reverse proxies whose `X-Forwarded-For` names the client (none by default).
+    pub trusted_proxies: TrustedProxies,
     pub data_dir: PathBuf,
     /// What `/mcp` callers may do: rate limits, the flood limit and how long raw usage is kept.
     pub usage: UsageLimits,
@@ -92,14 +97,19 @@ impl Settings {
     pub fn from_map(vars: HashMap<String, String>) -> Result<Self, ConfigErrors> {
         let mut r = Reader::new(vars);
         let env = app_env(&mut r);
+        let (site_addr, public_url) = addresses(&mut r);
+        let env = env.unwrap_or_else(|| implied_env(&public_url));
         let prod = env == AppEnv::Production;
-        let (site_addr, public_url) = addresses(&mut r, prod);
+        if prod && public_url.scheme() != "https" {
+            r.error("PUBLIC_URL must use https in production (without APP_ENV, production rules apply unless PUBLIC_URL is a loopback URL; set APP_ENV=development to develop)");
+        }
         let storage = storage(&mut r);
         let serving = serving(&mut r);
+        let trusted_proxies = TrustedProxies::read(&mut r);
         let vault_keys = keys::read(&mut r, prod, &storage.data_dir);
         let exact = ExactMode::read(&mut r, prod);
         let admin_emails = admin_emails(&r);
-        let mail = mail(&mut r, &public_url);
+        let mail = mail(&mut r, &public_url, prod);
         let (log_format, log_filter) = logging(&mut r, prod);
         let usage = UsageLimits::read(&mut r);
         let jobs = JobSettings::read(&mut r);
@@ -124,6 +134,7 @@ impl Settings {
             shutdown_timeout: serving.shutdown_timeout,
             shutdown_drain_delay: serving.shutdown_drain_delay,
             max_body_bytes: serving.max_body_bytes,
+            trusted_proxies,
             data_dir: storage.data_dir,
             usage,
             jobs,
@@ -148,7 +159,7 @@ impl Settings {
     /// URL without credentials.
     pub fn summary(&self) -> String {
         format!(
-            "env={:?} addr={} public_url={} database={} exact={} admins={} smtp={} previous_keys={} jobs={}",
+            "env={:?} addr={} public_url={} database={} exact={} admins={} smtp={} previous_keys={} jobs={} trusted_proxies={}",
             self.env,
             self.site_addr,
             self.public_url,
@@ -168,27 +179,46 @@ impl Settings {
             },
             self.previous_token_keys.len(),
             if self.jobs.enabled { "on" } else { "off" },
+            self.trusted_proxies.len(),
         )
     }
 }
 
-/// `APP_ENV`: development unless told otherwise.
-fn app_env(r: &mut Reader) -> AppEnv {
+/// `APP_ENV`, if set. Unset, [`implied_env`] decides.
+fn app_env(r: &mut Reader) -> Option<AppEnv> {
     match r.val("APP_ENV").map(str::to_ascii_lowercase).as_deref() {
-        None | Some("development") | Some("dev") => AppEnv::Development,
-        Some("production") | Some("prod") => AppEnv::Production,
+        None => None,
+        Some("development") | Some("dev") => Some(AppEnv::Development),
+        Some("production") | Some("prod") => Some(AppEnv::Production),
         Some(other) => {
             r.error(format!(
                 "APP_ENV={other:?} is not valid: use development or production"
             ));
-            AppEnv::Development
+            Some(AppEnv::Production)
         }
     }
 }
 
+/// Without `APP_ENV`: development only when the public URL is this machine (a checkout run with
+/// no configuration serves http://127.0.0.1:3000); anything else gets production's rules, so a
+/// forgotten variable cannot turn off Secure cookies, HSTS or the outbox's absence.
+fn implied_env(public_url: &Url) -> AppEnv {
+    let loopback = match public_url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    if loopback {
+        AppEnv::Development
+    } else {
+        AppEnv::Production
+    }
+}
+
 /// `LEPTOS_SITE_ADDR`, where the server listens, and `PUBLIC_URL`, where users reach it (by
-/// default the listening address; https in production).
-fn addresses(r: &mut Reader, prod: bool) -> (SocketAddr, Url) {
+/// default the listening address; https in production, checked by the caller).
+fn addresses(r: &mut Reader) -> (SocketAddr, Url) {
     let site_addr = match r
         .val("LEPTOS_SITE_ADDR")
         .unwrap_or("127.0.0.1:3000")
@@ -211,9 +241,6 @@ fn addresses(r: &mut Reader, prod: bool) -> (SocketAddr, Url) {
     let public_url = public_url.unwrap_or_else(|| {
         Url::parse(&format!("http://{site_addr}")).expect("a socket address forms a URL")
     });
-    if prod && public_url.scheme() != "https" {
-        r.error("PUBLIC_URL must use https in production");
-    }
     (site_addr, public_url)
 }
 
@@ -277,14 +304,22 @@ struct Mail {
     from: String,
 }
 
-/// `SMTP_URL` (none: development shows mail at `/dev/outbox`) and `MAIL_FROM` (by default
-/// no-reply at the public URL's domain).
-fn mail(r: &mut Reader, public_url: &Url) -> Mail {
+/// `SMTP_URL` (none: development shows mail at `/dev/outbox`; `smtp://` is STARTTLS, `smtps://`
+/// TLS, `?tls=none` plain and development only) and `MAIL_FROM` (by default no-reply at the
+/// public URL's domain).
+fn mail(r: &mut Reader, public_url: &Url, prod: bool) -> Mail {
     let smtp_url = r.val("SMTP_URL").map(|s| SecretString::from(s.to_string()));
-    if let Some(url) = &smtp_url
-        && let Err(e) = check_smtp_url(url.expose_secret())
+    // The mail sender builds its transport with this same function; errors never repeat the URL.
+    match smtp_url
+        .as_ref()
+        .map(|url| crate::server::mail::transport(url.expose_secret()))
     {
-        r.error(format!("SMTP_URL is not usable: {e}"));
+        None | Some(Ok((_, SmtpSecurity::StartTls | SmtpSecurity::ImplicitTls))) => {}
+        Some(Ok((_, SmtpSecurity::Plain))) if !prod => {}
+        Some(Ok((_, SmtpSecurity::Plain))) => r.error(
+            "SMTP_URL with tls=none would send passwords and reset links unencrypted: not in production; use smtp:// (STARTTLS) or smtps:// (TLS)",
+        ),
+        Some(Err(e)) => r.error(format!("SMTP_URL is not usable: {e}")),
     }
     let from = match r.val("MAIL_FROM") {
         Some(from) => from.to_string(),
@@ -325,14 +360,6 @@ pub fn redact_url(raw: &str) -> String {
         }
         _ => raw.to_string(),
     }
-}
-
-/// Checks that an `SMTP_URL` can be used, without connecting (the mail sender builds its
-/// transport the same way). The error never repeats the URL (it may hold a password).
-fn check_smtp_url(url: &str) -> Result<(), String> {
-    lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(url)
-        .map(|_| ())
-        .map_err(|_| "expected smtp://user:password@host:port or smtps://…".to_string())
 }
 
 #[cfg(test)]
@@ -538,5 +565,118 @@ mod tests {
         .unwrap();
         assert_eq!(ok.mail_from, "exact-mcp <no-reply@localhost>");
         assert!(!ok.summary().contains("hunter2"));
+    }
+
+    /// The production variables besides `APP_ENV` and `PUBLIC_URL`.
+    fn complete(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        let mut v = vars(&[
+            ("TOKEN_ENCRYPTION_KEY", &key()),
+            ("EXACT_CLIENT_ID", "abc"),
+            ("EXACT_CLIENT_SECRET", "very-secret-value"),
+        ]);
+        v.extend(vars(pairs));
+        v
+    }
+
+    #[test]
+    fn without_app_env_only_a_loopback_public_url_means_development() {
+        for url in [
+            "http://localhost:3000",
+            "http://127.0.0.1:3000",
+            "http://[::1]:3000",
+        ] {
+            let s = Settings::from_map(complete(&[("PUBLIC_URL", url)])).unwrap();
+            assert_eq!(s.env, AppEnv::Development, "{url}");
+        }
+        let s = Settings::from_map(complete(&[("PUBLIC_URL", "https://mcp.example.com")])).unwrap();
+        assert_eq!(s.env, AppEnv::Production);
+        assert!(s.is_production() && !s.dev_outbox_enabled());
+        // Production rules, so an http URL or a public listening address without one is refused.
+        for pairs in [
+            &[("PUBLIC_URL", "http://mcp.example.com")][..],
+            &[("LEPTOS_SITE_ADDR", "0.0.0.0:3000")][..],
+        ] {
+            let err = Settings::from_map(complete(pairs)).unwrap_err().to_string();
+            assert!(err.contains("PUBLIC_URL must use https"), "{err}");
+            assert!(err.contains("APP_ENV=development"), "{err}");
+        }
+        // Development is still one variable away.
+        let s = Settings::from_map(complete(&[
+            ("APP_ENV", "development"),
+            ("PUBLIC_URL", "http://dev.example.com"),
+        ]))
+        .unwrap();
+        assert_eq!(s.env, AppEnv::Development);
+    }
+
+    #[test]
+    fn trusted_proxies_default_to_none_and_invalid_ones_stop_the_start() {
+        let s = Settings::from_map(vars(&[("TOKEN_ENCRYPTION_KEY", &key())])).unwrap();
+        assert!(s.trusted_proxies.is_empty());
+        let s = Settings::from_map(vars(&[
+            ("TOKEN_ENCRYPTION_KEY", &key()),
+            ("TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1"),
+        ]))
+        .unwrap();
+        assert!(s.trusted_proxies.contains("10.2.3.4".parse().unwrap()));
+        assert!(s.summary().contains("trusted_proxies=2"), "{}", s.summary());
+        let err = Settings::from_map(vars(&[
+            ("TOKEN_ENCRYPTION_KEY", &key()),
+            ("TRUSTED_PROXIES", "10.0.0.0/8,lb.internal"),
+        ]))
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("TRUSTED_PROXIES"), "{err}");
+        assert!(err.contains("lb.internal"), "{err}");
+    }
+
+    #[test]
+    fn unencrypted_mail_is_for_development_only() {
+        let plain = "smtp://mailer:hunter2@localhost:1025?tls=none";
+        let dev = Settings::from_map(vars(&[
+            ("TOKEN_ENCRYPTION_KEY", &key()),
+            ("SMTP_URL", plain),
+        ]))
+        .unwrap();
+        assert!(dev.smtp_url.is_some());
+        let prod = |url: &str| {
+            Settings::from_map(complete(&[
+                ("APP_ENV", "production"),
+                ("PUBLIC_URL", "https://mcp.example.com"),
+                ("SMTP_URL", url),
+            ]))
+        };
+        let err = prod(plain).unwrap_err().to_string();
+        assert!(err.contains("tls=none"), "{err}");
+        assert!(err.contains("not in production"), "{err}");
+        assert!(!err.contains("hunter2"), "{err}");
+        // STARTTLS (the meaning of smtp://) and implicit TLS are fine.
+        prod("smtp://mailer:hunter2@smtp.example.com:587").unwrap();
+        prod("smtp://mailer:hunter2@smtp.example.com?tls=required").unwrap();
+        prod("smtps://mailer:hunter2@smtp.example.com").unwrap();
+        // Opportunistic STARTTLS can be stripped by anyone in between: refused everywhere.
+        let err = Settings::from_map(vars(&[
+            ("TOKEN_ENCRYPTION_KEY", &key()),
+            ("SMTP_URL", "smtp://smtp.example.com?tls=opportunistic"),
+        ]))
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("SMTP_URL is not usable"), "{err}");
+    }
+
+    #[test]
+    fn smtp_urls_are_starttls_tls_or_explicitly_plain() {
+        use crate::server::mail::{SmtpSecurity, transport};
+        let security = |url: &str| transport(url).map(|(_, s)| s);
+        assert_eq!(security("smtp://h"), Ok(SmtpSecurity::StartTls));
+        assert_eq!(
+            security("smtp://h:2525?tls=required"),
+            Ok(SmtpSecurity::StartTls)
+        );
+        assert_eq!(security("smtps://h"), Ok(SmtpSecurity::ImplicitTls));
+        assert_eq!(security("smtp://h?tls=none"), Ok(SmtpSecurity::Plain));
+        assert!(security("smtps://h?tls=none").is_err());
+        assert!(security("smtp://h?tls=sometimes").is_err());
+        assert!(security("http://h").is_err());
     }
 }

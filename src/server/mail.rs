@@ -1,7 +1,8 @@
 //! Outgoing mail. Everything that sends mail queues it in `email_outbox` (in the same request,
 //! so a slow or broken mail server never fails a sign-up or a reset). With `SMTP_URL` set, a
 //! background sender delivers the queue with lettre; without it the mail stays in the outbox
-//! (development shows it at `/dev/outbox`).
+//! (development shows it at `/dev/outbox`). The connection to the mail server is encrypted
+//! (STARTTLS for `smtp://`, TLS for `smtps://`); only development may send in the clear.
 //!
 //! Several replicas may run the sender at once: a row is claimed by moving its `next_attempt_at`
 //! forward in one conditional UPDATE, so only one replica sends each attempt, and a failed
@@ -47,10 +48,8 @@ impl std::fmt::Debug for Sender {
 
 impl Sender {
     pub fn new(smtp_url: &SecretString, from: &str) -> anyhow::Result<Sender> {
-        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(smtp_url.expose_secret())
-            .map_err(|_| anyhow::anyhow!("SMTP_URL is not usable"))?
-            .timeout(Some(SEND_TIMEOUT))
-            .build();
+        let (transport, _) = transport(smtp_url.expose_secret())
+            .map_err(|_| anyhow::anyhow!("SMTP_URL is not usable"))?;
         let from = from
             .parse()
             .map_err(|e| anyhow::anyhow!("MAIL_FROM is not an address: {e}"))?;
@@ -72,6 +71,54 @@ impl Sender {
             .map(|_| ())
             .map_err(|e| e.to_string())
     }
+}
+
+/// How the connection to the mail server is protected; the mail carries reset links and the
+/// URL may carry a password, so encryption is the rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpSecurity {
+    /// `smtp://` (or `smtp://…?tls=required`): STARTTLS, required. A server that does not offer
+    /// it gets no mail; the mail stays queued.
+    StartTls,
+    /// `smtps://`: TLS from the first byte.
+    ImplicitTls,
+    /// `smtp://…?tls=none`: no encryption at all, for a mail catcher on a development machine.
+    /// The settings refuse it in production.
+    Plain,
+}
+
+/// How to write an SMTP URL; errors never repeat the URL (it may hold a password).
+const SMTP_URL_FORMS: &str = "expected smtp://user:password@host:port (STARTTLS, required), \
+     smtps://user:password@host:port (TLS), or smtp://host:port?tls=none (no encryption, development only)";
+
+/// The transport an `SMTP_URL` describes, and how it is protected. Connects to nothing; the
+/// settings check the URL with this same function at start.
+pub fn transport(
+    url: &str,
+) -> Result<(AsyncSmtpTransport<Tokio1Executor>, SmtpSecurity), &'static str> {
+    let mut url = url::Url::parse(url).map_err(|_| SMTP_URL_FORMS)?;
+    let tls = url
+        .query_pairs()
+        .find(|(k, _)| k == "tls")
+        .map(|(_, v)| v.into_owned());
+    let security = match (url.scheme(), tls.as_deref()) {
+        ("smtp", None | Some("required")) => SmtpSecurity::StartTls,
+        ("smtps", None) => SmtpSecurity::ImplicitTls,
+        ("smtp", Some("none")) => SmtpSecurity::Plain,
+        // `tls=opportunistic` among them: a man in the middle could strip the STARTTLS offer.
+        _ => return Err(SMTP_URL_FORMS),
+    };
+    // lettre reads the same URL: plain `smtp://` is its unencrypted form, so STARTTLS is spelled
+    // out for it, and our `tls=none` (which it does not know) is dropped.
+    url.set_query(match security {
+        SmtpSecurity::StartTls => Some("tls=required"),
+        SmtpSecurity::ImplicitTls | SmtpSecurity::Plain => None,
+    });
+    let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.as_str())
+        .map_err(|_| SMTP_URL_FORMS)?
+        .timeout(Some(SEND_TIMEOUT))
+        .build();
+    Ok((transport, security))
 }
 
 /// What one pass over the queue did.

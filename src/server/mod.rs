@@ -7,6 +7,7 @@ pub mod app;
 pub mod audit;
 pub mod auth;
 pub mod cli;
+pub mod client_addr;
 pub mod clock;
 pub mod config;
 pub mod connections;

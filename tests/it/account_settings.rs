@@ -483,7 +483,8 @@ fn smtp_server(refuse: bool) -> (String, Arc<Mutex<Vec<String>>>) {
     std::thread::spawn(move || {
         let _ = server.serve();
     });
-    (format!("smtp://127.0.0.1:{port}"), messages)
+    // A plain test server: no STARTTLS, which only development may opt out of.
+    (format!("smtp://127.0.0.1:{port}?tls=none"), messages)
 }
 
 #[tokio::test]

@@ -159,6 +159,52 @@ async fn production_adds_hsts() {
 }
 
 #[tokio::test]
+async fn without_app_env_a_public_url_gets_production_rules() {
+    // A complete production configuration that forgot APP_ENV (blank counts as unset).
+    let app = TestApp::builder()
+        .production()
+        .env("APP_ENV", "")
+        .spawn()
+        .await;
+    assert!(app.state.settings.is_production());
+    let res = app.get("/healthz").await;
+    assert!(
+        res.headers().contains_key("strict-transport-security"),
+        "HSTS without APP_ENV"
+    );
+    assert_eq!(app.get("/dev/outbox").await.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_development_outbox_never_answers_through_a_proxy() {
+    for trusted in ["", "127.0.0.1/32"] {
+        let app = TestApp::builder()
+            .env("TRUSTED_PROXIES", trusted)
+            .spawn()
+            .await;
+        assert_eq!(app.get("/dev/outbox").await.status(), StatusCode::OK);
+        for (name, value) in [
+            ("x-forwarded-for", "127.0.0.1"),
+            ("forwarded", "for=127.0.0.1"),
+            ("x-real-ip", "127.0.0.1"),
+        ] {
+            let res = app
+                .client
+                .get(app.at("/dev/outbox"))
+                .header(name, value)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                res.status(),
+                StatusCode::NOT_FOUND,
+                "{name} (trusted proxies: {trusted:?})"
+            );
+        }
+    }
+}
+
+#[tokio::test]
 async fn unknown_pages_get_the_friendly_404() {
     let app = TestApp::spawn().await;
     for res in [

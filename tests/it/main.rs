@@ -13,6 +13,8 @@ mod http_basics;
 mod jobs;
 mod mcp;
 mod migrations;
+mod proxy;
 mod simulator;
+mod smtp_tls;
 mod ui_texts;
 mod usage;

@@ -150,6 +150,9 @@ pub fn test_settings(database_url: &str, overrides: &[(&str, &str)]) -> Settings
         TokenKey::from_bytes([7; 32]).to_base64(),
     );
     vars.insert("DATABASE_URL".into(), database_url.into());
+    // Development by choice: without APP_ENV a non-loopback PUBLIC_URL (some tests set one)
+    // would mean production.
+    vars.insert("APP_ENV".into(), "development".into());
     vars.insert("SHUTDOWN_TIMEOUT_SECONDS".into(), "5".into());
     // The scheduler stays off unless a test turns it on: runs at real cron moments would move
     // other tests' counters.

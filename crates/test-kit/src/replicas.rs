@@ -46,6 +46,7 @@ pub async fn start_replica(
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .current_dir(dir)
+        .env("APP_ENV", "development")
         .env("DATABASE_URL", db)
         .env(
             "TOKEN_ENCRYPTION_KEY",

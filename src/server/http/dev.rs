@@ -1,30 +1,42 @@
 //! Development helpers, mounted only in development without SMTP: the mail outbox, so password
 //! reset links can be followed without a mail server. It holds live reset links, so it answers
-//! only on this machine, even when a development server listens on a public address.
+//! only on this machine, even when a development server listens on a public address, and never
+//! through a proxy (a proxy on this machine would make every visitor look local).
 
 use crate::i18n::Lang;
 use crate::server::{
+    client_addr::ClientAddr,
     mail,
     plain_html::{escape_html as escape, plain_page},
     state::AppState,
 };
 use axum::{
-    extract::{ConnectInfo, State},
-    http::StatusCode,
+    extract::State,
+    http::{HeaderMap, StatusCode},
     response::{Html, IntoResponse, Response},
 };
-use std::net::{IpAddr, SocketAddr};
 
-/// Only callers on this machine may read the outbox.
-fn outbox_visible_to(ip: IpAddr) -> bool {
-    ip.is_loopback()
+/// Headers a proxy adds; their presence means the request may come from anywhere.
+const FORWARDING_HEADERS: [&str; 6] = [
+    "x-forwarded-for",
+    "x-forwarded-host",
+    "x-forwarded-proto",
+    "forwarded",
+    "x-real-ip",
+    "via",
+];
+
+/// Only callers on this machine that talk to us directly may read the outbox.
+fn outbox_visible_to(client: ClientAddr, headers: &HeaderMap) -> bool {
+    client.ip().is_loopback() && !FORWARDING_HEADERS.iter().any(|h| headers.contains_key(*h))
 }
 
 pub async fn outbox(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    client: ClientAddr,
+    headers: HeaderMap,
 ) -> Response {
-    if !outbox_visible_to(peer.ip()) {
+    if !outbox_visible_to(client, &headers) {
         return StatusCode::NOT_FOUND.into_response();
     }
     outbox_page(&state).await.into_response()
@@ -75,11 +87,26 @@ fn linkify(escaped: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use crate::server::{client_addr, config::TrustedProxies};
+    use axum::http::{HeaderMap, HeaderValue};
+
+    fn visible(peer: &str, header: Option<&'static str>) -> bool {
+        let mut headers = HeaderMap::new();
+        if let Some(h) = header {
+            headers.insert(h, HeaderValue::from_static("127.0.0.1"));
+        }
+        let client = client_addr::resolve(peer.parse().unwrap(), &headers, &TrustedProxies::none());
+        super::outbox_visible_to(client, &headers)
+    }
+
     #[test]
-    fn the_outbox_is_for_this_machine_only() {
-        assert!(super::outbox_visible_to("127.0.0.1".parse().unwrap()));
-        assert!(super::outbox_visible_to("::1".parse().unwrap()));
-        assert!(!super::outbox_visible_to("192.0.2.7".parse().unwrap()));
+    fn the_outbox_is_for_this_machine_only_and_never_through_a_proxy() {
+        assert!(visible("127.0.0.1", None));
+        assert!(visible("::1", None));
+        assert!(!visible("192.0.2.7", None));
+        for h in super::FORWARDING_HEADERS {
+            assert!(!visible("127.0.0.1", Some(h)), "{h}");
+        }
     }
 
     #[test]

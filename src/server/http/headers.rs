@@ -1,6 +1,6 @@
 //! Request ids and the security headers every response carries.
 
-use crate::server::{request_id::REQUEST_ID, state::AppState};
+use crate::server::{client_addr::ClientAddr, request_id::REQUEST_ID, state::AppState};
 use axum::{
     extract::{Request, State},
     http::{HeaderValue, header},
@@ -27,15 +27,16 @@ pub async fn sanitize_request_id(mut req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
-/// The span of one request. The path is logged, the query string never is: OAuth callbacks carry
-/// codes there.
+/// The span of one request, with the client's address (the one the throttles and the audit log
+/// use). The path is logged, the query string never is: OAuth callbacks carry codes there.
 pub fn request_span(req: &Request) -> tracing::Span {
     let id = req
         .headers()
         .get(&REQUEST_ID)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("-");
-    tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
+    let client = ClientAddr::of(req.extensions());
+    tracing::info_span!("request", request_id = %id, client = %client, method = %req.method(), path = %req.uri().path())
 }
 
 /// The policy for responses that are not pages (JSON, files, error bodies): nothing may run.

@@ -12,7 +12,7 @@ mod shell;
 pub mod simulator;
 mod usage;
 
-use super::{auth::guard, plain_html, request_id::REQUEST_ID, state::AppState};
+use super::{auth::guard, client_addr, plain_html, request_id::REQUEST_ID, state::AppState};
 use crate::ui::App;
 use axum::{Router, extract::DefaultBodyLimit, middleware, routing::get};
 use leptos_axum::{LeptosRoutes, generate_route_list};
@@ -73,11 +73,15 @@ pub fn router(state: AppState, extra: Option<Router<AppState>>) -> Router {
     let site_options = state.leptos_options.clone();
 
     let max_body = state.settings.max_body_bytes;
-    // Outermost first: the request id exists before anything logs, panics become the 500 page
-    // inside the trace span (in the request's language), and security headers are set on every
-    // response, errors included.
+    // Outermost first: the request id and the client's address exist before anything logs,
+    // panics become the 500 page inside the trace span (in the request's language), and security
+    // headers are set on every response, errors included.
     let stack = ServiceBuilder::new()
         .layer(middleware::from_fn(headers::sanitize_request_id))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            client_addr::middleware,
+        ))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .layer(
             TraceLayer::new_for_http()

@@ -11,18 +11,18 @@ use crate::domain::Region;
 use crate::i18n::{Lang, Texts};
 use crate::server::{
     auth::session::{self, random_token},
+    client_addr::ClientAddr,
     connections::{self, Callback, ConsentFailure, Refused, STATE_SECONDS},
     locale::lang_of,
     plain_html::{self, escape_html},
     state::AppState,
 };
 use axum::{
-    extract::{ConnectInfo, Query, State},
+    extract::{Query, State},
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{Html, IntoResponse, Response},
 };
 use serde::Deserialize;
-use std::net::SocketAddr;
 
 /// The cookie that binds a flow to the browser that started it.
 pub const BINDING_COOKIE: &str = "emcp_oauth";
@@ -98,11 +98,11 @@ pub struct CallbackQuery {
 pub async fn callback(
     State(state): State<AppState>,
     headers: HeaderMap,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    client: ClientAddr,
     Query(q): Query<CallbackQuery>,
 ) -> Response {
     let lang = lang_of(&headers);
-    match finish(&state, &headers, &peer, q).await {
+    match finish(&state, &headers, client, q).await {
         Ok(res) => res,
         Err(Refused { failure, signed_in }) => {
             let status = match failure {
@@ -121,7 +121,7 @@ pub async fn callback(
 async fn finish(
     state: &AppState,
     headers: &HeaderMap,
-    peer: &SocketAddr,
+    client: ClientAddr,
     q: CallbackQuery,
 ) -> Result<Response, Refused> {
     let signed_in = session::resolve(state, headers).await.map_err(|e| {
@@ -132,7 +132,7 @@ async fn finish(
         }
     })?;
     let is_signed_in = signed_in.is_some();
-    let ip = peer.ip().to_string();
+    let ip = client.to_string();
     let connected = connections::finish_consent(
         state,
         Callback {
