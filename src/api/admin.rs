@@ -43,10 +43,11 @@ pub async fn list_users(page: u32) -> Result<Vec<UserSummary>, ApiError> {
     Ok(rows
         .into_iter()
         .map(|u| UserSummary {
+            // The role the account has now, as every guard sees it.
+            role: accounts::role_of(&state.settings.admin_emails, &u),
             id: u.id,
             email: u.email,
             display_name: u.display_name,
-            role: u.role,
             plan: u.plan,
             status: u.status,
             created_at: u.created_at,

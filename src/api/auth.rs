@@ -16,19 +16,23 @@ pub async fn register(
     password: String,
     display_name: String,
 ) -> Result<(), ApiError> {
-    use crate::server::accounts;
+    use crate::server::{accounts, locale::current_texts};
     let (state, parts) = context()?;
     let email = parse_email(&email)?;
-    let user = accounts::create(
+    let ip = client_ip(&parts);
+    let user = accounts::register(
         &state.db,
         state.clock.as_ref(),
-        &state.settings.admin_emails,
-        accounts::CreateAccount {
+        accounts::RegistrationContext {
+            admin_emails: &state.settings.admin_emails,
+            public_base: &state.settings.public_base(),
+            texts: current_texts(),
+            ip: &ip,
+        },
+        accounts::Registration {
             email: &email,
             password: password.into(),
             display_name: &display_name,
-            admin: false,
-            plan: crate::domain::Plan::Free,
         },
     )
     .await?;
@@ -65,7 +69,7 @@ pub struct ResetRequested {
 #[server(prefix = "/api", endpoint = "forgot-password")]
 pub async fn request_password_reset(email: String) -> Result<ResetRequested, ApiError> {
     use crate::server::{accounts, locale::current_texts};
-    let (state, _) = context()?;
+    let (state, parts) = context()?;
     let t = current_texts();
     // A malformed address gets the same answer as an unknown one: nothing says which it was.
     if let Ok(email) = crate::domain::Email::parse(&email) {
@@ -75,6 +79,7 @@ pub async fn request_password_reset(email: String) -> Result<ResetRequested, Api
             &state.settings.public_base(),
             t,
             &email,
+            &client_ip(&parts),
         )
         .await?;
     }

@@ -83,6 +83,8 @@ mod mapping {
                 AccountError::Internal(e) => internal(format!("{e:#}")),
                 AccountError::EmailTaken => refuse(StatusCode::CONFLICT, t.auth.email_taken),
                 AccountError::NotFound => refuse(StatusCode::NOT_FOUND, t.auth.no_such_account),
+                AccountError::Throttled => refuse(StatusCode::TOO_MANY_REQUESTS, t.auth.throttled),
+                AccountError::Busy => refuse(StatusCode::SERVICE_UNAVAILABLE, t.auth.busy),
                 AccountError::Validation(p) => {
                     refuse(StatusCode::UNPROCESSABLE_ENTITY, t.problems.describe(p))
                 }
@@ -98,6 +100,7 @@ mod mapping {
                 LoginError::Throttled => {
                     refuse(StatusCode::TOO_MANY_REQUESTS, t.auth.login_throttled)
                 }
+                LoginError::Busy => refuse(StatusCode::SERVICE_UNAVAILABLE, t.auth.busy),
                 LoginError::Internal(e) => internal(format!("{e:#}")),
             }
         }

@@ -38,10 +38,13 @@ pub async fn require_user() -> Result<SignedIn, ApiError> {
     }
 }
 
-/// An admin for a server function; anyone else gets HTTP 403.
+/// An admin for a server function; anyone else gets HTTP 403. The role is asked anew on every
+/// call (an operator's grant, or a listed *and verified* address: `accounts::role_of`).
 pub async fn require_admin() -> Result<SignedIn, ApiError> {
     let signed_in = require_user().await?;
-    if signed_in.user.role != Role::Admin {
+    let state = use_context::<AppState>().ok_or_else(|| internal("request context missing"))?;
+    let role = crate::server::accounts::role_of(&state.settings.admin_emails, &signed_in.user);
+    if role != Role::Admin {
         return Err(refuse(
             StatusCode::FORBIDDEN,
             locale::current_texts().common.admins_only,

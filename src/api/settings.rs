@@ -5,10 +5,10 @@ use leptos::prelude::*;
 
 use super::error::ApiError;
 #[cfg(feature = "ssr")]
-use super::{error::internal, guard::require_user};
+use super::guard::require_user;
 
 #[cfg(feature = "ssr")]
-use super::support::{context, parse_email};
+use super::support::{client_ip, context, parse_email};
 
 /// What a successful settings change tells the person, and in development where the mail went.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -76,12 +76,16 @@ pub async fn change_password(
 
 #[server(prefix = "/api", endpoint = "sign-out-everywhere")]
 pub async fn sign_out_everywhere() -> Result<(), ApiError> {
-    use crate::server::auth::session;
+    use crate::server::{accounts, auth::session};
     let signed_in = require_user().await?;
-    let (state, _) = context()?;
-    session::end_all(&state.db, &signed_in.user.id)
-        .await
-        .map_err(internal)?;
+    let (state, parts) = context()?;
+    accounts::sign_out_everywhere(
+        &state.db,
+        state.clock.as_ref(),
+        &signed_in.user.id,
+        &client_ip(&parts),
+    )
+    .await?;
     if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
         res.insert_header(http::header::SET_COOKIE, session::clear_cookie(&state));
     }

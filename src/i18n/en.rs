@@ -132,9 +132,11 @@ pub static TEXTS: Texts = Texts {
         new_password_label: "New password",
         reset_hint: "At least 12 characters. Signing in elsewhere ends when you save.",
         save_new_password: "Save the new password",
-        password_was_reset: "Your password was changed. Sign in with the new one.",
+        password_was_reset: "Your password was changed and every session, pending email change and API key of the account has ended. Sign in with the new password and create new keys for your assistants.",
         login_failed: "That email address and password do not match an account.",
         login_throttled: "Too many failed sign-in attempts. Wait 15 minutes and try again, or reset your password.",
+        throttled: "Too many attempts. Try again in an hour.",
+        busy: "It is busy right now. Try again in a moment.",
         email_taken: "An account with this email address already exists.",
         no_such_account: "There is no account with this email address.",
         reset_sent: "If an account exists for that address, we have sent it a link to choose a new password. The link works once, for 30 minutes.",
@@ -208,6 +210,12 @@ pub static TEXTS: Texts = Texts {
         email_changed_body: Template(
             "The email address of your exact-mcp account was changed to {new_email}.\n\n\
          If you did not do this, reset your password at once and contact support.",
+        ),
+        confirm_admin_subject: "Confirm your exact-mcp administrator address",
+        confirm_admin_body: Template(
+            "An exact-mcp account was created with this address, which is listed as an administrator's.\n\n\
+         To confirm the address is yours, choose the account's password here within 30 minutes:\n{link}\n\n\
+         Only then does the account get administrator rights. If you did not create this account, the link makes it yours and ends every other access to it.",
         ),
     },
     oauth: OauthTexts {

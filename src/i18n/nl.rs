@@ -132,9 +132,11 @@ pub static TEXTS: Texts = Texts {
         new_password_label: "Nieuw wachtwoord",
         reset_hint: "Minstens 12 tekens. Andere sessies worden beëindigd als je opslaat.",
         save_new_password: "Nieuw wachtwoord opslaan",
-        password_was_reset: "Je wachtwoord is gewijzigd. Log in met het nieuwe.",
+        password_was_reset: "Je wachtwoord is gewijzigd en alle sessies, openstaande e-mailwijzigingen en API-sleutels van het account zijn beëindigd. Log in met het nieuwe wachtwoord en maak nieuwe sleutels voor je assistenten.",
         login_failed: "Dat e-mailadres en wachtwoord horen niet bij een account.",
         login_throttled: "Te veel mislukte inlogpogingen. Wacht 15 minuten en probeer het opnieuw, of stel je wachtwoord opnieuw in.",
+        throttled: "Te veel pogingen. Probeer het over een uur opnieuw.",
+        busy: "Het is nu erg druk. Probeer het zo opnieuw.",
         email_taken: "Er bestaat al een account met dit e-mailadres.",
         no_such_account: "Er is geen account met dit e-mailadres.",
         reset_sent: "Als er een account met dat adres bestaat, hebben we er een link naartoe gestuurd om een nieuw wachtwoord te kiezen. De link werkt één keer, 30 minuten lang.",
@@ -208,6 +210,12 @@ pub static TEXTS: Texts = Texts {
         email_changed_body: Template(
             "Het e-mailadres van je exact-mcp-account is gewijzigd in {new_email}.\n\n\
          Heb je dit niet zelf gedaan? Stel dan direct een nieuw wachtwoord in en neem contact op met support.",
+        ),
+        confirm_admin_subject: "Bevestig je beheerdersadres bij exact-mcp",
+        confirm_admin_body: Template(
+            "Er is een exact-mcp-account aangemaakt met dit adres, dat als beheerdersadres is opgegeven.\n\n\
+         Bevestig dat het adres van jou is door hier binnen 30 minuten het wachtwoord van het account te kiezen:\n{link}\n\n\
+         Pas dan krijgt het account beheerdersrechten. Heb je dit account niet zelf aangemaakt? Dan maakt de link het van jou en beëindigt hij elke andere toegang.",
         ),
     },
     oauth: OauthTexts {

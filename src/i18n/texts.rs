@@ -173,6 +173,10 @@ pub struct AuthTexts {
     pub password_was_reset: &'static str,
     pub login_failed: &'static str,
     pub login_throttled: &'static str,
+    /// Registration or another throttled account form: too many tries this hour.
+    pub throttled: &'static str,
+    /// Every password-hashing slot is taken.
+    pub busy: &'static str,
     pub email_taken: &'static str,
     pub no_such_account: &'static str,
     pub reset_sent: &'static str,
@@ -252,6 +256,9 @@ pub struct MailTexts {
     pub(super) verify_body: Template,
     pub email_changed_subject: &'static str,
     pub(super) email_changed_body: Template,
+    /// Sign-up with an address `ADMIN_EMAILS` lists: prove it by choosing the password.
+    pub confirm_admin_subject: &'static str,
+    pub(super) confirm_admin_body: Template,
 }
 
 impl MailTexts {
@@ -266,6 +273,10 @@ impl MailTexts {
 
     pub fn email_changed_body(&self, new_email: &str) -> String {
         self.email_changed_body.fill(&[("new_email", &new_email)])
+    }
+
+    pub fn confirm_admin_body(&self, link: &str) -> String {
+        self.confirm_admin_body.fill(&[("link", &link)])
     }
 }
 
@@ -638,6 +649,7 @@ mod tests {
                 (t.mail.reset_body("L1"), &["L1"]),
                 (t.mail.verify_body("m2@x.nl", "L2"), &["m2@x.nl", "L2"]),
                 (t.mail.email_changed_body("m3@x.nl"), &["m3@x.nl"]),
+                (t.mail.confirm_admin_body("L4"), &["L4"]),
                 (t.connections.ok("N1"), &["N1"]),
                 (t.connections.division_cap_reached(9104), &["9104"]),
                 (t.connections.reconnect_notification_body("N2"), &["N2"]),

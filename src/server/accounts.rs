@@ -1,9 +1,14 @@
 //! Account services: the rules around creating and changing accounts, independent of whether the
 //! request came from a form, a server function or the command line.
+//!
+//! Who is an admin is decided here ([`role_of`]), on every request: an operator's grant, or an
+//! address that `ADMIN_EMAILS` lists *and* that was proven to be the account's. Anything that
+//! costs a password hash is throttled before it hashes, and an account recovery (a password
+//! reset) leaves nothing behind of whoever held the account before.
 
 use super::{
     audit::{self, Actor, Change},
-    auth::password,
+    auth::password::{self, HashError},
     clock::Clock,
     db::{Db, DbError, users},
 };
@@ -20,6 +25,12 @@ pub enum AccountError {
     EmailTaken,
     #[error("no account with this email address")]
     NotFound,
+    /// Too many attempts from this client address or for this email address in the hour.
+    #[error("too many attempts, try again later")]
+    Throttled,
+    /// Every password-hashing slot is taken: try again in a moment.
+    #[error("busy, try again")]
+    Busy,
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -30,6 +41,32 @@ impl From<DbError> for AccountError {
     }
 }
 
+impl From<HashError> for AccountError {
+    fn from(e: HashError) -> Self {
+        match e {
+            HashError::Busy => AccountError::Busy,
+            HashError::Failed => AccountError::Internal(e.into()),
+        }
+    }
+}
+
+/// The fixed one-hour windows that bound registrations and reset mails (shared by replicas).
+const HOUR: i64 = 3600;
+/// Registrations a client address may try per hour.
+pub const REGISTRATIONS_PER_IP_PER_HOUR: i64 = 10;
+/// Registrations of one email address that may be tried per hour.
+pub const REGISTRATIONS_PER_EMAIL_PER_HOUR: i64 = 5;
+/// Reset (or address-confirmation) mails one address receives per hour at most.
+pub const RESET_MAILS_PER_EMAIL_PER_HOUR: i64 = 3;
+/// Forgot-password requests a client address may make per hour.
+pub const RESET_REQUESTS_PER_IP_PER_HOUR: i64 = 10;
+
+/// Counts one hit in this hour's window for `subject`; true while within `max`.
+async fn within_hourly_limit(db: &Db, subject: &str, now: i64, max: i64) -> Result<bool, DbError> {
+    let hits = super::db::api_keys::hit_window(db, subject, now - now.rem_euclid(HOUR)).await?;
+    Ok(hits <= max)
+}
+
 pub struct CreateAccount<'a> {
     pub email: &'a Email,
     pub password: SecretString,
@@ -38,12 +75,85 @@ pub struct CreateAccount<'a> {
     pub plan: Plan,
 }
 
-/// Creates a password account. Addresses listed in `ADMIN_EMAILS` become admins too.
+/// Creates a password account at the command line: the operator vouches for the address, so it
+/// counts as verified (and a listed one is an admin at once). `admin` is the operator's grant.
 pub async fn create(
     db: &Db,
     clock: &dyn Clock,
     admin_emails: &[String],
     req: CreateAccount<'_>,
+) -> Result<users::UserRow, AccountError> {
+    let now = clock.now();
+    let user = new_password_account(db, req, Some(now), now).await?;
+    Ok(with_current_role(admin_emails, user))
+}
+
+/// What the sign-up form sends.
+pub struct Registration<'a> {
+    pub email: &'a Email,
+    pub password: SecretString,
+    pub display_name: &'a str,
+}
+
+/// Where a sign-up came from and where its mails point.
+pub struct RegistrationContext<'a> {
+    pub admin_emails: &'a [String],
+    pub public_base: &'a str,
+    pub texts: &'a Texts,
+    pub ip: &'a str,
+}
+
+/// The sign-up form: a free account whose address is only claimed, not proven. Throttled per
+/// client address and per email before any hashing. An address that `ADMIN_EMAILS` lists gets
+/// a link to prove it (it sets the password, like a reset): only then is the account an admin.
+pub async fn register(
+    db: &Db,
+    clock: &dyn Clock,
+    ctx: RegistrationContext<'_>,
+    req: Registration<'_>,
+) -> Result<users::UserRow, AccountError> {
+    let now = clock.now();
+    let by_ip = within_hourly_limit(
+        db,
+        &format!("register-ip:{}", ctx.ip),
+        now,
+        REGISTRATIONS_PER_IP_PER_HOUR,
+    )
+    .await?;
+    let by_email = within_hourly_limit(
+        db,
+        &format!("register-email:{}", req.email.as_str()),
+        now,
+        REGISTRATIONS_PER_EMAIL_PER_HOUR,
+    )
+    .await?;
+    if !(by_ip && by_email) {
+        tracing::warn!(target: "security", by_ip, by_email, "registration throttled");
+        return Err(AccountError::Throttled);
+    }
+    let create = CreateAccount {
+        email: req.email,
+        password: req.password,
+        display_name: req.display_name,
+        admin: false,
+        plan: Plan::Free,
+    };
+    let user = new_password_account(db, create, None, now).await?;
+    if is_listed(ctx.admin_emails, req.email) {
+        let mail = ResetMail::ConfirmAdmin;
+        send_reset_link(db, now, ctx.public_base, ctx.texts, &user, mail).await?;
+        tracing::info!(target: "security", user_id = %user.id, "listed admin address registered; confirmation mailed");
+    }
+    Ok(user)
+}
+
+/// A password account, checked before anything is hashed: the password's rules, the name's
+/// length, and that the address is free.
+async fn new_password_account(
+    db: &Db,
+    req: CreateAccount<'_>,
+    email_verified_at: Option<i64>,
+    now: i64,
 ) -> Result<users::UserRow, AccountError> {
     let email = req.email;
     check_password(req.password.expose_secret()).map_err(|p| AccountError::Validation(p.into()))?;
@@ -51,33 +161,49 @@ pub async fn create(
     if display_name.chars().count() > 100 {
         return Err(AccountError::Validation(Problem::NameTooLong));
     }
-    let hash = password::hash(req.password)
-        .await
-        .map_err(|e| AccountError::Internal(e.into()))?;
+    // No hashing for an address that is taken anyway.
+    if users::by_email(db, email).await?.is_some() {
+        return Err(AccountError::EmailTaken);
+    }
+    let hash = password::hash(req.password).await?;
     insert_account(
         db,
-        admin_emails,
         NewAccount {
             email,
             password_hash: Some(&hash),
             display_name,
             admin: req.admin,
             plan: req.plan,
+            email_verified_at,
         },
-        clock.now(),
+        now,
     )
     .await?
     .ok_or(AccountError::EmailTaken)
 }
 
-/// The role of an account: admin when asked for (the command line's `--admin`) or when
-/// `ADMIN_EMAILS` lists its address, however the account came to be.
-pub fn role_for(admin_emails: &[String], email: &Email, asked_admin: bool) -> Role {
-    if asked_admin || admin_emails.iter().any(|a| a == email.as_str()) {
+fn is_listed(admin_emails: &[String], email: &Email) -> bool {
+    admin_emails.iter().any(|a| a == email.as_str())
+}
+
+/// The role an account has now: admin when an operator granted it (stored in the row), or when
+/// `ADMIN_EMAILS` lists its address *and* the address is verified. Asked on every request, never
+/// stored, so a listed address that is only claimed gets nothing and an address taken off the
+/// list loses its rights with the next configuration the service runs with.
+pub fn role_of(admin_emails: &[String], user: &users::UserRow) -> Role {
+    let verified_listed = user.email_verified_at.is_some()
+        && Email::parse(&user.email).is_ok_and(|e| is_listed(admin_emails, &e));
+    if user.role == Role::Admin || verified_listed {
         Role::Admin
     } else {
         Role::User
     }
+}
+
+/// `user` with the role [`role_of`] gives it now (what every guard looks at).
+pub fn with_current_role(admin_emails: &[String], mut user: users::UserRow) -> users::UserRow {
+    user.role = role_of(admin_emails, &user);
+    user
 }
 
 /// A new account, whichever way it comes in (the sign-up form, the command line, Sign in with
@@ -86,26 +212,28 @@ struct NewAccount<'a> {
     email: &'a Email,
     password_hash: Option<&'a str>,
     display_name: &'a str,
+    /// An operator's grant; `ADMIN_EMAILS` is never stored (see [`role_of`]).
     admin: bool,
     plan: Plan,
+    email_verified_at: Option<i64>,
 }
 
-/// The one place accounts are inserted, so every way in gets its role by [`role_for`]. `None`
-/// when the address is taken.
+/// The one place accounts are inserted. `None` when the address is taken.
 async fn insert_account(
     db: &Db,
-    admin_emails: &[String],
     new: NewAccount<'_>,
     now: i64,
 ) -> Result<Option<users::UserRow>, DbError> {
+    let role = if new.admin { Role::Admin } else { Role::User };
     users::insert(
         db,
         users::NewUser {
             email: new.email,
             password_hash: new.password_hash,
             display_name: new.display_name,
-            role: role_for(admin_emails, new.email, new.admin),
+            role,
             plan: new.plan,
+            email_verified_at: new.email_verified_at,
         },
         now,
     )
@@ -123,7 +251,8 @@ pub struct ExactUser<'a> {
 }
 
 /// "Sign in with Exact": the account bound to this Exact user, or a new one (free plan, no
-/// password) with the Exact user's email, bound to it. A password account that merely has the
+/// password) with the Exact user's email, bound to it. Exact confirms its users' addresses
+/// before they can sign in there, so a created account's address counts as verified. A password account that merely has the
 /// same email is never taken over: that is [`AccountError::EmailTaken`]; an Exact user without a
 /// usable address is a [`AccountError::Validation`].
 pub async fn sign_in_with_exact(
@@ -133,7 +262,7 @@ pub async fn sign_in_with_exact(
     exact: ExactUser<'_>,
 ) -> Result<users::UserRow, AccountError> {
     if let Some(user) = users::by_exact_user_id(db, exact.user_id).await? {
-        return Ok(user);
+        return Ok(with_current_role(admin_emails, user));
     }
     let Some(email) = exact.email else {
         tracing::warn!("the Exact user has no usable email address");
@@ -146,13 +275,13 @@ pub async fn sign_in_with_exact(
     let now = clock.now();
     let created = insert_account(
         db,
-        admin_emails,
         NewAccount {
             email: &email,
             password_hash: None,
             display_name: exact.full_name,
             admin: false,
             plan: Plan::Free,
+            email_verified_at: Some(now),
         },
         now,
     )
@@ -161,7 +290,7 @@ pub async fn sign_in_with_exact(
     .ok_or(AccountError::EmailTaken)?;
     users::bind_exact_user(db, &created.id, exact.user_id, now).await?;
     tracing::info!(user_id = %created.id, "account created by Sign in with Exact");
-    Ok(created)
+    Ok(with_current_role(admin_emails, created))
 }
 
 /// Moves an account to another plan, and records who did it (the same audit row whether an admin
@@ -237,6 +366,9 @@ pub enum LoginError {
         "Too many failed sign-in attempts. Wait 15 minutes and try again, or reset your password."
     )]
     Throttled,
+    /// Every password-hashing slot is taken: try again in a moment.
+    #[error("busy, try again")]
+    Busy,
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -274,7 +406,11 @@ impl LoginName {
 }
 
 /// Checks a password login. Every failure looks the same (one message, one timing); failures
-/// are counted per email and per IP address and logged as security events.
+/// are counted per email and per IP address and logged as security events. The attempt is
+/// counted *before* the password is checked (see [`login_attempts::reserve`]), so however many
+/// guesses arrive at once, at most [`MAX_FAILURES_PER_EMAIL`] of them are verified per window.
+///
+/// [`login_attempts::reserve`]: super::db::login_attempts::reserve
 pub async fn login(
     db: &Db,
     clock: &dyn Clock,
@@ -287,9 +423,10 @@ pub async fn login(
     let now = clock.now();
     let key = name.key();
 
-    let (by_email, by_ip) =
-        login_attempts::failed_since(db, key, ip, now - THROTTLE_WINDOW_SECONDS).await?;
-    if by_email >= MAX_FAILURES_PER_EMAIL || by_ip >= MAX_FAILURES_PER_IP {
+    let reserved = login_attempts::reserve(db, key, ip, now, now - THROTTLE_WINDOW_SECONDS).await?;
+    let (by_email, by_ip) = (reserved.by_email, reserved.by_ip);
+    if by_email > MAX_FAILURES_PER_EMAIL || by_ip > MAX_FAILURES_PER_IP {
+        login_attempts::release(db, &reserved.id).await?;
         tracing::warn!(target: "security", by_email, by_ip, "login throttled");
         let detail =
             serde_json::json!({ "failures_for_email": by_email, "failures_for_ip": by_ip });
@@ -307,11 +444,22 @@ pub async fn login(
         LoginName::Email(e) => users::by_email(db, e).await?,
         LoginName::Malformed(_) => None,
     };
-    let matches = password::verify(
+    let verified = password::verify(
         user.as_ref().and_then(|u| u.password_hash.clone()),
         password,
     )
     .await;
+    let matches = match verified {
+        Ok(matches) => matches,
+        Err(e) => {
+            // Nothing was checked: the reservation goes back.
+            login_attempts::release(db, &reserved.id).await?;
+            return Err(match e {
+                HashError::Busy => LoginError::Busy,
+                HashError::Failed => LoginError::Internal(e.into()),
+            });
+        }
+    };
     match user {
         Some(u) if matches && u.status == AccountStatus::Active => {
             login_attempts::clear_for_email(db, key).await?;
@@ -325,7 +473,7 @@ pub async fn login(
             Ok(u)
         }
         _ => {
-            login_attempts::record_failed(db, key, ip, now).await?;
+            // The reservation stays: it is this failure's row.
             tracing::warn!(target: "security", "login failed");
             let change = Change {
                 action: "login.failed",
@@ -341,23 +489,57 @@ pub async fn login(
 
 pub const RESET_TOKEN_SECONDS: i64 = 30 * 60;
 
-/// Sends a single-use, 30-minute reset link to an active password account. Says nothing about
-/// whether the account exists: the caller shows the same message either way.
+/// Sends a single-use, 30-minute reset link to an active account. Says nothing about whether the
+/// account exists, nor about throttling: the caller shows the same message either way. At most
+/// [`RESET_MAILS_PER_EMAIL_PER_HOUR`] mails per address (nobody's inbox can be flooded) and
+/// [`RESET_REQUESTS_PER_IP_PER_HOUR`] requests per client address.
 pub async fn request_password_reset(
     db: &Db,
     clock: &dyn Clock,
     public_base: &str,
     texts: &Texts,
     email: &Email,
+    ip: &str,
 ) -> Result<(), AccountError> {
-    use super::db::{outbox, password_resets};
+    let now = clock.now();
+    let subject = format!("reset-ip:{ip}");
+    if !within_hourly_limit(db, &subject, now, RESET_REQUESTS_PER_IP_PER_HOUR).await? {
+        tracing::warn!(target: "security", "password reset requests throttled for a client address");
+        return Ok(());
+    }
     let Some(user) = users::by_email(db, email).await? else {
         return Ok(());
     };
     if user.status != crate::domain::AccountStatus::Active {
         return Ok(());
     }
-    let now = clock.now();
+    send_reset_link(db, now, public_base, texts, &user, ResetMail::Reset).await
+}
+
+/// Which mail carries a reset link.
+enum ResetMail {
+    /// "Forgot password".
+    Reset,
+    /// A sign-up with an address `ADMIN_EMAILS` lists: prove it by choosing the password.
+    ConfirmAdmin,
+}
+
+/// Queues a reset link to the account's address, within the per-address hourly cap (over it,
+/// nothing is sent and nothing said).
+async fn send_reset_link(
+    db: &Db,
+    now: i64,
+    public_base: &str,
+    texts: &Texts,
+    user: &users::UserRow,
+    mail: ResetMail,
+) -> Result<(), AccountError> {
+    use super::db::{outbox, password_resets};
+    let subject = format!("reset-email:{}", user.email);
+    if !within_hourly_limit(db, &subject, now, RESET_MAILS_PER_EMAIL_PER_HOUR).await? {
+        tracing::warn!(target: "security", user_id = %user.id, "reset mails throttled for an address");
+        return Ok(());
+    }
     let token = super::auth::session::random_token();
     password_resets::insert(
         db,
@@ -367,36 +549,99 @@ pub async fn request_password_reset(
         now + RESET_TOKEN_SECONDS,
     )
     .await?;
-    let body = texts
-        .mail
-        .reset_body(&format!("{public_base}/reset-password?token={token}"));
-    let id = outbox::queue_mail(db, email.as_str(), texts.mail.reset_subject, &body, now).await?;
+    let link = format!("{public_base}/reset-password?token={token}");
+    let (subject, body) = match mail {
+        ResetMail::Reset => (texts.mail.reset_subject, texts.mail.reset_body(&link)),
+        ResetMail::ConfirmAdmin => (
+            texts.mail.confirm_admin_subject,
+            texts.mail.confirm_admin_body(&link),
+        ),
+    };
+    let id = outbox::queue_mail(db, &user.email, subject, &body, now).await?;
     // The outbox row holds the link; the log line never does.
     tracing::info!(mail_id = %id, "password reset mail queued");
     Ok(())
 }
 
-/// Sets a new password with a reset token (once), and ends every session of that account.
+/// Sets a new password with a reset token (once). The link reached the address, so the address
+/// is verified from now on; and whoever held the account before (someone who registered the
+/// address first, or who learnt the password) keeps nothing: every session, every pending
+/// email change, every API key and the "Sign in with Exact" binding end. Keys are revoked
+/// whether or not the address was verified before: a reset is a recovery, and the owner makes
+/// new keys in a minute (the page after the reset says so).
 pub async fn reset_password(
     db: &Db,
     clock: &dyn Clock,
     token: &str,
     new_password: SecretString,
 ) -> Result<(), AccountError> {
-    use super::db::{login_attempts, password_resets, sessions};
+    use super::db::{api_keys, email_changes, login_attempts, password_resets, sessions};
     check_password(new_password.expose_secret()).map_err(|p| AccountError::Validation(p.into()))?;
     let now = clock.now();
-    let Some(user_id) =
-        password_resets::consume(db, &super::auth::session::hash_token(token), now).await?
-    else {
+    let token_hash = super::auth::session::hash_token(token);
+    // Only a live link is worth a hash; it is used up only once the hash is there.
+    if password_resets::user_of_live(db, &token_hash, now)
+        .await?
+        .is_none()
+    {
+        return Err(AccountError::Validation(Problem::ResetLinkInvalid));
+    }
+    let hash = password::hash(new_password).await?;
+    let Some(user_id) = password_resets::consume(db, &token_hash, now).await? else {
         return Err(AccountError::Validation(Problem::ResetLinkInvalid));
     };
-    let hash = password::hash(new_password)
-        .await
-        .map_err(|e| AccountError::Internal(e.into()))?;
+    let was_verified = users::by_id(db, &user_id)
+        .await?
+        .is_some_and(|u| u.email_verified_at.is_some());
     users::set_password_hash(db, &user_id, &hash, now).await?;
+    users::mark_verified(db, &user_id, now).await?;
     login_attempts::clear_for_user(db, &user_id).await?;
-    sessions::delete_for_user(db, &user_id).await?;
+    let sessions_ended = sessions::delete_for_user(db, &user_id).await?;
+    let email_changes_ended = email_changes::delete_for_user(db, &user_id).await?;
+    let keys_revoked = api_keys::revoke_all_for_user(db, &user_id, now).await?;
+    let exact_unbound = users::unbind_exact_user(db, &user_id, now).await?;
+    tracing::info!(target: "security", %user_id, keys_revoked, exact_unbound, "password reset");
+    let change = Change {
+        action: "user.password_reset",
+        target_type: "user",
+        target_id: &user_id,
+        detail: serde_json::json!({
+            "was_verified": was_verified,
+            "sessions_ended": sessions_ended,
+            "email_changes_ended": email_changes_ended,
+            "keys_revoked": keys_revoked,
+            "exact_unbound": exact_unbound,
+        }),
+    };
+    let actor = Actor::User {
+        id: &user_id,
+        ip: "",
+    };
+    audit::record(db, now, actor, change).await?;
+    Ok(())
+}
+
+/// "Sign out everywhere": ends every session of the account and every pending email change
+/// (a link mailed earlier must not change the address after the owner took back control).
+pub async fn sign_out_everywhere(
+    db: &Db,
+    clock: &dyn Clock,
+    user_id: &str,
+    ip: &str,
+) -> Result<(), AccountError> {
+    use super::db::{email_changes, sessions};
+    let sessions_ended = sessions::delete_for_user(db, user_id).await?;
+    let email_changes_ended = email_changes::delete_for_user(db, user_id).await?;
+    let change = Change {
+        action: "user.signed_out_everywhere",
+        target_type: "user",
+        target_id: user_id,
+        detail: serde_json::json!({
+            "sessions_ended": sessions_ended,
+            "email_changes_ended": email_changes_ended,
+        }),
+    };
+    audit::record(db, clock.now(), Actor::User { id: user_id, ip }, change).await?;
     Ok(())
 }
 
@@ -410,13 +655,11 @@ pub async fn change_password(
     new: SecretString,
 ) -> Result<(), AccountError> {
     use super::db::sessions;
-    if !password::verify(user.password_hash.clone(), current).await {
+    if !password::verify(user.password_hash.clone(), current).await? {
         return Err(AccountError::Validation(Problem::WrongCurrentPassword));
     }
     check_password(new.expose_secret()).map_err(|p| AccountError::Validation(p.into()))?;
-    let hash = password::hash(new)
-        .await
-        .map_err(|e| AccountError::Internal(e.into()))?;
+    let hash = password::hash(new).await?;
     users::set_password_hash(db, &user.id, &hash, clock.now()).await?;
     sessions::delete_others_for_user(db, &user.id, current_session_hash).await?;
     Ok(())
@@ -466,7 +709,7 @@ pub async fn request_email_change(
     current_password: SecretString,
 ) -> Result<Email, AccountError> {
     use super::db::{email_changes, outbox};
-    if !password::verify(user.password_hash.clone(), current_password).await {
+    if !password::verify(user.password_hash.clone(), current_password).await? {
         return Err(AccountError::Validation(Problem::WrongCurrentPassword));
     }
     if new_email.as_str() == user.email {

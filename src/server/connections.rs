@@ -290,8 +290,10 @@ async fn sign_in_with_exact(
             tracing::error!(error = %format!("{e:#}"), "account lookup failed");
             ConsentFailure::Exchange
         }
-        // Not an answer Sign in with Exact gives; a failed exchange all the same.
-        AccountError::NotFound => ConsentFailure::Exchange,
+        // Not answers Sign in with Exact gives; a failed exchange all the same.
+        AccountError::NotFound | AccountError::Throttled | AccountError::Busy => {
+            ConsentFailure::Exchange
+        }
     })
 }
 
@@ -362,6 +364,8 @@ pub async fn set_division_active(
 }
 
 /// Deletes one of the person's connections with its tokens and divisions, and records who did.
+/// When no connection of the account's bound Exact user is left, "Sign in with Exact" stops
+/// leading to this account.
 pub async fn disconnect(
     state: &AppState,
     user_id: &str,
@@ -371,6 +375,10 @@ pub async fn disconnect(
     if !rows::delete_for_user(&state.db, user_id, connection_id).await? {
         return Err(ConnectionError::NotFound);
     }
+    let now = state.clock.now();
+    if users::unbind_exact_user_without_connection(&state.db, user_id, now).await? {
+        tracing::info!(target: "security", %user_id, "Sign in with Exact unbound: its last connection is gone");
+    }
     let change = Change {
         action: "connection.disconnected",
         target_type: "connection",
@@ -378,7 +386,7 @@ pub async fn disconnect(
         detail: serde_json::json!({}),
     };
     let actor = Actor::User { id: user_id, ip };
-    audit::record(&state.db, state.clock.now(), actor, change).await?;
+    audit::record(&state.db, now, actor, change).await?;
     Ok(())
 }
 

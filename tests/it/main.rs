@@ -2,6 +2,7 @@
 //! compiled and linked once. Each test starts the real service (`test_kit::TestApp`) on port 0
 //! with a fresh database, SQLite unless `TEST_DATABASE_BACKEND=postgres`.
 
+mod account_security;
 mod account_settings;
 mod accounts;
 mod bounds;

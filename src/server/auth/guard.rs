@@ -27,7 +27,9 @@ pub async fn protect_pages(
     }
     match session::resolve(&state, req.headers()).await {
         Ok(Some(signed_in)) => {
-            if needs_admin && signed_in.user.role != Role::Admin {
+            let role =
+                crate::server::accounts::role_of(&state.settings.admin_emails, &signed_in.user);
+            if needs_admin && role != Role::Admin {
                 let lang = crate::server::locale::lang_of(req.headers());
                 return (
                     StatusCode::FORBIDDEN,

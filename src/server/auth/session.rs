@@ -100,7 +100,10 @@ pub struct SignedIn {
 }
 
 /// Resolves the session cookie to an active user, sliding the idle expiry. Suspended users and
-/// expired sessions resolve to `None`.
+/// expired sessions resolve to `None`. The user's role is the one it has now
+/// ([`accounts::role_of`]), not one remembered from sign-up.
+///
+/// [`accounts::role_of`]: crate::server::accounts::role_of
 pub async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Option<SignedIn>, DbError> {
     let Some(token) = token_from(headers) else {
         return Ok(None);
@@ -117,19 +120,15 @@ pub async fn resolve(state: &AppState, headers: &HeaderMap) -> Result<Option<Sig
         let idle = (now + IDLE_SECONDS).min(live.absolute_expires_at);
         sessions::touch(&state.db, &hash, now, idle).await?;
     }
+    let user = crate::server::accounts::with_current_role(&state.settings.admin_emails, live.user);
     Ok(Some(SignedIn {
         session_hash: live.id_hash,
-        user: live.user,
+        user,
     }))
 }
 
 pub async fn end(db: &Db, signed_in: &SignedIn) -> Result<(), DbError> {
     sessions::delete(db, &signed_in.session_hash).await
-}
-
-/// Ends every session of the account, this one included ("sign out everywhere").
-pub async fn end_all(db: &Db, user_id: &str) -> Result<(), DbError> {
-    sessions::delete_for_user(db, user_id).await.map(|_| ())
 }
 
 #[cfg(test)]

@@ -103,7 +103,7 @@ pub struct KeyOwner {
 pub async fn owner_of(db: &Db, key_hash: &str) -> Result<Option<KeyOwner>, DbError> {
     let row = sqlx::query(
         "SELECT k.id AS key_id, k.last_used_at AS key_last_used_at, u.id, u.email, \
-         u.password_hash, u.display_name, u.role, u.plan, u.status, u.locale, u.created_at \
+         u.password_hash, u.display_name, u.role, u.plan, u.status, u.locale, u.created_at, u.email_verified_at \
          FROM api_keys k JOIN users u ON u.id = k.user_id \
          WHERE k.key_hash = $1 AND k.revoked_at IS NULL",
     )
@@ -182,5 +182,17 @@ pub async fn delete_expired_demo_keys(db: &Db, now: i64) -> Result<u64, DbError>
         .bind(now)
         .execute(db.pool())
         .await?;
+    Ok(r.rows_affected())
+}
+
+/// Revokes every live key of the user (an account recovery); how many were revoked.
+pub async fn revoke_all_for_user(db: &Db, user_id: &str, now: i64) -> Result<u64, DbError> {
+    let r = sqlx::query(
+        "UPDATE api_keys SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL",
+    )
+    .bind(user_id)
+    .bind(now)
+    .execute(db.pool())
+    .await?;
     Ok(r.rows_affected())
 }

@@ -52,3 +52,12 @@ pub async fn delete_expired(db: &Db, now: i64) -> Result<u64, DbError> {
         .await?;
     Ok(r.rows_affected())
 }
+
+/// Deletes every pending email change of the user (sign out everywhere, a password reset).
+pub async fn delete_for_user(db: &Db, user_id: &str) -> Result<u64, DbError> {
+    let r = sqlx::query("DELETE FROM email_changes WHERE user_id = $1 AND used_at IS NULL")
+        .bind(user_id)
+        .execute(db.pool())
+        .await?;
+    Ok(r.rows_affected())
+}

@@ -20,6 +20,18 @@ pub async fn insert(
     Ok(())
 }
 
+/// The user of a reset token that is unused and unexpired, without using it.
+pub async fn user_of_live(db: &Db, token_hash: &str, now: i64) -> Result<Option<String>, DbError> {
+    let row = sqlx::query(
+        "SELECT user_id FROM password_resets WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row.map(|r| r.try_get(0)).transpose()?)
+}
+
 /// Marks a reset token used, atomically; returns its user when it was unused and unexpired.
 pub async fn consume(db: &Db, token_hash: &str, now: i64) -> Result<Option<String>, DbError> {
     let row = sqlx::query(

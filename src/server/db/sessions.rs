@@ -45,7 +45,7 @@ pub struct LiveSession {
 pub async fn live(db: &Db, id_hash: &str, now: i64) -> Result<Option<LiveSession>, DbError> {
     let row = sqlx::query(
         "SELECT s.id AS sid, s.last_seen_at, s.absolute_expires_at, \
-                u.id, u.email, u.password_hash, u.display_name, u.role, u.plan, u.status, u.locale, u.created_at \
+                u.id, u.email, u.password_hash, u.display_name, u.role, u.plan, u.status, u.locale, u.created_at, u.email_verified_at \
          FROM sessions s JOIN users u ON u.id = s.user_id \
          WHERE s.id = $1 AND s.idle_expires_at > $2 AND s.absolute_expires_at > $2",
     )

@@ -15,6 +15,9 @@ pub struct UserRow {
     pub status: AccountStatus,
     pub locale: String,
     pub created_at: i64,
+    /// When the address was last proven to be the account's (a mailed link was used, Exact
+    /// vouched for it, or an operator created the account); `None` while it is only claimed.
+    pub email_verified_at: Option<i64>,
 }
 
 pub struct NewUser<'a> {
@@ -23,13 +26,14 @@ pub struct NewUser<'a> {
     pub display_name: &'a str,
     pub role: Role,
     pub plan: Plan,
+    pub email_verified_at: Option<i64>,
 }
 
 /// `SELECT <every column> FROM users <filter>` as one static string: no text is ever spliced in.
 macro_rules! select_users {
     ($filter:literal) => {
         concat!(
-            "SELECT id, email, password_hash, display_name, role, plan, status, locale, created_at FROM users ",
+            "SELECT id, email, password_hash, display_name, role, plan, status, locale, created_at, email_verified_at FROM users ",
             $filter
         )
     };
@@ -49,6 +53,7 @@ pub(super) fn from_row(r: &AnyRow) -> Result<UserRow, sqlx::Error> {
         status: AccountStatus::from_stored(&r.try_get::<String, _>("status")?),
         locale: r.try_get("locale")?,
         created_at: r.try_get("created_at")?,
+        email_verified_at: r.try_get("email_verified_at")?,
     })
 }
 
@@ -56,8 +61,8 @@ pub(super) fn from_row(r: &AnyRow) -> Result<UserRow, sqlx::Error> {
 pub async fn insert(db: &Db, new: NewUser<'_>, now: i64) -> Result<Option<UserRow>, DbError> {
     let id = uuid::Uuid::now_v7().to_string();
     let result = sqlx::query(
-        "INSERT INTO users (id, email, password_hash, display_name, role, plan, status, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, 'active', $7, $7) ON CONFLICT (email) DO NOTHING",
+        "INSERT INTO users (id, email, password_hash, display_name, role, plan, status, created_at, updated_at, email_verified_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 'active', $7, $7, $8) ON CONFLICT (email) DO NOTHING",
     )
     .bind(&id)
     .bind(new.email.as_str())
@@ -66,6 +71,7 @@ pub async fn insert(db: &Db, new: NewUser<'_>, now: i64) -> Result<Option<UserRo
     .bind(new.role.as_str())
     .bind(new.plan.as_str())
     .bind(now)
+    .bind(new.email_verified_at)
     .execute(db.pool())
     .await?;
     if result.rows_affected() == 0 {
@@ -197,6 +203,53 @@ pub async fn bind_exact_user(
     .bind(exact_user_id)
     .bind(now)
     .bind(id)
+    .execute(db.pool())
+    .await?
+    .rows_affected();
+    Ok(changed == 1)
+}
+
+/// Records that the account's current address was proven now (kept when it already was).
+pub async fn mark_verified(db: &Db, id: &str, now: i64) -> Result<(), DbError> {
+    sqlx::query(
+        "UPDATE users SET email_verified_at = COALESCE(email_verified_at, $2), updated_at = $2 \
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(now)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
+/// Removes the account's "Sign in with Exact" binding. True when there was one.
+pub async fn unbind_exact_user(db: &Db, id: &str, now: i64) -> Result<bool, DbError> {
+    let changed = sqlx::query(
+        "UPDATE users SET exact_user_id = NULL, updated_at = $2 \
+         WHERE id = $1 AND exact_user_id IS NOT NULL",
+    )
+    .bind(id)
+    .bind(now)
+    .execute(db.pool())
+    .await?
+    .rows_affected();
+    Ok(changed == 1)
+}
+
+/// Removes the "Sign in with Exact" binding when the account no longer holds a connection of
+/// that Exact user. True when it was removed.
+pub async fn unbind_exact_user_without_connection(
+    db: &Db,
+    id: &str,
+    now: i64,
+) -> Result<bool, DbError> {
+    let changed = sqlx::query(
+        "UPDATE users SET exact_user_id = NULL, updated_at = $2 \
+         WHERE id = $1 AND exact_user_id IS NOT NULL AND NOT EXISTS \
+           (SELECT 1 FROM connections c WHERE c.user_id = users.id AND c.exact_user_id = users.exact_user_id)",
+    )
+    .bind(id)
+    .bind(now)
     .execute(db.pool())
     .await?
     .rows_affected();

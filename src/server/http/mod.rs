@@ -10,6 +10,7 @@ pub mod oauth;
 mod shell;
 #[cfg(feature = "simulator")]
 pub mod simulator;
+mod timeout;
 mod usage;
 
 use super::{auth::guard, client_addr, plain_html, request_id::REQUEST_ID, state::AppState};
@@ -100,6 +101,7 @@ pub fn router(state: AppState, extra: Option<Router<AppState>>) -> Router {
             plain_html::localize_internal_error,
         ))
         .layer(CatchPanicLayer::custom(plain_html::panic_response))
+        .layer(middleware::from_fn(timeout::bounded))
         .layer(middleware::from_fn_with_state(
             guard_state.clone(),
             guard::same_origin_only,
