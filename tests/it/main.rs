@@ -12,6 +12,8 @@ mod http_basics;
 mod jobs;
 mod mcp;
 mod migrations;
+mod retention;
 mod simulator;
 mod ui_texts;
 mod usage;
+mod vault_rotation;
