@@ -22,7 +22,7 @@
 //! replica seen in the last [`LIVE_SECONDS`] lacks the key it rotates to ([`replicas_lacking`]).
 
 use super::{
-    clock::{Clock, SharedClock},
+    clock::SharedClock,
     config::TokenKey,
     db::{Db, DbError, vault_replicas},
 };
