@@ -436,7 +436,11 @@ pub async fn login(
             target_id: key,
             detail,
         };
-        audit::record(db, now, Actor::Anonymous { ip }, change).await?;
+        // One row per address per window, however many attempts the throttle refuses.
+        let since = now - THROTTLE_WINDOW_SECONDS;
+        if !super::db::audit_log::recorded_since(db, change.action, key, since).await? {
+            audit::record(db, now, Actor::Anonymous { ip }, change).await?;
+        }
         return Err(LoginError::Throttled);
     }
 

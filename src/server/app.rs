@@ -100,6 +100,7 @@ pub async fn run(
             std::time::Duration::from_secs(2),
         );
     }
+    super::vault::spawn_announcer(db.clone(), state.exact.vault(), state.clock.clone());
     let scheduler = super::jobs::scheduler::start(&state).await?;
     let app = http::router(state, extra_routes);
 

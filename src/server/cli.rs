@@ -173,7 +173,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             telemetry::init(settings.log_format, "warn");
             let db = app::open_database(&settings).await?;
             let vault = super::vault::Vault::from_settings(&settings);
-            let result = super::connections::rotate_tokens(&db, &vault, SystemClock.now()).await;
+            let result = rotate_when_every_replica_can(&db, &vault).await;
             db.close().await;
             let report = result?;
             if report.unreadable > 0 {
@@ -218,6 +218,26 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             result
         }
     }
+}
+
+/// `vault rotate`, refused while a running replica does not hold the current key: it could not
+/// read what the rotation writes.
+async fn rotate_when_every_replica_can(
+    db: &Db,
+    vault: &super::vault::Vault,
+) -> anyhow::Result<super::db::connections::RotateReport> {
+    use super::vault::{LIVE_SECONDS, replicas_lacking};
+    let now = SystemClock.now();
+    let lacking = replicas_lacking(db, vault.current_kid(), now).await?;
+    if lacking > 0 {
+        anyhow::bail!(
+            "vault rotate: {lacking} running replica(s) do not hold key {} yet: give every replica \
+             that key in TOKEN_ENCRYPTION_KEYS_PREVIOUS (or as TOKEN_ENCRYPTION_KEY) and restart it \
+             first; a stopped replica stops counting {LIVE_SECONDS} seconds after its last announcement",
+            vault.current_kid()
+        );
+    }
+    Ok(super::connections::rotate_tokens(db, vault, now).await?)
 }
 
 async fn migrate_command(db: &Db, action: MigrateAction) -> anyhow::Result<()> {

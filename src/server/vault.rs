@@ -12,8 +12,20 @@
 //!   and re-encrypted at the next write ([`Vault::needs_rewrite`]).
 //!
 //! Plaintext tokens only ever live in `SecretString`, whose Debug prints `[REDACTED]`.
+//!
+//! Rotating the key during a rolling deploy takes two phases, so that no replica ever meets a
+//! token it cannot read: (1) every replica gets the new key in TOKEN_ENCRYPTION_KEYS_PREVIOUS
+//! (it reads with it, still writes with the old key); (2) the new key becomes
+//! TOKEN_ENCRYPTION_KEY everywhere, the old one moves to the previous keys, and
+//! `exact-mcp vault rotate` re-encrypts what is stored. Each serving replica announces the ids of
+//! the keys it holds ([`spawn_announcer`]; ids, never keys), and the rotation refuses while a
+//! replica seen in the last [`LIVE_SECONDS`] lacks the key it rotates to ([`replicas_lacking`]).
 
-use super::config::TokenKey;
+use super::{
+    clock::SharedClock,
+    config::TokenKey,
+    db::{Db, DbError, vault_replicas},
+};
 use aes_gcm::{
     Aes256Gcm, Key, Nonce,
     aead::{Aead, KeyInit, Payload},
@@ -90,6 +102,14 @@ impl Vault {
         &self.current.kid
     }
 
+    /// The ids of every key this vault decrypts with, the current one first.
+    pub fn key_ids(&self) -> Vec<&str> {
+        std::iter::once(&self.current)
+            .chain(&self.previous)
+            .map(|k| k.kid.as_str())
+            .collect()
+    }
+
     pub fn encrypt(&self, plaintext: &SecretString, place: &str) -> String {
         let nonce_bytes: [u8; NONCE_BYTES] = rand::random();
         let sealed = self
@@ -143,6 +163,59 @@ impl Vault {
     pub fn needs_rewrite(&self, stored: &str) -> bool {
         parse(stored).is_none_or(|(kid, _)| kid != self.current.kid)
     }
+}
+
+/// How often a serving replica announces its keys.
+pub const ANNOUNCE_EVERY_SECONDS: u64 = 60;
+/// A replica announced within this many seconds counts as running (three missed
+/// announcements and it is taken for stopped).
+pub const LIVE_SECONDS: i64 = 180;
+
+/// Records which keys (by id) the replica `replica_id` holds, as seen at `now`.
+pub async fn announce(db: &Db, replica_id: &str, vault: &Vault, now: i64) -> Result<(), DbError> {
+    vault_replicas::announce(
+        db,
+        vault_replicas::KeyHolder {
+            replica_id,
+            current_kid: vault.current_kid(),
+            key_ids: &vault.key_ids().join(","),
+        },
+        now,
+    )
+    .await
+}
+
+/// How many replicas running at `now` do not hold the key `kid`.
+pub async fn replicas_lacking(db: &Db, kid: &str, now: i64) -> Result<usize, DbError> {
+    let held = vault_replicas::key_ids_seen_since(db, now - LIVE_SECONDS).await?;
+    Ok(held
+        .iter()
+        .filter(|ids| !ids.split(',').any(|id| id == kid))
+        .count())
+}
+
+/// Announces this process's keys now and every [`ANNOUNCE_EVERY_SECONDS`] until it stops, under
+/// a fresh replica id.
+pub fn spawn_announcer(db: Db, vault: &Vault, clock: SharedClock) {
+    let replica_id = uuid::Uuid::new_v4().to_string();
+    let current_kid = vault.current_kid().to_string();
+    let key_ids = vault.key_ids().join(",");
+    tokio::spawn(async move {
+        let every = std::time::Duration::from_secs(ANNOUNCE_EVERY_SECONDS);
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let holder = vault_replicas::KeyHolder {
+                replica_id: &replica_id,
+                current_kid: &current_kid,
+                key_ids: &key_ids,
+            };
+            if let Err(e) = vault_replicas::announce(&db, holder, clock.now()).await {
+                tracing::warn!(error = %e, "announcing this replica's token keys failed");
+            }
+        }
+    });
 }
 
 /// Whether a stored value is in the vault's encrypted form (as opposed to a legacy plaintext

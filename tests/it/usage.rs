@@ -836,3 +836,45 @@ async fn the_bell_lists_the_quota_warning_and_marks_it_read() {
     let res = dashboard_fn(&app, &test_kit::client(), "/api/notifications").await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn get_and_delete_on_mcp_and_the_usage_endpoint_pass_the_flood_limit_too() {
+    let app = TestApp::builder()
+        .env("FLOOD_LIMIT_PER_MINUTE", "3")
+        .spawn()
+        .await;
+    let (_user, key) = user_with_key(&app, "flood-get@example.com").await;
+    let usage = || app.client.get(app.at("/api/usage")).bearer_auth(&key);
+    // The usage endpoint alone uses the key's budget up…
+    for _ in 0..3 {
+        assert_eq!(usage().send().await.unwrap().status(), StatusCode::OK);
+    }
+    // …after which every request with the key is refused before it is served.
+    let get = app
+        .client
+        .get(app.at("/mcp"))
+        .bearer_auth(&key)
+        .header(header::ACCEPT, "text/event-stream");
+    let delete = app.client.delete(app.at("/mcp")).bearer_auth(&key);
+    let ping = json!({ "jsonrpc": "2.0", "id": 1, "method": "ping" });
+    for (what, req) in [
+        ("GET /api/usage", usage()),
+        ("GET /mcp", get),
+        ("DELETE /mcp", delete),
+        ("POST /mcp", post(&app, Some(&key)).json(&ping)),
+    ] {
+        let res = req.send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS, "{what}");
+        assert!(res.headers().contains_key(header::RETRY_AFTER), "{what}");
+    }
+    // Another key of the same account has its own budget.
+    let other = test_kit::mcp::key_for(&app, "flood-get@example.com").await;
+    let res = app
+        .client
+        .get(app.at("/api/usage"))
+        .bearer_auth(&other)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+}

@@ -16,6 +16,8 @@ pub struct JobSettings {
     pub tick: Duration,
     /// `TOKEN_KEEPALIVE_DAYS`: refresh a connection whose refresh token is this old.
     pub keepalive_after_days: u32,
+    /// `AUDIT_RETENTION_DAYS`: the clean-up job deletes audit rows older than this (at least 30).
+    pub audit_retention_days: u32,
 }
 
 impl Default for JobSettings {
@@ -24,6 +26,7 @@ impl Default for JobSettings {
             enabled: true,
             tick: Duration::from_secs(300),
             keepalive_after_days: 7,
+            audit_retention_days: 365,
         }
     }
 }
@@ -41,10 +44,16 @@ impl JobSettings {
         if !(1..=29).contains(&keepalive_after_days) {
             r.error("TOKEN_KEEPALIVE_DAYS must be between 1 and 29 (refresh tokens live 30 days)");
         }
+        let audit_retention_days: u32 =
+            r.number("AUDIT_RETENTION_DAYS", defaults.audit_retention_days);
+        if audit_retention_days < 30 {
+            r.error("AUDIT_RETENTION_DAYS must be at least 30");
+        }
         JobSettings {
             enabled,
             tick: Duration::from_secs(tick_seconds.max(1)),
             keepalive_after_days,
+            audit_retention_days,
         }
     }
 }

@@ -82,3 +82,13 @@ pub async fn clear_for_user(db: &Db, user_id: &str) -> Result<(), DbError> {
         .await?;
     Ok(())
 }
+
+/// Deletes failures recorded before `before` (long past any throttle window).
+pub async fn delete_before(db: &Db, before: i64) -> Result<u64, DbError> {
+    let _turn = db.write_turn().await;
+    let r = sqlx::query("DELETE FROM login_attempts WHERE created_at < $1")
+        .bind(before)
+        .execute(db.pool())
+        .await?;
+    Ok(r.rows_affected())
+}

@@ -23,6 +23,7 @@ pub mod sessions;
 pub mod tickets;
 pub mod usage;
 pub mod users;
+pub mod vault_replicas;
 
 use secrecy::{ExposeSecret, SecretString};
 use sqlx::{

@@ -1,7 +1,8 @@
 //! The `email_outbox` table: mail queued by whatever has something to say (in the same request,
 //! or the same transaction, as the change it reports), and the background sender's work on it:
 //! the due mails, the claim of one delivery attempt (one conditional UPDATE, so only one replica
-//! sends it), and the result.
+//! sends it), and the result. A sent mail's body is emptied when it is marked sent; the clean-up
+//! job deletes old rows.
 
 use super::{Db, DbError};
 use sqlx::Row;
@@ -71,12 +72,16 @@ pub async fn claim_attempt(
     Ok(claimed == 1)
 }
 
+/// Marks the mail sent and forgets its body in the same statement: the links it carried
+/// (password resets, email changes) do not stay readable in the table.
 pub async fn mark_sent(db: &Db, id: &str, now: i64) -> Result<(), DbError> {
-    sqlx::query("UPDATE email_outbox SET sent_at = $1, last_error = NULL WHERE id = $2")
-        .bind(now)
-        .bind(id)
-        .execute(db.pool())
-        .await?;
+    sqlx::query(
+        "UPDATE email_outbox SET sent_at = $1, last_error = NULL, body_text = '' WHERE id = $2",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(db.pool())
+    .await?;
     Ok(())
 }
 
@@ -94,6 +99,21 @@ pub async fn mark_failed(
         .execute(db.pool())
         .await?;
     Ok(())
+}
+
+/// Deletes mails sent before `sent_before` and mails never sent that were queued before
+/// `queued_before` (given up, or never deliverable).
+pub async fn delete_old(db: &Db, sent_before: i64, queued_before: i64) -> Result<u64, DbError> {
+    let _turn = db.write_turn().await;
+    let r = sqlx::query(
+        "DELETE FROM email_outbox WHERE (sent_at IS NOT NULL AND sent_at < $1) \
+         OR (sent_at IS NULL AND created_at < $2)",
+    )
+    .bind(sent_before)
+    .bind(queued_before)
+    .execute(db.pool())
+    .await?;
+    Ok(r.rows_affected())
 }
 
 /// Queues a mail for the sender; its id.

@@ -467,3 +467,13 @@ pub async fn delete_events_before(db: &Db, before: i64) -> Result<u64, DbError> 
         .await?;
     Ok(done.rows_affected())
 }
+
+/// Deletes rate windows that started before `before` (every window is an hour or shorter).
+pub async fn delete_windows_before(db: &Db, before: i64) -> Result<u64, DbError> {
+    let _turn = db.write_turn().await;
+    let r = sqlx::query("DELETE FROM rate_windows WHERE window_start < $1")
+        .bind(before)
+        .execute(db.pool())
+        .await?;
+    Ok(r.rows_affected())
+}

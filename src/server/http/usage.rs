@@ -1,10 +1,14 @@
 //! `GET /api/usage`: the caller's usage as JSON, for scripts. Authenticated by API key (as `/mcp`)
-//! or by the session cookie (as the dashboard).
+//! or by the session cookie (as the dashboard). A key's requests pass its flood window, as on
+//! `/mcp`.
 
 use crate::domain::Plan;
 use crate::server::{
     auth::session,
-    mcp::auth::{KeyAuth, refusal, resolve_key, rpc_error, unavailable},
+    mcp::{
+        auth::{KeyAuth, refusal, resolve_key, rpc_error, unavailable},
+        meter,
+    },
     state::AppState,
     usage,
 };
@@ -26,6 +30,16 @@ pub async fn usage(State(state): State<AppState>, headers: HeaderMap) -> Respons
             }
         };
         if let Some(refused) = refusal(&auth) {
+            return refused;
+        }
+        let key_id = match &auth {
+            KeyAuth::User(owner) => owner.key_id.as_str(),
+            KeyAuth::Demo(id) => id.as_str(),
+            // Answered by `refusal` above.
+            KeyAuth::Missing | KeyAuth::Invalid | KeyAuth::Suspended => "",
+        };
+        // A key's requests here count against its flood window, as on `/mcp`.
+        if let Some(refused) = meter::flood_gate(&state, key_id, state.clock.now()).await {
             return refused;
         }
         match auth {

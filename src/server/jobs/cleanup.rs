@@ -1,12 +1,17 @@
-//! `cleanup` (daily): deletes what has expired: sessions, OAuth states, password-reset and
-//! email-change tokens, demo keys; raw usage events older than `USAGE_RETENTION_DAYS` (the daily
-//! rollups in `usage_daily` stay); job runs older than 90 days. Each table is its own statement,
-//! so one failing table does not keep the others from being cleaned.
+//! `cleanup` (daily): deletes what has expired: sessions, OAuth states (signed in or not),
+//! password-reset and email-change tokens, demo keys; raw usage events older than
+//! `USAGE_RETENTION_DAYS` (the daily rollups in `usage_daily` stay); job runs older than 90 days;
+//! rate windows older than a day; failed sign-ins older than a week; audit rows older than
+//! `AUDIT_RETENTION_DAYS`; sent mail older than a week and unsent mail older than 30 days; the key
+//! announcements of replicas gone for a day. Every table that grows with traffic is here. Each
+//! table is one DELETE bounded by time, its own statement, so one failing table does not keep the
+//! others from being cleaned.
 
 use super::{JobError, Outcome, RUN_RETENTION_DAYS};
 use crate::server::{
     db::{
-        DbError, api_keys, email_changes, job_runs, oauth_states, password_resets, sessions, usage,
+        DbError, api_keys, audit_log, email_changes, job_runs, login_attempts, oauth_states,
+        outbox, password_resets, sessions, usage, vault_replicas,
     },
     state::AppState,
 };
@@ -17,6 +22,16 @@ pub const NAME: &str = "cleanup";
 pub const SCHEDULE: &str = "0 0 3 * * *";
 
 const DAY: i64 = 24 * 60 * 60;
+/// Rate windows are a minute (an hour for demo-key creation): a day-old one is never read again.
+const RATE_WINDOW_RETENTION_DAYS: i64 = 1;
+/// Failed sign-ins, far beyond any throttle window.
+const LOGIN_ATTEMPT_RETENTION_DAYS: i64 = 7;
+/// Sent mail (its body is already emptied when sent).
+const SENT_MAIL_RETENTION_DAYS: i64 = 7;
+/// Mail never sent: given up after its attempts, or never deliverable.
+const UNSENT_MAIL_RETENTION_DAYS: i64 = 30;
+/// Key announcements of replicas that stopped.
+const REPLICA_RETENTION_DAYS: i64 = 1;
 
 /// One table's deletion, not yet started.
 type Step<'a> = Pin<Box<dyn Future<Output = Result<u64, DbError>> + Send + 'a>>;
@@ -26,8 +41,9 @@ pub async fn run(state: &AppState) -> Result<Outcome, JobError> {
     let now = state.clock.now();
     let usage_before = now - i64::from(state.settings.usage.retention_days) * DAY;
     let runs_before = now - RUN_RETENTION_DAYS * DAY;
+    let audit_before = now - i64::from(state.settings.jobs.audit_retention_days) * DAY;
     // (what, deletion): futures start when awaited, so the tables are cleaned one at a time.
-    let steps: [(&str, Step<'_>); 7] = [
+    let steps: [(&str, Step<'_>); 12] = [
         ("sessions", Box::pin(sessions::delete_expired(db, now))),
         (
             "oauth states",
@@ -52,6 +68,39 @@ pub async fn run(state: &AppState) -> Result<Outcome, JobError> {
         (
             "job runs",
             Box::pin(job_runs::delete_finished_before(db, runs_before)),
+        ),
+        (
+            "rate windows",
+            Box::pin(usage::delete_windows_before(
+                db,
+                now - RATE_WINDOW_RETENTION_DAYS * DAY,
+            )),
+        ),
+        (
+            "failed sign-ins",
+            Box::pin(login_attempts::delete_before(
+                db,
+                now - LOGIN_ATTEMPT_RETENTION_DAYS * DAY,
+            )),
+        ),
+        (
+            "audit rows",
+            Box::pin(audit_log::delete_before(db, audit_before)),
+        ),
+        (
+            "mails",
+            Box::pin(outbox::delete_old(
+                db,
+                now - SENT_MAIL_RETENTION_DAYS * DAY,
+                now - UNSENT_MAIL_RETENTION_DAYS * DAY,
+            )),
+        ),
+        (
+            "replica key announcements",
+            Box::pin(vault_replicas::delete_seen_before(
+                db,
+                now - REPLICA_RETENTION_DAYS * DAY,
+            )),
         ),
     ];
     let mut outcome = Outcome::default();

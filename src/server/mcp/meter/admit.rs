@@ -205,6 +205,23 @@ async fn admit_flood(
     }
 }
 
+/// Only the key's flood window, for a request without a message (see [`super::flood_gate`]).
+pub(super) async fn flood_gate(state: &AppState, key_id: &str, now: i64) -> Option<Response> {
+    let limit = state.settings.usage.flood_per_minute;
+    match usage::hit_within(&state.db, &flood_subject(key_id), window_start(now), limit).await {
+        Err(e) => {
+            tracing::error!(error = %e, "flood limit check failed");
+            Some(unavailable())
+        }
+        Ok(None) => Some(flood_limited(
+            &Value::Null,
+            rate_state(limit, 0, now).reset,
+            now,
+        )),
+        Ok(Some(_)) => None,
+    }
+}
+
 /// The user's current window, for responses that count nothing.
 pub(super) async fn current_rate(
     state: &AppState,

@@ -7,7 +7,8 @@
 //!   in one transaction with the call's event. Refused: HTTP 429 with `Retry-After` and a
 //!   JSON-RPC error; nothing is counted.
 //! - Everything else (initialize, notifications, tools/list, ping, …) only passes the per-key
-//!   flood limit.
+//!   flood limit; so do `GET` and `DELETE /mcp`, which carry no message ([`flood_gate`], which
+//!   `GET /api/usage` with a key passes too).
 //! - Demo keys have the free plan's rate limit per key and no quota or usage record.
 //!
 //! [`meter`] runs four steps, a file each but the third: [`read`] (the message and its class),
@@ -18,7 +19,7 @@ mod admit;
 mod read;
 mod record;
 
-use super::caller::Caller;
+use super::caller::{Caller, Subject};
 use crate::domain::RateLimitState;
 use crate::server::state::AppState;
 use admit::{Gate, current_rate};
@@ -70,6 +71,11 @@ pub async fn meter(State(state): State<AppState>, req: Request, next: Next) -> R
     };
     let now = state.clock.now();
     if req.method() != axum::http::Method::POST {
+        // GET (a stream) and DELETE (a session end) carry no message, but pass the key's flood
+        // window like any protocol message.
+        if let Some(refused) = flood_gate(&state, key_id(&caller), now).await {
+            return refused;
+        }
         let res = next.run(req).await;
         return with_current_rate(&state, &caller, now, res).await;
     }
@@ -102,6 +108,20 @@ pub async fn meter(State(state): State<AppState>, req: Request, next: Next) -> R
     record::outcome(&state.recorder, &caller, &call, admitted, ran).await;
     set_rate_headers(&mut res_parts.headers, &rate);
     Response::from_parts(res_parts, Body::from(res_bytes))
+}
+
+/// The API key behind the caller (an account's or a demo's).
+fn key_id(caller: &Caller) -> &str {
+    match &caller.subject {
+        Subject::User { key_id, .. } | Subject::Demo { key_id } => key_id,
+    }
+}
+
+/// The key's flood window for a request that carries no JSON-RPC message (`GET`/`DELETE /mcp`,
+/// `GET /api/usage` with a key): `None` to go on, or the refusal (429, or 503 when the database
+/// could not decide).
+pub async fn flood_gate(state: &AppState, key_id: &str, now: i64) -> Option<Response> {
+    admit::flood_gate(state, key_id, now).await
 }
 
 /// Step three, run: rmcp answers the admitted request. Its response is read whole, to classify
