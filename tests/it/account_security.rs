@@ -255,6 +255,17 @@ async fn fifty_concurrent_wrong_passwords_get_at_most_five_verifications() {
         "{verified} guesses were verified: {statuses:?}"
     );
     assert_eq!(verified + throttled, 50, "{statuses:?}");
+    // Guesses after the burst get what the burst left of the five, no more.
+    let mut total = verified;
+    loop {
+        match login_with(&app, &app.client, "anna@bakkerij.example", "wrong-again-1").await {
+            StatusCode::UNAUTHORIZED => total += 1,
+            StatusCode::TOO_MANY_REQUESTS => break,
+            other => panic!("{other}"),
+        }
+        assert!(total <= 5, "{total} guesses verified in one window");
+    }
+    assert_eq!(total, 5);
     // And the right password is refused too until the window has passed.
     assert_eq!(
         login_with(&app, &app.client, "anna@bakkerij.example", PASSWORD).await,
@@ -391,11 +402,12 @@ async fn disconnecting_the_last_connection_of_an_exact_user_ends_sign_in_with_ex
         .await;
     login_with(&app, &app.client, "anna@bakkerij.example", PASSWORD).await;
     let id = user_id(&app, "anna@bakkerij.example").await;
-    for c in ["c-1", "c-2"] {
+    // The same Exact user, connected in two regions.
+    for (c, region) in [("c-1", "nl"), ("c-2", "be")] {
         exec(
             &app,
             format!(
-                "INSERT INTO connections (id, user_id, region, exact_user_id, access_token, refresh_token, created_at, updated_at) VALUES ('{c}', '{id}', 'nl', 'e-anna', 'v1.k.a', 'v1.k.r', 1, 1)"
+                "INSERT INTO connections (id, user_id, region, exact_user_id, access_token, refresh_token, created_at, updated_at) VALUES ('{c}', '{id}', '{region}', 'e-anna', 'v1.k.a', 'v1.k.r', 1, 1)"
             ),
         )
         .await;
