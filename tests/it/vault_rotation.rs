@@ -186,9 +186,14 @@ async fn vault_rotate_refuses_while_a_live_replica_lacks_the_new_key() {
     vault::announce(&db, "r-1", &Vault::new(&old, &[]), now)
         .await
         .unwrap();
-    vault::announce(&db, "r-2", &Vault::new(&old, &[new.clone()]), now)
-        .await
-        .unwrap();
+    vault::announce(
+        &db,
+        "r-2",
+        &Vault::new(&old, std::slice::from_ref(&new)),
+        now,
+    )
+    .await
+    .unwrap();
     vault::announce(&db, "r-3", &Vault::new(&old, &[]), now - 3600)
         .await
         .unwrap();
@@ -201,9 +206,14 @@ async fn vault_rotate_refuses_while_a_live_replica_lacks_the_new_key() {
     assert_eq!(stored().await, untouched, "nothing re-encrypted");
 
     // Phase 1 done on r-1 too: the rotation runs.
-    vault::announce(&db, "r-1", &Vault::new(&old, &[new.clone()]), now)
-        .await
-        .unwrap();
+    vault::announce(
+        &db,
+        "r-1",
+        &Vault::new(&old, std::slice::from_ref(&new)),
+        now,
+    )
+    .await
+    .unwrap();
     let (ok, stdout, stderr) = rotate(database.url(), &new, &old);
     assert!(ok, "{stdout}{stderr}");
     assert!(
