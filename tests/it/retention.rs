@@ -29,7 +29,8 @@ fn smtp_accepting() -> String {
     std::thread::spawn(move || {
         let _ = server.serve();
     });
-    format!("smtp://127.0.0.1:{port}")
+    // A plain test server: development's explicit opt-out of STARTTLS.
+    format!("smtp://127.0.0.1:{port}?tls=none")
 }
 
 async fn ids(app: &TestApp, sql: &'static str) -> Vec<String> {
