@@ -375,6 +375,22 @@ mod tests {
     }
 
     #[test]
+    fn only_exacts_documented_refusals_end_a_grant() {
+        assert!(refuses_grant(400, "invalid_grant"));
+        assert!(refuses_grant(401, "unauthorized_client"));
+        for (status, code) in [
+            (403, "invalid_grant"),
+            (408, "invalid_grant"),
+            (400, "invalid_request"),
+            (401, "invalid_client"),
+            (400, "access_denied"),
+            (403, "unauthorized_client"),
+        ] {
+            assert!(!refuses_grant(status, code), "{status} {code}");
+        }
+    }
+
+    #[test]
     fn grants_never_print_tokens() {
         let g = TokenGrant {
             access_token: SecretString::from("access-secret".to_string()),
