@@ -1,11 +1,16 @@
 //! The one way to a usable access token: refresh when expired (or in the last 30 s), never in
-//! the first 570 s, single-flight per connection, `needs_reauth` when Exact refuses the grant,
-//! and the REST client's bounded retries.
+//! the first 570 s, single-flight per connection (a lease, never a database lock held while
+//! Exact answers), a 401 refreshed once, `needs_reauth` only when Exact refuses the grant, and
+//! the REST client's bounded retries and size limit.
 use exact_mcp::server::exact::ExactError;
 use exact_sim::DEMO_USER_NAME;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use std::time::{Duration, Instant};
 use test_kit::{
     T0, TestApp,
     exact::{connected, count, sim_counters},
+    mcp::{connected_user, key_for, sim_control},
 };
 
 async fn stored(app: &TestApp, id: &str) -> (String, String, i64, i64, String) {
@@ -483,4 +488,243 @@ async fn legacy_plaintext_tokens_are_used_and_encrypted_at_the_next_write() {
         "rewritten encrypted"
     );
     assert_eq!(sim_counters(&app).await["refreshes"], 1);
+}
+
+/// A stateless `tools/call` as an MCP client sends it, in a task of its own: the HTTP status
+/// and the JSON-RPC body.
+fn spawn_tool_call(
+    app: &TestApp,
+    key: &str,
+    tool: &str,
+    args: Value,
+) -> tokio::task::JoinHandle<(StatusCode, Value)> {
+    let request = test_kit::mcp::post(app, Some(key))
+        .header("MCP-Protocol-Version", "2025-11-25")
+        .json(&json!({ "jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": { "name": tool, "arguments": args } }));
+    tokio::spawn(async move {
+        let res = request.send().await.unwrap();
+        let status = res.status();
+        (status, res.json().await.unwrap_or(Value::Null))
+    })
+}
+
+fn answered(status: StatusCode, body: &Value) {
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body["result"].is_object(), "{body}");
+    assert_ne!(body["result"]["isError"], json!(true), "{body}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_slow_failing_refresh_holds_no_database_lock_and_other_users_are_answered_at_once() {
+    let app = TestApp::spawn().await;
+    // Bob first: Ada's consent afterwards ends Bob's tokens at Exact (one token set per app in
+    // the simulator), so Bob uses a tool that needs only our own database (key, metering,
+    // usage record: the writes a database lock would stall).
+    connected_user(&app, "bob@example.com", &[202]).await;
+    let (_, ada_connection) = connected_user(&app, "ada@example.com", &[101]).await;
+    let ada = key_for(&app, "ada@example.com").await;
+    let bob = key_for(&app, "bob@example.com").await;
+
+    // Ada's access token is due, and Exact's token endpoint takes 7.5 s per answer and fails
+    // twice before it succeeds: the refresh takes over 22 s.
+    app.clock.advance(600);
+    sim_control(&app, "latency?ms=7500&count=3&path=oauth2/token").await;
+    sim_control(&app, "fail?status=503&count=2&path=oauth2/token").await;
+    let relations = json!({ "division": 101, "limit": 1 });
+    let ada_calls: Vec<_> = (0..5)
+        .map(|_| spawn_tool_call(&app, &ada, "get_relations", relations.clone()))
+        .collect();
+    test_kit::eventually(
+        "Ada's refresh waiting at the token endpoint",
+        Duration::from_secs(10),
+        || async { (sim_counters(&app).await["delayed_calls"].as_u64() >= Some(1)).then_some(()) },
+    )
+    .await;
+
+    let started = Instant::now();
+    let (status, body) = spawn_tool_call(&app, &bob, "list_divisions", json!({}))
+        .await
+        .unwrap();
+    let took = started.elapsed();
+    answered(status, &body);
+    assert!(
+        took < Duration::from_secs(2),
+        "Bob waited {took:?} behind Ada's refresh"
+    );
+    assert!(
+        ada_calls.iter().all(|c| !c.is_finished()),
+        "Bob was answered while Ada's refresh was still under way"
+    );
+
+    for call in ada_calls {
+        let (status, body) = call.await.unwrap();
+        answered(status, &body);
+    }
+    let counters = sim_counters(&app).await;
+    assert_eq!(counters["refreshes"], 1, "{counters}");
+    assert_eq!(counters["refused_old_token"], 0, "{counters}");
+    assert_eq!(stored(&app, &ada_connection).await.4, "active");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_401_for_a_token_we_believe_valid_refreshes_once_and_fifty_tool_calls_all_succeed() {
+    let app = TestApp::spawn().await;
+    let (_, id) = connected_user(&app, "ada@example.com", &[101]).await;
+    let key = key_for(&app, "ada@example.com").await;
+    // Exact's clock runs 605 s ahead of ours: it has ended the access token we think is new.
+    sim_control(&app, "advance?seconds=605").await;
+    let relations = json!({ "division": 101, "limit": 1 });
+    let calls: Vec<_> = (0..50)
+        .map(|_| spawn_tool_call(&app, &key, "get_relations", relations.clone()))
+        .collect();
+    for call in calls {
+        let (status, body) = call.await.unwrap();
+        answered(status, &body);
+    }
+    let counters = sim_counters(&app).await;
+    assert_eq!(counters["refreshes"], 1, "{counters}");
+    assert_eq!(counters["refused_too_early"], 0, "{counters}");
+    assert_eq!(counters["refused_old_token"], 0, "{counters}");
+    assert_eq!(stored(&app, &id).await.4, "active");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM notifications").await, 0);
+}
+
+#[tokio::test]
+async fn a_401_exact_will_not_refresh_yet_is_reported_as_too_early_and_a_403_as_rights() {
+    let app = TestApp::spawn().await;
+    let id = connected(&app, "anna@bakkerij.example", &[101]).await;
+    // 403 (a division the consent did not include): the user's rights, and no refresh.
+    let err = app
+        .state
+        .exact
+        .get_json(&id, "202/crm/Accounts", &[])
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), "forbidden", "{err:?}");
+    assert!(err.user_message("/x").contains("rights"));
+    assert_eq!(sim_counters(&app).await["token_requests"], 1);
+
+    // Exact ends the access token early, and refuses a refresh in the token's first 570 s.
+    control(&app, "end-access-tokens").await;
+    app.clock.advance(60);
+    let err = me(&app, &id).await.unwrap_err();
+    assert_eq!(err.kind(), "too_early_to_refresh", "{err:?}");
+    let message = err.user_message("https://mcp.example/dashboard/connections");
+    assert!(!message.contains("rights"), "{message}");
+    assert!(!message.contains("Reconnect"), "{message}");
+    let counters = sim_counters(&app).await;
+    assert_eq!(
+        counters["refused_too_early"], 1,
+        "Exact's 401 beats our 570 s estimate: {counters}"
+    );
+    assert_eq!(stored(&app, &id).await.4, "active");
+    assert_eq!(count(&app, "SELECT COUNT(*) FROM notifications").await, 0);
+    // The next calls within a minute are told the same without asking Exact again.
+    let again = me(&app, &id).await.unwrap_err();
+    assert_eq!(again.kind(), "too_early_to_refresh", "{again:?}");
+    assert_eq!(sim_counters(&app).await["token_requests"], 2);
+
+    // Once Exact allows it, the next call refreshes and works.
+    app.clock.advance(520);
+    me(&app, &id).await.unwrap();
+    assert_eq!(sim_counters(&app).await["refreshes"], 1);
+}
+
+#[tokio::test]
+async fn a_403_or_408_from_the_token_endpoint_is_transient_and_keeps_the_connection() {
+    let app = TestApp::spawn().await;
+    let id = connected(&app, "anna@bakkerij.example", &[101]).await;
+    for status in [403, 408] {
+        app.clock.advance(600);
+        let before = stored(&app, &id).await;
+        // A proxy or firewall in front of Exact answers every attempt.
+        control(
+            &app,
+            &format!("fail?status={status}&count=3&path=oauth2/token"),
+        )
+        .await;
+        let err = me(&app, &id).await.unwrap_err();
+        assert!(
+            matches!(err, ExactError::Unavailable(_)),
+            "{status}: {err:?}"
+        );
+        let message = err.user_message("https://mcp.example/dashboard/connections");
+        assert!(message.contains("Try again"), "{message}");
+        assert!(!message.contains("Reconnect"), "{message}");
+        assert_eq!(stored(&app, &id).await, before, "{status}: nothing changed");
+        assert_eq!(count(&app, "SELECT COUNT(*) FROM notifications").await, 0);
+        // Once it lets the request through, the same refresh token works.
+        me(&app, &id).await.unwrap();
+        assert_eq!(stored(&app, &id).await.4, "active");
+    }
+    assert_eq!(sim_counters(&app).await["refreshes"], 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lease_held_elsewhere_is_waited_for_and_taken_over_once_it_expires() {
+    let app = TestApp::spawn().await;
+    let id = connected(&app, "anna@bakkerij.example", &[101]).await;
+    app.clock.advance(600);
+    // Another replica claimed the refresh and died.
+    sqlx::query(
+        "UPDATE connections SET refresh_lease_holder = 'dead-replica', refresh_lease_until = $1",
+    )
+    .bind(app.clock_now() + 60)
+    .execute(app.state.db.pool())
+    .await
+    .unwrap();
+    let exact = app.state.exact.clone();
+    let waiting = {
+        let id = id.clone();
+        tokio::spawn(async move { exact.get_json(&id, "current/Me", &[]).await })
+    };
+    // While the lease is live nothing goes to Exact (and no database lock is held: other
+    // writes go through). A few of the waiter's polls pass first.
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    sqlx::query("UPDATE users SET display_name = 'Anna' WHERE email = 'anna@bakkerij.example'")
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(sim_counters(&app).await["refreshes"], 0);
+    assert!(!waiting.is_finished());
+    // The lease expires: the waiter takes it over and refreshes, once.
+    app.clock.advance(61);
+    let me = tokio::time::timeout(Duration::from_secs(5), waiting)
+        .await
+        .expect("the waiter takes over the expired lease")
+        .unwrap()
+        .unwrap();
+    assert_eq!(me["d"]["results"][0]["FullName"], DEMO_USER_NAME);
+    assert_eq!(sim_counters(&app).await["refreshes"], 1);
+    let holder: Option<String> = sqlx::query_scalar("SELECT refresh_lease_holder FROM connections")
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(holder, None, "the lease is released with the new tokens");
+}
+
+#[tokio::test]
+async fn an_answer_larger_than_the_limit_is_refused_not_buffered() {
+    use exact_mcp::server::exact::{Exact, ExactConfig, MAX_RESPONSE_BYTES};
+    use exact_mcp::server::vault::Vault;
+    assert_eq!(MAX_RESPONSE_BYTES, 16 * 1024 * 1024);
+    let app = TestApp::spawn().await;
+    let id = connected(&app, "anna@bakkerij.example", &[202]).await;
+    let mut config = ExactConfig::from_settings(&app.state.settings);
+    assert_eq!(config.max_response_bytes, MAX_RESPONSE_BYTES);
+    config.max_response_bytes = 4 * 1024;
+    let exact = Exact::new(
+        config,
+        app.state.db.clone(),
+        std::sync::Arc::new(Vault::from_settings(&app.state.settings)),
+        app.state.clock.clone(),
+    );
+    // A page of 60 accounts is well over 4 KiB; `current/Me` is not.
+    let err = exact
+        .list(&id, "202/crm/Accounts", &[], 60)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), "response_too_large", "{err:?}");
+    assert!(err.user_message("/x").contains("too large"));
+    exact.get_json(&id, "current/Me", &[]).await.unwrap();
 }

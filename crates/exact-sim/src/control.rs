@@ -86,7 +86,7 @@ pub(super) async fn intercept(State(sim): State<Simulator>, req: Request, next: 
     let query = redact(req.uri().query().unwrap_or_default());
     let method = req.method().to_string();
 
-    let delay = take_latency(&sim);
+    let delay = take_latency(&sim, &path);
     if let Some(ms) = delay {
         tokio::time::sleep(Duration::from_millis(ms)).await;
     }
@@ -111,10 +111,18 @@ pub(super) async fn intercept(State(sim): State<Simulator>, req: Request, next: 
     res
 }
 
-fn take_latency(sim: &Simulator) -> Option<u64> {
+fn take_latency(sim: &Simulator, path: &str) -> Option<u64> {
     let mut world = sim.world();
-    let (ms, left) = world.latency?;
-    world.latency = (left > 1).then_some((ms, left - 1));
+    let latency = world.latency.as_mut()?;
+    if !path.contains(latency.path.as_str()) {
+        return None;
+    }
+    let ms = latency.ms;
+    latency.remaining -= 1;
+    if latency.remaining == 0 {
+        world.latency = None;
+    }
+    world.counters.delayed_calls += 1;
     Some(ms)
 }
 
@@ -213,15 +221,25 @@ pub(super) struct Latency {
     ms: u64,
     #[serde(default = "one")]
     count: u32,
+    #[serde(default)]
+    path: String,
 }
 
-/// `POST /_control/latency?ms=2000&count=1` (at most a minute).
+/// `POST /_control/latency?ms=2000&count=1&path=oauth2/token` (at most a minute; no `path`:
+/// any call).
 pub(super) async fn latency(State(sim): State<Simulator>, Query(l): Query<Latency>) -> Response {
     if l.ms > 60_000 {
         return (StatusCode::BAD_REQUEST, "ms must be at most 60000").into_response();
     }
-    sim.delay_next(l.ms, l.count);
-    Json(json!({ "ms": l.ms, "count": l.count })).into_response()
+    sim.delay_next(l.ms, l.count, &l.path);
+    Json(json!({ "ms": l.ms, "count": l.count, "path": l.path })).into_response()
+}
+
+/// `POST /_control/end-access-tokens`: every live access token stops working now (401), the
+/// grants stay.
+pub(super) async fn end_access_tokens(State(sim): State<Simulator>) -> Response {
+    sim.end_access_tokens();
+    Json(json!({ "ended": true })).into_response()
 }
 
 pub(super) async fn revoke(State(sim): State<Simulator>) -> Response {

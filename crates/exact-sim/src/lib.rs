@@ -19,11 +19,11 @@
 //! - Rate limits ([`limits`]): 60 a minute and 5,000 a day per app and division, `X-RateLimit-*`
 //!   headers with resets in epoch milliseconds, 429 over a limit.
 //! - Control API (`control.rs`, under `/_control/`, development only; the same as methods on
-//!   [`Simulator`]): move the clock, counters, inject failures and latency, revoke all grants,
-//!   the request log (never with tokens, codes or secrets), a knob for the daily count, other
-//!   rate limits for benchmarks, extra administrations, other page sizes. It has no credentials,
-//!   so it answers local tools only: never a browser (an `Origin` header or a cross-site
-//!   `Sec-Fetch-Site`), never a peer off the loopback interface.
+//!   [`Simulator`]): move the clock, counters, inject failures and latency (per path), revoke all
+//!   grants, end the access tokens early, the request log (never with tokens, codes or secrets),
+//!   a knob for the daily count, other rate limits for benchmarks, extra administrations, other
+//!   page sizes. It has no credentials, so it answers local tools only: never a browser (an
+//!   `Origin` header or a cross-site `Sec-Fetch-Site`), never a peer off the loopback interface.
 //! - Restarts ([`Simulator::keeping_grants_in`]): codes, grants and tokens kept in a file, so a
 //!   restarted development server still honours what it issued.
 //!
@@ -103,6 +103,17 @@ pub struct Counters {
     pub rate_limited: u64,
     /// Calls answered by an injected failure.
     pub injected_failures: u64,
+    /// Calls held back by injected latency (counted when the wait starts, so a test can tell a
+    /// slow call is under way).
+    pub delayed_calls: u64,
+}
+
+/// Injected latency: the next `remaining` calls whose path contains `path` wait `ms` first.
+#[derive(Debug, Clone)]
+struct Latency {
+    ms: u64,
+    remaining: u32,
+    path: String,
 }
 
 /// An injected failure: the next `remaining` calls whose path contains `path` get `status`.
@@ -128,8 +139,7 @@ struct World {
     /// The per-division limits every window is counted against (Exact's unless changed).
     limits: limits::Limits,
     failures: VecDeque<Failure>,
-    /// (milliseconds, calls left)
-    latency: Option<(u64, u32)>,
+    latency: Option<Latency>,
     log: VecDeque<LoggedRequest>,
     /// Administrations the simulated user has beside the four demo companies (no books).
     extra_divisions: u32,
@@ -268,9 +278,22 @@ impl Simulator {
         }
     }
 
-    /// Delays the next `count` calls by `ms` milliseconds of real time (for timeout tests).
-    pub fn delay_next(&self, ms: u64, count: u32) {
-        self.world().latency = (count > 0).then_some((ms, count));
+    /// Delays the next `count` calls whose path contains `path_contains` (empty: any call) by
+    /// `ms` milliseconds of real time (for timeout tests, and a slow token endpoint).
+    pub fn delay_next(&self, ms: u64, count: u32, path_contains: &str) {
+        self.world().latency = (count > 0).then(|| Latency {
+            ms,
+            remaining: count,
+            path: path_contains.to_string(),
+        });
+    }
+
+    /// Ends every live access token now, as Exact does when it ends a token before its 600 s
+    /// (or when its clock runs ahead of the client's): API calls with them get 401. The grants
+    /// stay, and the 570 s rule still counts from when each token was issued, so a refresh right
+    /// after this is refused as too early.
+    pub fn end_access_tokens(&self) {
+        self.world().access.clear();
     }
 
     /// Ends every grant, as revoking the app in Exact does: any refresh token then gets "Old
@@ -411,6 +434,10 @@ pub fn router(sim: Simulator) -> Router {
         .route("/_control/fail", post(control::fail))
         .route("/_control/latency", post(control::latency))
         .route("/_control/revoke", post(control::revoke))
+        .route(
+            "/_control/end-access-tokens",
+            post(control::end_access_tokens),
+        )
         .route("/_control/requests", get(control::requests))
         .route("/_control/reset-log", post(control::reset_log))
         .route("/_control/daily-usage", post(control::daily_usage))

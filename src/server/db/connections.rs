@@ -93,22 +93,19 @@ pub struct TokenRow {
     pub owner_locale: String,
 }
 
-/// Reads a connection's token state; `for_update` adds a row lock (Postgres only: SQLite has
-/// no row locks and is serialised by `BEGIN IMMEDIATE` instead).
-pub async fn token_row<'e, E>(e: E, id: &str, for_update: bool) -> Result<Option<TokenRow>, DbError>
+/// Reads a connection's token state (no lock: the refresh is serialised by its lease).
+pub async fn token_row<'e, E>(e: E, id: &str) -> Result<Option<TokenRow>, DbError>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    const PLAIN: &str = "SELECT c.id, c.user_id, c.region, c.exact_user_name, c.access_token, c.refresh_token, \
+    let row = sqlx::query(
+        "SELECT c.id, c.user_id, c.region, c.exact_user_name, c.access_token, c.refresh_token, \
          c.token_issued_at, c.token_expires_at, c.status, u.locale \
-         FROM connections c JOIN users u ON u.id = c.user_id WHERE c.id = $1";
-    const LOCKED: &str = "SELECT c.id, c.user_id, c.region, c.exact_user_name, c.access_token, c.refresh_token, \
-         c.token_issued_at, c.token_expires_at, c.status, u.locale \
-         FROM connections c JOIN users u ON u.id = c.user_id WHERE c.id = $1 FOR UPDATE OF c";
-    let row = sqlx::query(if for_update { LOCKED } else { PLAIN })
-        .bind(id)
-        .fetch_optional(e)
-        .await?;
+         FROM connections c JOIN users u ON u.id = c.user_id WHERE c.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(e)
+    .await?;
     row.map(|r| -> Result<TokenRow, DbError> {
         let region = Region::parse(&r.try_get::<String, _>(2)?);
         let status = ConnectionStatus::from_stored(&r.try_get::<String, _>(8)?);
@@ -134,9 +131,53 @@ where
     .transpose()
 }
 
+/// Claims the connection's refresh lease for `holder` until `until`, in one atomic statement:
+/// only while the connection is active, still holds the refresh token `refresh_token` (stored
+/// form, as read) and no lease is held or the one held has expired (its holder died). True
+/// when this caller now holds it.
+pub async fn claim_refresh_lease(
+    db: &Db,
+    id: &str,
+    refresh_token: &str,
+    holder: &str,
+    now: i64,
+    until: i64,
+) -> Result<bool, DbError> {
+    let claimed = sqlx::query(
+        "UPDATE connections SET refresh_lease_holder = $1, refresh_lease_until = $2 \
+         WHERE id = $3 AND status = 'active' AND refresh_token = $4 \
+         AND (refresh_lease_until IS NULL OR refresh_lease_until <= $5)",
+    )
+    .bind(holder)
+    .bind(until)
+    .bind(id)
+    .bind(refresh_token)
+    .bind(now)
+    .execute(db.pool())
+    .await?
+    .rows_affected();
+    Ok(claimed == 1)
+}
+
+/// Gives the lease back, if `holder` still holds it.
+pub async fn release_refresh_lease(db: &Db, id: &str, holder: &str) -> Result<(), DbError> {
+    sqlx::query(
+        "UPDATE connections SET refresh_lease_holder = NULL, refresh_lease_until = NULL \
+         WHERE id = $1 AND refresh_lease_holder = $2",
+    )
+    .bind(id)
+    .bind(holder)
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
 /// A new token pair (already in the vault's form) and its expiries.
 pub struct Refreshed<'a> {
     pub id: &'a str,
+    /// The refresh token that was traded for this pair (stored form): the row is written only
+    /// if it still holds it.
+    pub traded: &'a str,
     pub access_token: &'a str,
     pub refresh_token: &'a str,
     pub issued_at: i64,
@@ -144,14 +185,16 @@ pub struct Refreshed<'a> {
     pub refresh_expires_at: i64,
 }
 
-pub async fn store_refreshed<'e, E>(e: E, r: Refreshed<'_>) -> Result<(), DbError>
-where
-    E: sqlx::Executor<'e, Database = sqlx::Any>,
-{
-    sqlx::query(
+/// Stores a refreshed pair with a compare-and-set on the traded refresh token, releases the
+/// lease, and makes the connection active (a refusal seen meanwhile by a stale holder of an
+/// expired lease was of the token we just traded, not of this pair). False when someone else
+/// stored other tokens first (a new consent) or the connection is gone.
+pub async fn store_refreshed(db: &Db, r: Refreshed<'_>) -> Result<bool, DbError> {
+    let stored = sqlx::query(
         "UPDATE connections SET access_token = $1, refresh_token = $2, token_issued_at = $3, \
          token_expires_at = $4, refresh_token_expires_at = $5, last_refreshed_at = $3, \
-         expiry_alert_sent = 0, updated_at = $3 WHERE id = $6",
+         expiry_alert_sent = 0, status = 'active', refresh_lease_holder = NULL, \
+         refresh_lease_until = NULL, updated_at = $3 WHERE id = $6 AND refresh_token = $7",
     )
     .bind(r.access_token)
     .bind(r.refresh_token)
@@ -159,27 +202,29 @@ where
     .bind(r.expires_at)
     .bind(r.refresh_expires_at)
     .bind(r.id)
-    .execute(e)
-    .await?;
-    Ok(())
+    .bind(r.traded)
+    .execute(db.pool())
+    .await?
+    .rows_affected();
+    Ok(stored == 1)
 }
 
-/// Sets the status; true when it changed.
-pub async fn set_status<'e, E>(
-    e: E,
-    id: &str,
-    status: ConnectionStatus,
-    now: i64,
-) -> Result<bool, DbError>
+/// Exact refused the refresh token `refused` (stored form; empty when none was stored): the
+/// connection needs a new consent, and the lease is released. Only if the row still holds that
+/// token and did not already need one; true when this call changed it.
+pub async fn mark_refused<'e, E>(e: E, id: &str, refused: &str, now: i64) -> Result<bool, DbError>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
     let changed = sqlx::query(
-        "UPDATE connections SET status = $1, updated_at = $2 WHERE id = $3 AND status <> $1",
+        "UPDATE connections SET status = $1, refresh_lease_holder = NULL, \
+         refresh_lease_until = NULL, updated_at = $2 \
+         WHERE id = $3 AND status <> $1 AND COALESCE(refresh_token, '') = $4",
     )
-    .bind(status.as_str())
+    .bind(ConnectionStatus::NeedsReauth.as_str())
     .bind(now)
     .bind(id)
+    .bind(refused)
     .execute(e)
     .await?
     .rows_affected();

@@ -1,8 +1,9 @@
 //! The REST client: `Accept: application/json`, both list shapes, sequential `__next` paging,
 //! rate-limit tracking per division from Exact's headers (waiting for the minutely reset rather
 //! than running into a 429), bounded retries with jittered backoff on 429 and 5xx (never on
-//! other 4xx: Exact blocks an endpoint for an hour after ten errors), and a circuit breaker per
-//! connection.
+//! other 4xx: Exact blocks an endpoint for an hour after ten errors), a circuit breaker per
+//! connection, and answers read up to a size limit. A 401 for a token we believed valid goes
+//! through the single-flight refresh once (`tokens.rs`) and the call is tried once more.
 
 use super::{Authorized, Exact, ExactError};
 use crate::domain::Region;
@@ -81,12 +82,14 @@ fn exact_message(body: &str) -> String {
 /// How often one process records a connection's last use.
 const LAST_USED_EVERY_SECONDS: i64 = 60;
 
-/// The error for a refusal that is never retried: 404, 401/403, any other 4xx (Exact blocks an
-/// endpoint after ten of those in an hour).
+/// The error for a refusal that is never retried blindly: 404, 401, 403, any other 4xx (Exact
+/// blocks an endpoint after ten of those in an hour). A 401 is about the token, not the user's
+/// rights: the caller refreshes once.
 pub(super) fn refusal(status: StatusCode, body: &str) -> ExactError {
     match status {
         StatusCode::NOT_FOUND => ExactError::NotFound,
-        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => ExactError::Forbidden {
+        StatusCode::UNAUTHORIZED => ExactError::Unauthorized,
+        StatusCode::FORBIDDEN => ExactError::Forbidden {
             status: status.as_u16(),
         },
         s => ExactError::BadRequest {
@@ -94,6 +97,35 @@ pub(super) fn refusal(status: StatusCode, body: &str) -> ExactError {
             message: exact_message(body),
         },
     }
+}
+
+/// Why an answer's body could not be read.
+pub(super) enum BodyError {
+    /// Larger than the limit (announced or counted).
+    TooLarge,
+    Read(reqwest::Error),
+}
+
+/// The body, read chunk by chunk up to `limit` bytes: a larger answer, announced by its
+/// `Content-Length` or found while reading, is refused before it fills memory.
+pub(super) async fn read_body(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> Result<Vec<u8>, BodyError> {
+    if response
+        .content_length()
+        .is_some_and(|announced| announced > limit as u64)
+    {
+        return Err(BodyError::TooLarge);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(BodyError::Read)? {
+        if body.len() + chunk.len() > limit {
+            return Err(BodyError::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 enum Attempt {
@@ -121,7 +153,7 @@ impl Exact {
             url.query_pairs_mut()
                 .extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())));
         }
-        self.call(&auth, url, division_of(path)).await
+        self.call_refreshing(auth, url, division_of(path)).await
     }
 
     /// A list endpoint: follows `__next` one page after another until `max_rows` rows are in
@@ -169,7 +201,7 @@ impl Exact {
             .strip_prefix(base.path())
             .and_then(|p| p.strip_prefix("api/v1/"))
             .and_then(division_of);
-        self.call(&auth, url, division).await
+        self.call_refreshing(auth, url, division).await
     }
 
     /// The last rate-limit windows Exact reported for a division.
@@ -183,6 +215,25 @@ impl Exact {
             .get(&(region, division))
             .map(|s| (s.minutely, s.daily))
             .unwrap_or_default()
+    }
+
+    /// [`Self::call`]; after a 401 for a token we believed valid, one refresh through the single
+    /// flight (Exact's 401 beats our estimate of the token's age) and one more call. A second
+    /// 401 is reported, not refreshed again.
+    async fn call_refreshing(
+        &self,
+        auth: Authorized,
+        url: url::Url,
+        division: Option<i64>,
+    ) -> Result<Value, ExactError> {
+        match self.call(&auth, url.clone(), division).await {
+            Err(ExactError::Unauthorized) => {
+                tracing::info!(connection_id = %auth.connection_id, "Exact answered 401 for a token we believed valid; refreshing");
+                let fresh = self.access_token_after_401(&auth).await?;
+                self.call(&fresh, url, division).await
+            }
+            other => other,
+        }
     }
 
     /// One logical call: breaker, rate-limit wait, bounded retries.
@@ -255,12 +306,17 @@ impl Exact {
         if let Some(division) = division {
             self.note_limits(auth.region, division, &headers);
         }
-        let body = match response.text().await {
+        let limit = self.config().max_response_bytes;
+        let body = match read_body(response, limit).await {
             Ok(b) => b,
-            Err(e) if e.is_timeout() => {
+            Err(BodyError::TooLarge) => {
+                tracing::warn!(connection_id = %auth.connection_id, path = url.path(), limit, "Exact's answer exceeds the size limit");
+                return Attempt::Fail(ExactError::ResponseTooLarge { limit });
+            }
+            Err(BodyError::Read(e)) if e.is_timeout() => {
                 return Attempt::Retry(backoff(policy.base_delay, 1), ExactError::Timeout);
             }
-            Err(_) => {
+            Err(BodyError::Read(_)) => {
                 return Attempt::Retry(
                     backoff(policy.base_delay, 1),
                     ExactError::Unavailable("response cut off".into()),
@@ -268,7 +324,7 @@ impl Exact {
             }
         };
         match status {
-            s if s.is_success() => match serde_json::from_str(&body) {
+            s if s.is_success() => match serde_json::from_slice(&body) {
                 Ok(v) => Attempt::Done(v),
                 Err(_) => Attempt::Fail(ExactError::Internal(format!(
                     "Exact answered {s} with a body that is not JSON"
@@ -287,7 +343,7 @@ impl Exact {
                 backoff(policy.base_delay, 1),
                 ExactError::Unavailable(format!("Exact answered {s}")),
             ),
-            s => Attempt::Fail(refusal(s, &body)),
+            s => Attempt::Fail(refusal(s, &String::from_utf8_lossy(&body))),
         }
     }
 

@@ -18,9 +18,20 @@ pub enum ExactError {
     /// 404: the endpoint or record does not exist (or the licence lacks the module).
     #[error("Exact answered 404")]
     NotFound,
-    /// 401/403 with a valid token: the Exact user may not read this.
+    /// 403: the Exact user may not read this.
     #[error("Exact refused access ({status})")]
     Forbidden { status: u16 },
+    /// 401: Exact did not accept an access token we believed valid (it ended the token early,
+    /// or its clock runs ahead of ours), and did so again right after a refresh.
+    #[error("Exact did not accept the access token")]
+    Unauthorized,
+    /// Exact did not accept the access token, and refused a refresh as too early
+    /// (`TooEarlyToRefreshTokens`): it allows one a few minutes later. Not a refused grant.
+    #[error("Exact refused the token refresh as too early")]
+    TooEarlyToRefresh,
+    /// Exact's answer was larger than we read (`ExactConfig::max_response_bytes`).
+    #[error("Exact's answer exceeded {limit} bytes")]
+    ResponseTooLarge { limit: usize },
     /// Another 4xx, with Exact's own message (safe to show: it describes the request).
     #[error("Exact refused the request ({status}): {message}")]
     BadRequest { status: u16, message: String },
@@ -55,6 +66,9 @@ impl ExactError {
             ExactError::RateLimited { .. } => "rate_limited",
             ExactError::NotFound => "not_found",
             ExactError::Forbidden { .. } => "forbidden",
+            ExactError::Unauthorized => "unauthorized",
+            ExactError::TooEarlyToRefresh => "too_early_to_refresh",
+            ExactError::ResponseTooLarge { .. } => "response_too_large",
             ExactError::BadRequest { .. } => "bad_request",
             ExactError::Unavailable(_) => "unavailable",
             ExactError::Timeout => "timeout",
@@ -78,6 +92,9 @@ impl ExactError {
             ),
             ExactError::NotFound => "Exact Online has no such record or endpoint; the licence may not include this module.".to_string(),
             ExactError::Forbidden { .. } => "The connected Exact Online user may not read this; check the user's rights in Exact.".to_string(),
+            ExactError::Unauthorized => "Exact Online did not accept the connection's access token, even after renewing it. Try again in a minute.".to_string(),
+            ExactError::TooEarlyToRefresh => "Exact Online ended the connection's access token early and will issue a new one only in a few minutes. Try again in five minutes; no new consent is needed.".to_string(),
+            ExactError::ResponseTooLarge { .. } => "Exact Online's answer was too large to read. Ask for fewer rows or a narrower period.".to_string(),
             ExactError::BadRequest { message, .. } => format!("Exact Online refused the request: {message}"),
             ExactError::Unavailable(_) | ExactError::Timeout => "Exact Online is not answering right now. Try again in a minute.".to_string(),
             ExactError::CircuitOpen { retry_after } => format!(

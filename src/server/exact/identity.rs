@@ -3,7 +3,7 @@
 
 use super::{
     Exact, ExactError,
-    client::{refusal, split_list},
+    client::{BodyError, read_body, refusal, split_list},
 };
 use crate::domain::Region;
 use reqwest::{StatusCode, header};
@@ -159,16 +159,24 @@ impl Exact {
                     ExactError::Unavailable(e.without_url().to_string())
                 }
             })?;
-        match response.status() {
-            s if s.is_success() => response
-                .json()
-                .await
+        let status = response.status();
+        let limit = self.config().max_response_bytes;
+        let body = match read_body(response, limit).await {
+            Ok(body) => body,
+            Err(BodyError::TooLarge) => return Err(ExactError::ResponseTooLarge { limit }),
+            Err(BodyError::Read(e)) if e.is_timeout() => return Err(ExactError::Timeout),
+            Err(BodyError::Read(_)) => {
+                return Err(ExactError::Unavailable(format!("{what}: response cut off")));
+            }
+        };
+        match status {
+            s if s.is_success() => serde_json::from_slice(&body)
                 .map_err(|_| ExactError::Internal(format!("{what}: unreadable answer"))),
             StatusCode::TOO_MANY_REQUESTS => Err(ExactError::RateLimited {
                 retry_after: std::time::Duration::from_secs(60),
             }),
             s if s.is_server_error() => Err(ExactError::Unavailable(format!("{what}: {s}"))),
-            s => Err(refusal(s, &response.text().await.unwrap_or_default())),
+            s => Err(refusal(s, &String::from_utf8_lossy(&body))),
         }
     }
 }

@@ -35,6 +35,8 @@ pub const RECONNECT_PATH: &str = "/dashboard/connections";
 pub const REFRESH_MARGIN_SECONDS: i64 = 30;
 /// Exact refuses a refresh while the access token is younger than this.
 pub const NO_REFRESH_BEFORE_SECONDS: i64 = 570;
+/// The largest answer read from Exact: 16 MiB (a page of 1,000 bulk rows is a few MiB).
+pub const MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
 /// A refresh token lives 30 days from issue.
 pub const REFRESH_TOKEN_SECONDS: i64 = 30 * 24 * 60 * 60;
 
@@ -67,9 +69,12 @@ pub struct ExactConfig {
     pub redirect_uri: Url,
     /// Per REST request.
     pub request_timeout: Duration,
-    /// Per token request. Shorter than SQLite's busy timeout (10 s): the refresh runs while
-    /// the connection's row is locked.
+    /// Per token request. With the retries it bounds how long a refresh holds its lease (see
+    /// `tokens.rs`); no database lock is held meanwhile.
     pub token_timeout: Duration,
+    /// The largest answer read from Exact (REST and token endpoint alike); a larger one is
+    /// refused rather than buffered.
+    pub max_response_bytes: usize,
     pub retry: RetryPolicy,
     pub breaker: BreakerPolicy,
 }
@@ -111,6 +116,7 @@ impl ExactConfig {
             redirect_uri,
             request_timeout: Duration::from_secs(20),
             token_timeout: Duration::from_secs(8),
+            max_response_bytes: MAX_RESPONSE_BYTES,
             retry: RetryPolicy {
                 attempts: 3,
                 base_delay: Duration::from_millis(250),
@@ -142,9 +148,12 @@ struct Inner {
     db: Db,
     vault: Arc<Vault>,
     clock: SharedClock,
-    /// One in-process refresh per connection at a time (the database lock does the same
-    /// across processes; this keeps a burst from queueing on database connections).
+    /// One in-process refresh per connection at a time (the lease on the connection's row does
+    /// the same across processes; this lets a burst wait for the one result instead of polling).
     flights: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// Connections whose refresh Exact refused as too early, and until when (Unix seconds) a
+    /// 401 is not answered with another refresh attempt (see `tokens.rs`).
+    too_early: Mutex<HashMap<String, i64>>,
     /// The last rate-limit headers seen per (region, division).
     limits: Mutex<HashMap<(Region, i64), client::RateState>>,
     /// Consecutive failures per connection.
@@ -171,6 +180,7 @@ impl Exact {
             vault,
             clock,
             flights: Mutex::default(),
+            too_early: Mutex::default(),
             limits: Mutex::default(),
             breakers: Mutex::default(),
             last_touched: Mutex::default(),

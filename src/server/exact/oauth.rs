@@ -1,7 +1,10 @@
 //! Exact's OAuth 2.0 authorization code flow through the `oauth2` crate: the authorize URL, the
 //! code exchange and the refresh. Exact's quirks handled here: `expires_in` arrives as a string,
 //! client credentials go in the form body, and a refresh refused as too early carries
-//! `Reason: TooEarlyToRefreshTokens` (not a failure of the connection).
+//! `Reason: TooEarlyToRefreshTokens` (not a failure of the connection). Only Exact's documented
+//! refusals of the grant (`invalid_grant`; `unauthorized_client`, "Old refresh token used.")
+//! count as a dead grant; any other answer (a proxy's 403 or 408, an HTML page, a 5xx) is a
+//! transient failure that leaves the connection as it is.
 
 use super::{Exact, ExactError};
 use crate::domain::Region;
@@ -103,10 +106,11 @@ impl std::fmt::Debug for TokenGrant {
 pub enum TokenError {
     /// Exact's 570 s rule: the access token is still too young to refresh.
     TooEarly,
-    /// The grant is dead (invalid_grant, "Old refresh token used.", unauthorized_client, any
-    /// other 400/401): a new consent is needed. Holds Exact's error code for the log.
+    /// The grant is dead (`invalid_grant`, or `unauthorized_client` such as "Old refresh token
+    /// used."): a new consent is needed. Holds Exact's error code for the log.
     Rejected(String),
-    /// 5xx, 429, a timeout or a connection failure: try again later; nothing changed.
+    /// Anything else: 5xx, 429, another 4xx (a proxy's 403 or 408), an unreadable answer, a
+    /// timeout or a connection failure. Try again later; nothing changed.
     Transient(String),
 }
 
@@ -183,6 +187,7 @@ impl Exact {
             .map_err(|e| TokenError::Transient(e.to_string()))?;
         let http = Recording {
             http: self.http().clone(),
+            max_body: self.config().max_response_bytes,
             seen: Arc::default(),
         };
         let limit = self.config().token_timeout;
@@ -206,10 +211,12 @@ impl Exact {
     }
 }
 
-/// The reqwest client as an oauth2 HTTP client that also notes the status and the `Reason`
-/// header, which oauth2's error type does not carry.
+/// The reqwest client as an oauth2 HTTP client that reads at most `max_body` bytes of the
+/// answer and notes the status and the `Reason` header, which oauth2's error type does not
+/// carry.
 struct Recording {
     http: reqwest::Client,
+    max_body: usize,
     seen: Arc<Mutex<Option<Seen>>>,
 }
 
@@ -220,7 +227,9 @@ impl<'c> AsyncHttpClient<'c> for Recording {
 
     fn call(&'c self, request: oauth2::HttpRequest) -> Self::Future {
         Box::pin(async move {
-            let response = self.http.call(request).await?;
+            let request: reqwest::Request = request.try_into().map_err(Box::new)?;
+            let response = self.http.execute(request).await.map_err(Box::new)?;
+            let status = response.status();
             let reason = response
                 .headers()
                 .get("Reason")
@@ -228,11 +237,28 @@ impl<'c> AsyncHttpClient<'c> for Recording {
                 .map(str::to_string);
             if let Ok(mut s) = self.seen.lock() {
                 *s = Some(Seen {
-                    status: response.status().as_u16(),
+                    status: status.as_u16(),
                     reason,
                 });
             }
-            Ok(response)
+            let mut answer = oauth2::http::Response::builder()
+                .status(status)
+                .version(response.version());
+            for (name, value) in response.headers() {
+                answer = answer.header(name, value);
+            }
+            let body = match super::client::read_body(response, self.max_body).await {
+                Ok(body) => body,
+                Err(super::client::BodyError::Read(e)) => {
+                    return Err(HttpClientError::Reqwest(Box::new(e)));
+                }
+                Err(super::client::BodyError::TooLarge) => {
+                    return Err(HttpClientError::Other(
+                        "token answer larger than the size limit".into(),
+                    ));
+                }
+            };
+            answer.body(body).map_err(HttpClientError::Http)
         })
     }
 }
@@ -276,17 +302,17 @@ fn grant_from(
         Err(_) if too_early => Err(TokenError::TooEarly),
         Err(RequestTokenError::ServerResponse(body)) => {
             let description = body.error_description().map(String::as_str).unwrap_or("");
-            if status == 429 || status >= 500 {
-                Err(TokenError::Transient(format!(
-                    "token endpoint answered {status}"
-                )))
-            } else if description.contains("access_token not expired") {
+            let code = body.error().as_ref();
+            if description.contains("access_token not expired") {
                 // The body says what the header says, should a proxy drop the header.
                 Err(TokenError::TooEarly)
-            } else {
+            } else if refuses_grant(status, code) {
                 Err(TokenError::Rejected(format!(
-                    "{} ({status}): {description}",
-                    body.error().as_ref()
+                    "{code} ({status}): {description}"
+                )))
+            } else {
+                Err(TokenError::Transient(format!(
+                    "token endpoint answered {status} ({code})"
                 )))
             }
         }
@@ -294,20 +320,23 @@ fn grant_from(
             "token request failed: {}",
             describe_http_error(&e)
         ))),
-        Err(RequestTokenError::Parse(_, _)) | Err(RequestTokenError::Other(_)) => {
-            if status == 0 || status == 429 || status >= 500 {
-                Err(TokenError::Transient(format!(
-                    "token endpoint answered {status}"
-                )))
-            } else if (400..500).contains(&status) {
-                Err(TokenError::Rejected(format!("unreadable {status} answer")))
-            } else {
-                Err(TokenError::Transient(format!(
-                    "unreadable token response ({status})"
-                )))
-            }
-        }
+        // Not Exact's OAuth error shape (a proxy's or firewall's page): never a verdict on the
+        // grant.
+        Err(RequestTokenError::Parse(_, _)) | Err(RequestTokenError::Other(_)) => Err(
+            TokenError::Transient(format!("unreadable token response ({status})")),
+        ),
     }
+}
+
+/// Exact's documented refusals of a refresh token or code, after which only a new consent
+/// helps: `invalid_grant` (400: unknown, expired or spent) and `unauthorized_client` (401: "Old
+/// refresh token used.", or the app's access revoked). Anything else, including other 4xx from
+/// something between us and Exact, is not.
+fn refuses_grant(status: u16, code: &str) -> bool {
+    matches!(
+        (status, code),
+        (400, "invalid_grant") | (401, "unauthorized_client")
+    )
 }
 
 /// A transport error without the URL's query (which never holds secrets here, but keep logs
@@ -343,6 +372,22 @@ mod tests {
             )
             .is_err()
         );
+    }
+
+    #[test]
+    fn only_exacts_documented_refusals_end_a_grant() {
+        assert!(refuses_grant(400, "invalid_grant"));
+        assert!(refuses_grant(401, "unauthorized_client"));
+        for (status, code) in [
+            (403, "invalid_grant"),
+            (408, "invalid_grant"),
+            (400, "invalid_request"),
+            (401, "invalid_client"),
+            (400, "access_denied"),
+            (403, "unauthorized_client"),
+        ] {
+            assert!(!refuses_grant(status, code), "{status} {code}");
+        }
     }
 
     #[test]
