@@ -669,7 +669,10 @@ mod tests {
         use crate::server::mail::{SmtpSecurity, transport};
         let security = |url: &str| transport(url).map(|(_, s)| s);
         assert_eq!(security("smtp://h"), Ok(SmtpSecurity::StartTls));
-        assert_eq!(security("smtp://h:2525?tls=required"), Ok(SmtpSecurity::StartTls));
+        assert_eq!(
+            security("smtp://h:2525?tls=required"),
+            Ok(SmtpSecurity::StartTls)
+        );
         assert_eq!(security("smtps://h"), Ok(SmtpSecurity::ImplicitTls));
         assert_eq!(security("smtp://h?tls=none"), Ok(SmtpSecurity::Plain));
         assert!(security("smtps://h?tls=none").is_err());

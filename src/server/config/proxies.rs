@@ -95,7 +95,13 @@ mod tests {
 
     #[test]
     fn invalid_entries_and_trust_in_everyone_are_refused() {
-        for bad in ["10.0.0.0/33", "proxy.internal", "10.0.0.0/8;", "0.0.0.0/0", "::/0"] {
+        for bad in [
+            "10.0.0.0/33",
+            "proxy.internal",
+            "10.0.0.0/8;",
+            "0.0.0.0/0",
+            "::/0",
+        ] {
             let err = TrustedProxies::parse(&format!("127.0.0.1,{bad}")).unwrap_err();
             assert!(err.contains(bad), "{err}");
         }

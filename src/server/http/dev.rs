@@ -31,7 +31,11 @@ fn outbox_visible_to(client: ClientAddr, headers: &HeaderMap) -> bool {
     client.ip().is_loopback() && !FORWARDING_HEADERS.iter().any(|h| headers.contains_key(*h))
 }
 
-pub async fn outbox(State(state): State<AppState>, client: ClientAddr, headers: HeaderMap) -> Response {
+pub async fn outbox(
+    State(state): State<AppState>,
+    client: ClientAddr,
+    headers: HeaderMap,
+) -> Response {
     if !outbox_visible_to(client, &headers) {
         return StatusCode::NOT_FOUND.into_response();
     }
@@ -91,8 +95,7 @@ mod tests {
         if let Some(h) = header {
             headers.insert(h, HeaderValue::from_static("127.0.0.1"));
         }
-        let client =
-            client_addr::resolve(peer.parse().unwrap(), &headers, &TrustedProxies::none());
+        let client = client_addr::resolve(peer.parse().unwrap(), &headers, &TrustedProxies::none());
         super::outbox_visible_to(client, &headers)
     }
 
