@@ -1014,11 +1014,10 @@ async fn two_replicas_with_schedulers_on_run_each_slot_exactly_once() {
 #[tokio::test]
 async fn a_panicking_job_fails_its_own_run_and_the_caller_goes_on() {
     use exact_mcp::server::jobs::{JobError, Outcome, guarded};
-    let panicked = guarded(async {
-        let bug: Option<Outcome> = None;
-        Ok(bug.expect("a job bug"))
-    })
-    .await;
+    fn job_with_a_bug() -> Result<Outcome, JobError> {
+        panic!("a job bug")
+    }
+    let panicked = guarded(async { job_with_a_bug() }).await;
     assert!(matches!(panicked, Err(JobError::Panicked)), "{panicked:?}");
     let fine = guarded(async {
         Ok(Outcome {

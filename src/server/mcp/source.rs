@@ -186,7 +186,7 @@ async fn exact_pages(
         rows.extend(page);
         next = following;
     }
-    let more = rows.len() > allowed || (next.is_some() && started) || !started;
+    let more = !started || next.is_some() || rows.len() > allowed;
     rows.truncate(allowed);
     Ok(Listed { rows, more })
 }
