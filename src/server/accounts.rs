@@ -544,10 +544,10 @@ async fn send_reset_link(
         tracing::warn!(target: "security", user_id = %user.id, "reset mails throttled for an address");
         return Ok(());
     }
-    let token = super::auth::session::random_token();
+    let token = super::auth::secret_token::random_token();
     password_resets::insert(
         db,
-        &super::auth::session::hash_token(&token),
+        &super::auth::secret_token::hash_token(&token),
         &user.id,
         now,
         now + RESET_TOKEN_SECONDS,
@@ -582,7 +582,7 @@ pub async fn reset_password(
     use super::db::{api_keys, email_changes, login_attempts, password_resets, sessions};
     check_password(new_password.expose_secret()).map_err(|p| AccountError::Validation(p.into()))?;
     let now = clock.now();
-    let token_hash = super::auth::session::hash_token(token);
+    let token_hash = super::auth::secret_token::hash_token(token);
     // Only a live link is worth a hash; it is used up only once the hash is there.
     if password_resets::user_of_live(db, &token_hash, now)
         .await?
@@ -723,10 +723,10 @@ pub async fn request_email_change(
         return Err(AccountError::EmailTaken);
     }
     let now = clock.now();
-    let token = super::auth::session::random_token();
+    let token = super::auth::secret_token::random_token();
     email_changes::insert(
         db,
-        &super::auth::session::hash_token(&token),
+        &super::auth::secret_token::hash_token(&token),
         &user.id,
         new_email.as_str(),
         now,
@@ -758,7 +758,7 @@ pub async fn confirm_email_change(
     use super::db::{email_changes, outbox};
     let now = clock.now();
     let Some((user_id, new_email)) =
-        email_changes::consume(db, &super::auth::session::hash_token(token), now).await?
+        email_changes::consume(db, &super::auth::secret_token::hash_token(token), now).await?
     else {
         return Err(AccountError::Validation(Problem::EmailLinkInvalid));
     };

@@ -3,7 +3,7 @@
 //! hash) and its first characters for display.
 
 use super::{
-    auth::session::{hash_token, random_token},
+    auth::secret_token::{hash_token, random_token},
     clock::Clock,
     db::{Db, DbError, api_keys, users::UserRow},
 };

@@ -10,7 +10,7 @@
 use super::{
     accounts::{self, AccountError},
     audit::{self, Actor, Change},
-    auth::session::{hash_token, random_token},
+    auth::secret_token::{hash_token, random_token},
     db::{
         DbError,
         connections::{self as rows, Activation},

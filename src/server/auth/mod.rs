@@ -2,4 +2,5 @@
 
 pub mod guard;
 pub mod password;
+pub mod secret_token;
 pub mod session;

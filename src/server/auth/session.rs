@@ -1,29 +1,18 @@
 //! Browser sessions: a random 256-bit token in an HttpOnly, SameSite=Lax cookie (Secure in
 //! production); the database holds only its SHA-256. Idle expiry 7 days, absolute 30 days.
 
+use super::secret_token::{hash_token, random_token};
 use crate::server::{
     db::{Db, DbError, sessions, users::UserRow},
     state::AppState,
 };
 use axum::http::{HeaderMap, HeaderValue, header};
-use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
-use sha2::{Digest, Sha256};
 
 pub const COOKIE: &str = "emcp_session";
 pub const IDLE_SECONDS: i64 = 7 * 24 * 3600;
 pub const ABSOLUTE_SECONDS: i64 = 30 * 24 * 3600;
 /// Sliding the idle expiry costs a write; once every few minutes is plenty.
 const TOUCH_EVERY_SECONDS: i64 = 300;
-
-/// 256 random bits, URL-safe: session cookies and single-use links.
-pub fn random_token() -> String {
-    URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>())
-}
-
-/// How tokens are stored: their SHA-256, so the database alone cannot be used to sign in.
-pub fn hash_token(token: &str) -> String {
-    URL_SAFE_NO_PAD.encode(Sha256::digest(token.as_bytes()))
-}
 
 /// Starts a fresh session (always a new id: no fixation) and returns its `Set-Cookie` value.
 pub async fn start(

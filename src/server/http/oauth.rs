@@ -10,7 +10,7 @@
 use crate::domain::Region;
 use crate::i18n::{Lang, Texts};
 use crate::server::{
-    auth::session::{self, random_token},
+    auth::{secret_token::random_token, session},
     client_addr::ClientAddr,
     connections::{self, Callback, ConsentFailure, Refused, STATE_SECONDS},
     locale::lang_of,
