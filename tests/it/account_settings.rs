@@ -2,9 +2,8 @@
 //! and EN, pages and server messages), admin server functions, and mail delivery over SMTP.
 use exact_mcp::server::{accounts::EMAIL_CHANGE_SECONDS, mail};
 use reqwest::{StatusCode, header};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use test_kit::{TestApp, eventually};
+use test_kit::{TestApp, eventually, smtp::PlainSmtp};
 
 const PASSWORD: &str = "kaas-brood-fiets-42";
 
@@ -429,67 +428,10 @@ async fn admins_list_users_change_plans_and_suspend_with_an_audit_trail() {
     assert!(actions.contains(&("user.set_status".into(), r#"{"status":"suspended"}"#.into())));
 }
 
-/// A real SMTP server on a loopback port (mailin), recording what it receives.
-#[derive(Clone, Default)]
-struct Inbox {
-    messages: Arc<Mutex<Vec<String>>>,
-    current: Vec<u8>,
-    refuse: bool,
-}
-
-impl mailin_embedded::Handler for Inbox {
-    fn rcpt(&mut self, _to: &str) -> mailin_embedded::Response {
-        if self.refuse {
-            mailin_embedded::response::NO_MAILBOX
-        } else {
-            mailin_embedded::response::OK
-        }
-    }
-    fn data_start(
-        &mut self,
-        _domain: &str,
-        _from: &str,
-        _is8bit: bool,
-        _to: &[String],
-    ) -> mailin_embedded::Response {
-        self.current.clear();
-        mailin_embedded::response::OK
-    }
-    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        self.current.extend_from_slice(buf);
-        Ok(())
-    }
-    fn data_end(&mut self) -> mailin_embedded::Response {
-        let text = String::from_utf8_lossy(&self.current).into_owned();
-        self.messages.lock().unwrap().push(text);
-        mailin_embedded::response::OK
-    }
-}
-
-fn smtp_server(refuse: bool) -> (String, Arc<Mutex<Vec<String>>>) {
-    let inbox = Inbox {
-        refuse,
-        ..Inbox::default()
-    };
-    let messages = inbox.messages.clone();
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let mut server = mailin_embedded::Server::new(inbox);
-    server
-        .with_name("smtp.test")
-        .with_ssl(mailin_embedded::SslConfig::None)
-        .unwrap()
-        .with_tcp_listener(listener);
-    std::thread::spawn(move || {
-        let _ = server.serve();
-    });
-    // A plain test server: no STARTTLS, which only development may opt out of.
-    (format!("smtp://127.0.0.1:{port}?tls=none"), messages)
-}
-
 #[tokio::test]
 async fn with_smtp_the_outbox_is_delivered_by_the_background_sender() {
-    let (url, messages) = smtp_server(false);
+    let smtp = PlainSmtp::accepting();
+    let (url, messages) = (smtp.url(), smtp.messages.clone());
     let app = TestApp::builder()
         .env("SMTP_URL", &url)
         .env("MAIL_FROM", "exact-mcp <no-reply@exact-mcp.example>")
@@ -530,7 +472,8 @@ async fn with_smtp_the_outbox_is_delivered_by_the_background_sender() {
 
 #[tokio::test]
 async fn refused_mail_is_retried_with_back_off_and_claimed_once() {
-    let (url, messages) = smtp_server(true);
+    let smtp = PlainSmtp::refusing();
+    let (url, messages) = (smtp.url(), smtp.messages.clone());
     // No background sender here (no SMTP_URL): the passes are driven by hand.
     let app = TestApp::spawn().await;
     let sender = mail::Sender::new(&url.clone().into(), "no-reply@exact-mcp.example").unwrap();

@@ -9,29 +9,9 @@ use exact_mcp::server::{
     usage::window_start,
 };
 use secrecy::SecretString;
-use test_kit::{T0, TestApp, exact::PASSWORD};
+use test_kit::{T0, TestApp, exact::PASSWORD, smtp::PlainSmtp};
 
 const DAY: i64 = 24 * 60 * 60;
-
-/// An SMTP server on a free port that accepts every mail.
-fn smtp_accepting() -> String {
-    #[derive(Clone, Default)]
-    struct Accept;
-    impl mailin_embedded::Handler for Accept {}
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let mut server = mailin_embedded::Server::new(Accept);
-    server
-        .with_name("smtp.test")
-        .with_ssl(mailin_embedded::SslConfig::None)
-        .unwrap()
-        .with_tcp_listener(listener);
-    std::thread::spawn(move || {
-        let _ = server.serve();
-    });
-    // A plain test server: development's explicit opt-out of STARTTLS.
-    format!("smtp://127.0.0.1:{port}?tls=none")
-}
 
 async fn ids(app: &TestApp, sql: &'static str) -> Vec<String> {
     sqlx::query_scalar(sql)
@@ -50,7 +30,8 @@ async fn clean_up(app: &TestApp) {
 
 #[tokio::test]
 async fn a_sent_mail_keeps_no_link_in_the_outbox() {
-    let url = smtp_accepting();
+    let smtp = PlainSmtp::accepting();
+    let url = smtp.url();
     let app = TestApp::spawn().await;
     let sender = mail::Sender::new(&url.into(), "no-reply@exact-mcp.example").unwrap();
     let body =

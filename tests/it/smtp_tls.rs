@@ -2,46 +2,7 @@
 //! offer it (here a plain test server) gets nothing and the mail stays queued; only an explicit
 //! `?tls=none` (development) talks to it in the clear.
 use exact_mcp::server::{clock::Clock, db::outbox, mail};
-use std::sync::{Arc, Mutex};
-use test_kit::TestApp;
-
-/// Collects what the test server receives.
-#[derive(Clone, Default)]
-struct Inbox {
-    current: Vec<u8>,
-    messages: Arc<Mutex<Vec<String>>>,
-}
-
-impl mailin_embedded::Handler for Inbox {
-    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        self.current.extend_from_slice(buf);
-        Ok(())
-    }
-    fn data_end(&mut self) -> mailin_embedded::Response {
-        let text = String::from_utf8_lossy(&self.current).into_owned();
-        self.current.clear();
-        self.messages.lock().unwrap().push(text);
-        mailin_embedded::response::OK
-    }
-}
-
-/// A mail server without TLS (it does not offer STARTTLS): its `host:port` and what it received.
-fn plain_smtp_server() -> (String, Arc<Mutex<Vec<String>>>) {
-    let inbox = Inbox::default();
-    let messages = inbox.messages.clone();
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap().to_string();
-    let mut server = mailin_embedded::Server::new(inbox);
-    server
-        .with_name("smtp.test")
-        .with_ssl(mailin_embedded::SslConfig::None)
-        .unwrap()
-        .with_tcp_listener(listener);
-    std::thread::spawn(move || {
-        let _ = server.serve();
-    });
-    (addr, messages)
-}
+use test_kit::{TestApp, smtp::PlainSmtp};
 
 async fn queue_one(app: &TestApp) {
     outbox::queue_mail(
@@ -64,7 +25,8 @@ async fn sent_at(app: &TestApp) -> Option<i64> {
 
 #[tokio::test]
 async fn smtp_urls_require_starttls_and_a_plain_server_gets_nothing() {
-    let (addr, messages) = plain_smtp_server();
+    let smtp = PlainSmtp::accepting();
+    let (addr, messages) = (smtp.addr.clone(), smtp.messages.clone());
     let app = TestApp::spawn().await;
     queue_one(&app).await;
 

@@ -12,6 +12,7 @@ pub mod exact;
 pub mod mcp;
 pub mod replicas;
 pub mod schema;
+pub mod smtp;
 
 use axum::Router;
 use exact_mcp::server::{
