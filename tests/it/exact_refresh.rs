@@ -674,13 +674,18 @@ async fn a_lease_held_elsewhere_is_waited_for_and_taken_over_once_it_expires() {
     .await
     .unwrap();
     let exact = app.state.exact.clone();
-    let waiting = {
+    let mut waiting = {
         let id = id.clone();
         tokio::spawn(async move { exact.get_json(&id, "current/Me", &[]).await })
     };
     // While the lease is live nothing goes to Exact (and no database lock is held: other
-    // writes go through). A few of the waiter's polls pass first.
-    tokio::time::sleep(Duration::from_millis(700)).await;
+    // writes go through). The waiter keeps polling and does not finish.
+    assert!(
+        tokio::time::timeout(Duration::from_millis(700), &mut waiting)
+            .await
+            .is_err(),
+        "the waiter waits while the lease is live"
+    );
     sqlx::query("UPDATE users SET display_name = 'Anna' WHERE email = 'anna@bakkerij.example'")
         .execute(app.state.db.pool())
         .await

@@ -595,13 +595,14 @@ async fn two_replicas_share_one_rate_limit() {
 
     // The burst must fall inside one real minute.
     use exact_mcp::server::clock::Clock;
-    let into_minute = clock.now().rem_euclid(WINDOW_SECONDS);
-    if into_minute > 40 {
-        tokio::time::sleep(std::time::Duration::from_secs(
-            (WINDOW_SECONDS - into_minute + 1) as u64,
-        ))
-        .await;
-    }
+    // The replicas are separate processes on the system clock, so the minute cannot be
+    // injected: wait until the clock is early in a minute.
+    test_kit::eventually(
+        "the first 40 s of a minute",
+        std::time::Duration::from_secs(25),
+        || async { (clock.now().rem_euclid(WINDOW_SECONDS) <= 40).then_some(()) },
+    )
+    .await;
     let http = reqwest::Client::new();
     let results = send_all(
         (0..200)
