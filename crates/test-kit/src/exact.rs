@@ -4,7 +4,6 @@
 use super::TestApp;
 use reqwest::{Client, StatusCode, header};
 use serde_json::Value;
-use sqlx::Row;
 use std::future::IntoFuture;
 
 pub const PASSWORD: &str = "kaas-brood-fiets-42";
@@ -175,12 +174,11 @@ pub async fn count(app: &TestApp, sql: &'static str) -> i64 {
 
 /// The single connection's id.
 pub async fn only_connection(app: &TestApp) -> String {
-    let rows = sqlx::query("SELECT id FROM connections")
-        .fetch_all(app.state.db.pool())
+    let ids = exact_mcp::server::db::connections::all_ids(&app.state.db)
         .await
         .unwrap();
-    assert_eq!(rows.len(), 1, "exactly one connection");
-    rows[0].try_get(0).unwrap()
+    assert_eq!(ids.len(), 1, "exactly one connection");
+    ids[0].clone()
 }
 
 /// A signed-in account with one connection granting `divisions`; returns the connection id.

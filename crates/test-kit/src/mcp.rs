@@ -28,12 +28,11 @@ pub async fn connected_user(app: &TestApp, email: &str, divisions: &[i64]) -> (C
     let flow = consent(app, &client, "nl", true, divisions).await;
     assert_eq!(flow.response.status(), StatusCode::SEE_OTHER);
     let user = user_id(app, email).await;
-    let id: String = sqlx::query_scalar("SELECT id FROM connections WHERE user_id = $1")
-        .bind(&user)
-        .fetch_one(app.state.db.pool())
+    let connections = exact_mcp::server::db::connections::list_for_user(&app.state.db, &user)
         .await
         .unwrap();
-    (client, id)
+    assert_eq!(connections.len(), 1, "one connection for {email}");
+    (client, connections[0].id.clone())
 }
 
 pub async fn user_id(app: &TestApp, email: &str) -> String {

@@ -398,6 +398,15 @@ pub async fn upsert_connected(db: &Db, vault: &Vault, c: Connected<'_>) -> Resul
     Ok(id)
 }
 
+/// Every connection's id, oldest first (operators' tools and tests; no tokens).
+pub async fn all_ids(db: &Db) -> Result<Vec<String>, DbError> {
+    Ok(
+        sqlx::query_scalar("SELECT id FROM connections ORDER BY created_at, id")
+            .fetch_all(db.pool())
+            .await?,
+    )
+}
+
 /// The connections of one user, newest first, with their divisions.
 pub async fn list_for_user(db: &Db, user_id: &str) -> Result<Vec<ConnectionSummary>, DbError> {
     let rows = sqlx::query(
