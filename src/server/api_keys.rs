@@ -5,9 +5,13 @@
 use super::{
     auth::secret_token::{hash_token, random_token},
     clock::Clock,
-    db::{Db, DbError, api_keys, users::UserRow},
+    db::{Db, DbError, api_keys, connections, users::UserRow},
 };
-use crate::domain::AccountStatus;
+use crate::domain::{AccountStatus, ConnectionSummary};
+use std::sync::{
+    Arc,
+    atomic::{AtomicI64, Ordering},
+};
 
 pub use super::db::api_keys::KeyOwner;
 use crate::domain::{
@@ -72,24 +76,97 @@ pub enum KeyHolder {
     User(KeyOwner),
     /// A key of an account that is suspended: it works again if the account is reactivated.
     Suspended,
-    /// A demo key that has not expired, by its id.
-    Demo(String),
+    /// A demo key that has not expired: its id and when it expires (Unix seconds).
+    Demo { id: String, expires_at: i64 },
     /// Unknown, revoked or expired.
     Unknown,
 }
 
+/// What a presented key resolves to for a call: its holder and, for an account, its connections
+/// with their divisions. Shared by the calls that present the same key while it is remembered.
+pub struct Resolved {
+    pub holder: KeyHolder,
+    pub connections: Vec<ConnectionSummary>,
+    /// When this process last recorded the key's use (Unix seconds).
+    touched_at: AtomicI64,
+}
+
+impl Resolved {
+    /// The account's key behind it, when it is one.
+    pub fn owner(&self) -> Option<&KeyOwner> {
+        match &self.holder {
+            KeyHolder::User(owner) => Some(owner),
+            _ => None,
+        }
+    }
+
+    /// Whether this call should record the key's use: true for one caller per `every` seconds
+    /// per process (the write itself stays off the request's path).
+    pub fn claim_touch(&self, now: i64, every: i64) -> bool {
+        let last = self.touched_at.load(Ordering::Acquire);
+        now - last >= every
+            && self
+                .touched_at
+                .compare_exchange(last, now, Ordering::AcqRel, Ordering::Acquire)
+                .is_ok()
+    }
+}
+
+/// The per-process memory of resolved keys, by key hash (see [`crate::server::key_cache`]).
+pub type KeyCache = crate::server::key_cache::KeyCache<String, Resolved>;
+
+/// Resolves a presented key, from this process's memory when it holds a current entry, else from
+/// the database (then remembered, unless the key is unknown).
+pub async fn resolve(
+    db: &Db,
+    clock: &dyn Clock,
+    cache: &KeyCache,
+    key: &PresentedKey,
+) -> Result<Arc<Resolved>, DbError> {
+    let hash = key.hash();
+    let now = clock.now();
+    if let Some(hit) = cache.get(db, &hash) {
+        let expired = matches!(hit.holder, KeyHolder::Demo { expires_at, .. } if expires_at <= now);
+        if !expired {
+            return Ok(hit);
+        }
+    }
+    let generation = db.callers_generation();
+    let holder = lookup_hash(db, now, &hash).await?;
+    let (connections, touched_at) = match &holder {
+        KeyHolder::User(owner) => (
+            connections::list_for_user(db, &owner.user.id).await?,
+            owner.last_used_at.unwrap_or(0),
+        ),
+        _ => (Vec::new(), 0),
+    };
+    let known = !matches!(holder, KeyHolder::Unknown);
+    let resolved = Arc::new(Resolved {
+        holder,
+        connections,
+        touched_at: AtomicI64::new(touched_at),
+    });
+    if known {
+        cache.put(hash, generation, resolved.clone());
+    }
+    Ok(resolved)
+}
+
 /// Looks a presented key up by its hash: an account's key first, then a live demo key.
 pub async fn lookup(db: &Db, clock: &dyn Clock, key: &PresentedKey) -> Result<KeyHolder, DbError> {
-    let hash = key.hash();
-    if let Some(owner) = api_keys::owner_of(db, &hash).await? {
+    lookup_hash(db, clock.now(), &key.hash()).await
+}
+
+async fn lookup_hash(db: &Db, now: i64, hash: &str) -> Result<KeyHolder, DbError> {
+    if let Some(owner) = api_keys::owner_of(db, hash).await? {
         return Ok(if owner.user.status == AccountStatus::Active {
             KeyHolder::User(owner)
         } else {
             KeyHolder::Suspended
         });
     }
-    Ok(match api_keys::demo_key(db, &hash, clock.now()).await? {
-        Some(id) => KeyHolder::Demo(id),
+    Ok(match api_keys::demo_key(db, hash, now).await? {
+        Some((id, expires_at)) => KeyHolder::Demo { id, expires_at },
         None => KeyHolder::Unknown,
     })
 }

@@ -63,7 +63,9 @@ pub async fn build_state(
         clock,
         leptos_options,
         lifecycle: Lifecycle::default(),
+        admitter: super::usage::admitter::Admitter::spawn(db.clone()),
         recorder: super::usage::recorder::Recorder::spawn(db),
+        keys: Arc::default(),
     })
 }
 
@@ -101,6 +103,7 @@ pub async fn run(
         );
     }
     super::vault::spawn_announcer(db.clone(), state.exact.vault(), state.clock.clone());
+    db.spawn_version_watch();
     let scheduler = super::jobs::scheduler::start(&state).await?;
     let app = http::router(state, extra_routes);
 

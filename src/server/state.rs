@@ -1,7 +1,12 @@
 //! The state every handler can reach. Cheap to clone: everything inside is shared.
 
 use super::{
-    clock::SharedClock, config::Settings, db::Db, exact::Exact, usage::recorder::Recorder,
+    api_keys::KeyCache,
+    clock::SharedClock,
+    config::Settings,
+    db::Db,
+    exact::Exact,
+    usage::{admitter::Admitter, recorder::Recorder},
 };
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
@@ -21,6 +26,10 @@ pub struct AppState {
     pub lifecycle: Lifecycle,
     /// Writes usage outcomes and protocol-message events in batches.
     pub recorder: Recorder,
+    /// Admits counted calls, several to a transaction under load.
+    pub admitter: Admitter,
+    /// The API keys this process has resolved (see [`crate::server::key_cache`]).
+    pub keys: Arc<KeyCache>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

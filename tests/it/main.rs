@@ -6,6 +6,7 @@ mod account_security;
 mod account_settings;
 mod accounts;
 mod bounds;
+mod call_path;
 mod cli;
 mod exact_connect;
 mod exact_refresh;

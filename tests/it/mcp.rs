@@ -587,10 +587,25 @@ async fn missing_wrong_and_revoked_keys_get_401_and_suspended_accounts_403() {
             .await;
         key_for(&app, "bob@example.com").await
     };
-    sqlx::query("UPDATE users SET status = 'suspended' WHERE email = 'bob@example.com'")
-        .execute(app.state.db.pool())
-        .await
-        .unwrap();
+    // Bob's key is remembered by now; the suspension reaches it at once.
+    assert_eq!(
+        post(&app, Some(&other))
+            .json(&list)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    exact_mcp::server::accounts::set_status(
+        &app.state.db,
+        app.state.clock.as_ref(),
+        exact_mcp::server::audit::Actor::CommandLine,
+        &exact_mcp::domain::Email::parse("bob@example.com").unwrap(),
+        exact_mcp::domain::AccountStatus::Suspended,
+    )
+    .await
+    .unwrap();
     let res = post(&app, Some(&other)).json(&list).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let body: Value = res.json().await.unwrap();
@@ -635,6 +650,8 @@ async fn a_key_reaches_only_its_own_accounts_divisions() {
         .execute(app.state.db.pool())
         .await
         .unwrap();
+    // Written behind the repository's back: announced as its own writes are.
+    app.state.db.callers_changed().await;
     let inactive = error_text(&call(&bob, "get_relations", json!({ "division": 303 })).await);
     assert!(inactive.contains("not active"), "{inactive}");
     // Without a division: Bob's only active division.
@@ -819,6 +836,8 @@ async fn exact_failures_become_tool_errors_after_bounded_retries() {
         .execute(app.state.db.pool())
         .await
         .unwrap();
+    // Written behind the repository's back: announced as its own writes are.
+    app.state.db.callers_changed().await;
     let text = error_text(&call(&client, "get_relations", json!({})).await);
     assert!(text.contains("/dashboard/connections"), "{text}");
     client.cancel().await.unwrap();

@@ -77,6 +77,8 @@ async fn set_plan(app: &TestApp, user: &str, plan: &str) {
         .execute(app.state.db.pool())
         .await
         .unwrap();
+    // Written behind the repository's back: announced as its own writes are.
+    app.state.db.callers_changed().await;
 }
 
 #[tokio::test]

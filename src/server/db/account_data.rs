@@ -210,5 +210,6 @@ pub async fn delete_user(db: &Db, user_id: &str, email: &str) -> Result<(), DbEr
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
+    db.callers_changed().await;
     Ok(())
 }

@@ -88,6 +88,7 @@ pub async fn revoke(db: &Db, user_id: &str, key_id: &str, now: i64) -> Result<bo
     .bind(user_id)
     .execute(db.pool())
     .await?;
+    db.callers_changed().await;
     Ok(result.rows_affected() == 1)
 }
 
@@ -151,14 +152,17 @@ pub async fn insert_demo(
     Ok(())
 }
 
-/// The id of the unexpired demo key with this hash.
-pub async fn demo_key(db: &Db, key_hash: &str, now: i64) -> Result<Option<String>, DbError> {
-    let row = sqlx::query("SELECT id FROM demo_keys WHERE key_hash = $1 AND expires_at > $2")
-        .bind(key_hash)
-        .bind(now)
-        .fetch_optional(db.pool())
-        .await?;
-    Ok(row.map(|r| r.try_get(0)).transpose()?)
+/// The id and expiry of the unexpired demo key with this hash.
+pub async fn demo_key(db: &Db, key_hash: &str, now: i64) -> Result<Option<(String, i64)>, DbError> {
+    let row =
+        sqlx::query("SELECT id, expires_at FROM demo_keys WHERE key_hash = $1 AND expires_at > $2")
+            .bind(key_hash)
+            .bind(now)
+            .fetch_optional(db.pool())
+            .await?;
+    Ok(row
+        .map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?)))
+        .transpose()?)
 }
 
 /// Adds one hit to a fixed window shared by every replica and returns the window's total.
@@ -194,5 +198,6 @@ pub async fn revoke_all_for_user(db: &Db, user_id: &str, now: i64) -> Result<u64
     .bind(now)
     .execute(db.pool())
     .await?;
+    db.callers_changed().await;
     Ok(r.rows_affected())
 }

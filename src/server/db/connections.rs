@@ -395,6 +395,7 @@ pub async fn upsert_connected(db: &Db, vault: &Vault, c: Connected<'_>) -> Resul
         .await?;
     }
     tx.commit().await?;
+    db.callers_changed().await;
     Ok(id)
 }
 
@@ -486,6 +487,7 @@ pub async fn set_default_division(
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
+    db.callers_changed().await;
     Ok(true)
 }
 
@@ -550,6 +552,7 @@ pub async fn set_division_active(
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
+    db.callers_changed().await;
     Ok(Activation::Done)
 }
 
@@ -561,6 +564,7 @@ pub async fn delete_for_user(db: &Db, user_id: &str, connection_id: &str) -> Res
         .execute(db.pool())
         .await?
         .rows_affected();
+    db.callers_changed().await;
     Ok(deleted == 1)
 }
 

@@ -24,13 +24,22 @@ pub mod tickets;
 pub mod usage;
 pub mod users;
 pub mod vault_replicas;
+pub mod versions;
 
 use secrecy::{ExposeSecret, SecretString};
 use sqlx::{
     AnyPool, Executor,
     any::{AnyPoolOptions, install_default_drivers},
 };
+use std::sync::{
+    Arc,
+    atomic::{AtomicU64, Ordering},
+};
 use std::time::Duration;
+
+/// How often each replica reads the shared cache versions: the longest another replica's
+/// change (a revoked key, a suspension, a plan) goes unnoticed here.
+pub const VERSION_POLL: Duration = Duration::from_secs(1);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -46,6 +55,9 @@ pub struct Db {
     /// spinning in SQLite's busy handler (which sleeps in growing steps under contention).
     /// Other processes on the same file still queue through the busy timeout.
     write_turn: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// The generation of what this process remembers about callers (keys, accounts,
+    /// connections); see [`Db::callers_changed`].
+    callers: Arc<AtomicU64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -130,6 +142,7 @@ impl Db {
             pool,
             backend,
             write_turn: Default::default(),
+            callers: Default::default(),
         })
     }
 
@@ -159,6 +172,44 @@ impl Db {
             Backend::Sqlite => Some(self.write_turn.clone().lock_owned().await),
             Backend::Postgres => None,
         }
+    }
+
+    /// The generation of this process's remembered callers: an entry made under an older one is
+    /// stale. Read it before loading what is to be remembered.
+    pub fn callers_generation(&self) -> u64 {
+        self.callers.load(Ordering::Acquire)
+    }
+
+    /// Called by every repository function that changes what an API key resolves to (a key, an
+    /// account's status, plan or address, a connection or its divisions), after the change is
+    /// committed: this process forgets at once, the others within [`VERSION_POLL`].
+    pub async fn callers_changed(&self) {
+        self.callers.fetch_add(1, Ordering::AcqRel);
+        if let Err(e) = versions::bump(self, versions::CALLERS).await {
+            tracing::warn!(error = %e, "announcing a caller change to other replicas failed");
+        }
+    }
+
+    /// Follows the other replicas' changes: reads the shared version every [`VERSION_POLL`] and
+    /// moves this process's generation when it moved. Runs until the pool closes.
+    pub fn spawn_version_watch(&self) {
+        let db = self.clone();
+        tokio::spawn(async move {
+            let mut seen = None;
+            let mut tick = tokio::time::interval(VERSION_POLL);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            while !db.pool.is_closed() {
+                tick.tick().await;
+                match versions::read(&db, versions::CALLERS).await {
+                    Ok(now) if seen.is_some_and(|s| s != now) => {
+                        db.callers.fetch_add(1, Ordering::AcqRel);
+                        seen = Some(now);
+                    }
+                    Ok(now) => seen = Some(now),
+                    Err(e) => tracing::debug!(error = %e, "reading the cache versions failed"),
+                }
+            }
+        });
     }
 
     /// A cheap round trip, for readiness checks.

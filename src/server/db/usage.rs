@@ -48,17 +48,17 @@ pub struct Warning {
 }
 
 /// A counted call asking to be let in.
-pub struct Admission<'a> {
-    pub subject: &'a str,
+pub struct Admission {
+    pub subject: String,
     pub window_start: i64,
     pub limit: u32,
     /// `None` when the plan is unlimited (the call is still counted).
     pub quota: Option<u64>,
-    pub event: &'a NewEvent,
+    pub event: NewEvent,
     /// The rollup day (`YYYY-MM-DD`) of the event.
-    pub day: &'a str,
+    pub day: String,
     /// Builds the warning for a level (80 or 100) reached for the first time this month.
-    pub warning: &'a (dyn Fn(i64) -> Warning + Sync),
+    pub warning: Box<dyn Fn(i64) -> Warning + Send + Sync>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,28 +75,95 @@ pub enum Admitted {
 /// both counters move only when both have room, so a refused call changes nothing. The event
 /// (status `pending`) and the daily rollup are written in the same transaction, so counters and
 /// events can never disagree, whatever happens to the process afterwards.
-pub async fn admit(db: &Db, a: Admission<'_>) -> Result<Admitted, DbError> {
-    let user_id = a.event.user_id.as_str();
-    let now = a.event.created_at;
+pub async fn admit(db: &Db, a: &Admission) -> Result<Admitted, DbError> {
+    let mut admitted = admit_batch(db, std::slice::from_ref(a)).await?;
+    admitted.pop().ok_or_else(DbError::row_missing)
+}
+
+/// [`admit`] for several calls in one transaction (group commit): each is decided as if alone,
+/// in the order given, and all commit together or not at all. Callers order the batch by subject
+/// so that concurrent batches on Postgres lock rows in the same order.
+pub async fn admit_batch(db: &Db, batch: &[Admission]) -> Result<Vec<Admitted>, DbError> {
     let _turn = db.write_turn().await;
     let mut tx = db.begin_write().await?;
-    // The upsert's WHERE makes the increment conditional; a full window returns no row. On
-    // Postgres the conflicting row is locked and the condition re-checked on its latest version,
-    // so concurrent calls cannot overshoot.
-    let hits: Option<i64> = sqlx::query(
-        "INSERT INTO rate_windows (subject, window_start, hits) VALUES ($1, $2, 1) \
-         ON CONFLICT (subject, window_start) DO UPDATE SET hits = rate_windows.hits + 1 \
-         WHERE rate_windows.hits < $3 RETURNING hits",
-    )
-    .bind(a.subject)
-    .bind(a.window_start)
-    .bind(i64::from(a.limit))
-    .fetch_optional(&mut *tx)
-    .await?
-    .map(|r| r.try_get(0))
-    .transpose()?;
-    let Some(hits) = hits else {
-        tx.rollback().await?;
+    let mut out = Vec::with_capacity(batch.len());
+    for a in batch {
+        out.push(admit_one(&mut tx, a).await?);
+    }
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// A one-minute window's hit (the flood limit, a demo key's calls): counted only while the
+/// window has room.
+pub struct WindowHit {
+    pub subject: String,
+    pub window_start: i64,
+    pub limit: u32,
+}
+
+/// A write of the `/mcp` gate, decided in a group transaction by the admitter.
+pub enum GateWrite {
+    Admit(Box<Admission>),
+    Hit(WindowHit),
+}
+
+impl GateWrite {
+    /// The window row it touches first (the order batches lock rows in).
+    pub fn subject(&self) -> &str {
+        match self {
+            GateWrite::Admit(a) => &a.subject,
+            GateWrite::Hit(h) => &h.subject,
+        }
+    }
+}
+
+/// What a [`GateWrite`] decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GateDecision {
+    Admitted(Admitted),
+    /// The hits in the window including this one, or `None` when it was full.
+    Hit(Option<i64>),
+}
+
+/// Decides several gate writes in one transaction (group commit), in the order given; see
+/// [`admit_batch`].
+pub async fn gate_batch(db: &Db, batch: &[GateWrite]) -> Result<Vec<GateDecision>, DbError> {
+    let _turn = db.write_turn().await;
+    let mut tx = db.begin_write().await?;
+    let mut out = Vec::with_capacity(batch.len());
+    for write in batch {
+        out.push(gate_one(&mut tx, write).await?);
+    }
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// One gate write on its own transaction (or none, for a lone hit).
+pub async fn gate(db: &Db, write: &GateWrite) -> Result<GateDecision, DbError> {
+    match write {
+        GateWrite::Admit(a) => Ok(GateDecision::Admitted(admit(db, a).await?)),
+        GateWrite::Hit(h) => Ok(GateDecision::Hit(
+            hit_within(db, &h.subject, h.window_start, h.limit).await?,
+        )),
+    }
+}
+
+async fn gate_one(tx: &mut super::Tx, write: &GateWrite) -> Result<GateDecision, DbError> {
+    match write {
+        GateWrite::Admit(a) => Ok(GateDecision::Admitted(admit_one(tx, a).await?)),
+        GateWrite::Hit(h) => Ok(GateDecision::Hit(
+            hit_in(&mut **tx, &h.subject, h.window_start, h.limit).await?,
+        )),
+    }
+}
+
+/// One admission inside an open write transaction. A refusal undoes what this admission changed
+/// (the window's hit), so it leaves the transaction as it found it.
+async fn admit_one(tx: &mut super::Tx, a: &Admission) -> Result<Admitted, DbError> {
+    let user_id = a.event.user_id.as_str();
+    let now = a.event.created_at;
+    let Some(hits) = hit_in(&mut **tx, &a.subject, a.window_start, a.limit).await? else {
         return Ok(Admitted::RateLimited);
     };
     let used: Option<i64> = match a.quota {
@@ -107,7 +174,7 @@ pub async fn admit(db: &Db, a: Admission<'_>) -> Result<Admitted, DbError> {
             )
             .bind(user_id)
             .bind(quota as i64)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await?
         }
         None => {
@@ -116,16 +183,27 @@ pub async fn admit(db: &Db, a: Admission<'_>) -> Result<Admitted, DbError> {
              RETURNING api_calls_used",
             )
             .bind(user_id)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await?
         }
     }
     .map(|r| r.try_get(0))
     .transpose()?;
     let Some(used) = used else {
-        tx.rollback().await?;
+        sqlx::query(
+            "UPDATE rate_windows SET hits = hits - 1 WHERE subject = $1 AND window_start = $2",
+        )
+        .bind(&a.subject)
+        .bind(a.window_start)
+        .execute(&mut **tx)
+        .await?;
+        let used: Option<i64> =
+            sqlx::query_scalar("SELECT api_calls_used FROM users WHERE id = $1")
+                .bind(user_id)
+                .fetch_optional(&mut **tx)
+                .await?;
         return Ok(Admitted::QuotaExhausted {
-            used: calls_used(db, user_id).await?,
+            used: used.unwrap_or(0),
         });
     };
     if let Some(level) = crate::domain::warning_level(used, a.quota) {
@@ -135,13 +213,13 @@ pub async fn admit(db: &Db, a: Admission<'_>) -> Result<Admitted, DbError> {
         )
         .bind(level)
         .bind(user_id)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?
         .rows_affected();
         if raised == 1 {
             let w = (a.warning)(level);
             super::notifications::insert(
-                &mut *tx,
+                &mut **tx,
                 super::notifications::NewNotification {
                     user_id,
                     kind: if level >= 100 {
@@ -156,22 +234,21 @@ pub async fn admit(db: &Db, a: Admission<'_>) -> Result<Admitted, DbError> {
                 now,
             )
             .await?;
-            super::outbox::queue_mail_with(&mut *tx, &w.email, &w.mail_subject, &w.mail_body, now)
+            super::outbox::queue_mail_with(&mut **tx, &w.email, &w.mail_subject, &w.mail_body, now)
                 .await?;
         }
     }
-    insert_event(&mut *tx, a.event).await?;
+    insert_event(&mut **tx, &a.event).await?;
     sqlx::query(
         "INSERT INTO usage_daily (user_id, day, tool, client_name, calls) VALUES ($1, $2, $3, $4, 1) \
          ON CONFLICT (user_id, day, tool, client_name) DO UPDATE SET calls = usage_daily.calls + 1",
     )
     .bind(user_id)
-    .bind(a.day)
+    .bind(&a.day)
     .bind(a.event.tool.as_deref().unwrap_or(""))
     .bind(&a.event.client_name)
-    .execute(&mut *tx)
+    .execute(&mut **tx)
     .await?;
-    tx.commit().await?;
     Ok(Admitted::Yes { hits, used })
 }
 
@@ -293,6 +370,21 @@ pub async fn hit_within(
     window_start: i64,
     limit: u32,
 ) -> Result<Option<i64>, DbError> {
+    hit_in(db.pool(), subject, window_start, limit).await
+}
+
+/// The conditional upsert: its WHERE makes the increment conditional, and a full window returns
+/// no row. On Postgres the conflicting row is locked and the condition re-checked on its latest
+/// version, so concurrent calls cannot overshoot.
+async fn hit_in<'e, E>(
+    e: E,
+    subject: &str,
+    window_start: i64,
+    limit: u32,
+) -> Result<Option<i64>, DbError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     Ok(sqlx::query(
         "INSERT INTO rate_windows (subject, window_start, hits) VALUES ($1, $2, 1) \
          ON CONFLICT (subject, window_start) DO UPDATE SET hits = rate_windows.hits + 1 \
@@ -301,7 +393,7 @@ pub async fn hit_within(
     .bind(subject)
     .bind(window_start)
     .bind(i64::from(limit))
-    .fetch_optional(db.pool())
+    .fetch_optional(e)
     .await?
     .map(|r| r.try_get(0))
     .transpose()?)
@@ -315,6 +407,17 @@ pub async fn window_hits(db: &Db, subject: &str, window_start: i64) -> Result<i6
         .fetch_optional(db.pool())
         .await?;
     Ok(row.map(|r| r.try_get(0)).transpose()?.unwrap_or(0))
+}
+
+/// A user's usage events of one method (the benchmark's accounting check).
+pub async fn count_events(db: &Db, user_id: &str, method: &str) -> Result<i64, DbError> {
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM usage_events WHERE user_id = $1 AND method = $2")
+            .bind(user_id)
+            .bind(method)
+            .fetch_one(db.pool())
+            .await?,
+    )
 }
 
 /// Counted calls this month.

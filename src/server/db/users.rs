@@ -104,6 +104,7 @@ pub async fn set_plan(db: &Db, email: &Email, plan: Plan, now: i64) -> Result<bo
         .bind(email.as_str())
         .execute(db.pool())
         .await?;
+    db.callers_changed().await;
     Ok(result.rows_affected() > 0)
 }
 
@@ -142,6 +143,7 @@ pub async fn set_email(db: &Db, id: &str, email: &Email, now: i64) -> Result<boo
     .bind(id)
     .execute(db.pool())
     .await;
+    db.callers_changed().await;
     match result {
         Ok(r) => Ok(r.rows_affected() > 0),
         // Lost a race with a registration of the same address.
@@ -176,6 +178,7 @@ pub async fn set_status(
             .bind(email.as_str())
             .fetch_optional(db.pool())
             .await?;
+    db.callers_changed().await;
     Ok(row.map(|r| r.try_get(0)).transpose()?)
 }
 

@@ -7,6 +7,7 @@
 
 use super::{Authorized, Exact, ExactError};
 use crate::domain::Region;
+use crate::server::timings::{self, Step};
 use reqwest::{StatusCode, header};
 use secrecy::ExposeSecret;
 use serde_json::Value;
@@ -144,7 +145,9 @@ impl Exact {
         path: &str,
         query: &[(&str, String)],
     ) -> Result<Value, ExactError> {
+        let started = std::time::Instant::now();
         let auth = self.access_token(connection_id).await?;
+        timings::since(Step::Token, started);
         let mut url = self
             .base_url(auth.region)
             .join(&format!("api/v1/{path}"))
@@ -153,7 +156,9 @@ impl Exact {
             url.query_pairs_mut()
                 .extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())));
         }
-        self.call_refreshing(auth, url, division_of(path)).await
+        let result = self.call_refreshing(auth, url, division_of(path)).await;
+        timings::since(Step::Exact, started);
+        result
     }
 
     /// A list endpoint: follows `__next` one page after another until `max_rows` rows are in

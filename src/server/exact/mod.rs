@@ -37,6 +37,8 @@ pub const REFRESH_MARGIN_SECONDS: i64 = 30;
 pub const NO_REFRESH_BEFORE_SECONDS: i64 = 570;
 /// The largest answer read from Exact: 16 MiB (a page of 1,000 bulk rows is a few MiB).
 pub const MAX_RESPONSE_BYTES: usize = 16 * 1024 * 1024;
+/// Decrypted access tokens a process remembers at most (see [`Exact::access_token`]).
+const REMEMBERED_TOKENS: usize = 10_000;
 /// A refresh token lives 30 days from issue.
 pub const REFRESH_TOKEN_SECONDS: i64 = 30 * 24 * 60 * 60;
 
@@ -160,6 +162,15 @@ struct Inner {
     breakers: Mutex<HashMap<String, client::Breaker>>,
     /// When this process last recorded each connection's use.
     last_touched: Mutex<HashMap<String, i64>>,
+    /// Decrypted access tokens by connection, while no one can have replaced them.
+    tokens: Mutex<HashMap<String, RememberedToken>>,
+}
+
+/// An access token remembered for calls: valid in `generation` and until `until` (Unix seconds).
+struct RememberedToken {
+    generation: u64,
+    until: i64,
+    token: Authorized,
 }
 
 impl Exact {
@@ -184,6 +195,7 @@ impl Exact {
             limits: Mutex::default(),
             breakers: Mutex::default(),
             last_touched: Mutex::default(),
+            tokens: Mutex::default(),
         }))
     }
 

@@ -47,6 +47,7 @@ const LEASE_POLL: Duration = Duration::from_millis(200);
 const TOO_EARLY_PAUSE_SECONDS: i64 = 60;
 
 /// A token ready for one call, with where to send it.
+#[derive(Clone)]
 pub struct Authorized {
     pub connection_id: String,
     pub region: Region,
@@ -100,11 +101,21 @@ enum Next {
 impl Exact {
     /// A usable access token for the connection, refreshing it first when it is expired or in
     /// its last 30 s.
+    ///
+    /// A token read from the database is remembered in this process (decrypted) while no one can
+    /// have replaced it: until 570 s after it was issued (Exact refuses any refresh before that,
+    /// and our own refreshes wait for it too) and no later than 30 s before it expires. A new
+    /// consent or a connection's end moves the caller generation, which drops the memory.
     pub async fn access_token(&self, connection_id: &str) -> Result<Authorized, ExactError> {
+        if let Some(remembered) = self.remembered_token(connection_id) {
+            return Ok(remembered);
+        }
+        let generation = self.0.db.callers_generation();
         let row = connections::token_row(self.0.db.pool(), connection_id)
             .await?
             .ok_or(ExactError::NotConnected)?;
         if let Some(ready) = self.usable(&row)? {
+            self.remember_token(generation, &row, &ready);
             return Ok(ready);
         }
         match self.single_flight(connection_id, Mode::WhenDue).await? {
@@ -121,6 +132,7 @@ impl Exact {
         &self,
         rejected: &Authorized,
     ) -> Result<Authorized, ExactError> {
+        self.forget_token(&rejected.connection_id);
         let mode = Mode::Rejected(rejected.access_token.clone());
         match self.single_flight(&rejected.connection_id, mode).await? {
             Flight::Ready(token) | Flight::Refreshed(token) => Ok(token),
@@ -151,6 +163,9 @@ impl Exact {
                 this.refresh_leased(&id, &mode).await
             };
             drop(flight);
+            if matches!(result, Ok(Flight::Refreshed(_))) {
+                this.forget_token(&id);
+            }
             this.forget_idle_flights();
             result
         });
@@ -188,6 +203,41 @@ impl Exact {
             region: row.region,
             access_token,
         })
+    }
+
+    /// The remembered token of the connection, while it is valid (see [`Self::access_token`]).
+    fn remembered_token(&self, connection_id: &str) -> Option<Authorized> {
+        let generation = self.0.db.callers_generation();
+        let now = self.now();
+        let tokens = self.0.tokens.lock().unwrap_or_else(|e| e.into_inner());
+        tokens
+            .get(connection_id)
+            .filter(|r| r.generation == generation && now < r.until)
+            .map(|r| r.token.clone())
+    }
+
+    fn remember_token(&self, generation: u64, row: &connections::TokenRow, token: &Authorized) {
+        let (Some(issued), Some(expires)) = (row.token_issued_at, row.token_expires_at) else {
+            return;
+        };
+        let until = (issued + NO_REFRESH_BEFORE_SECONDS).min(expires - REFRESH_MARGIN_SECONDS);
+        let mut tokens = self.0.tokens.lock().unwrap_or_else(|e| e.into_inner());
+        if tokens.len() >= super::REMEMBERED_TOKENS {
+            tokens.clear();
+        }
+        tokens.insert(
+            row.id.clone(),
+            super::RememberedToken {
+                generation,
+                until,
+                token: token.clone(),
+            },
+        );
+    }
+
+    fn forget_token(&self, connection_id: &str) {
+        let mut tokens = self.0.tokens.lock().unwrap_or_else(|e| e.into_inner());
+        tokens.remove(connection_id);
     }
 
     fn flight(&self, connection_id: &str) -> Arc<tokio::sync::Mutex<()>> {
@@ -482,6 +532,7 @@ impl Exact {
         }
         tx.commit().await?;
         if changed {
+            self.0.db.callers_changed().await;
             tracing::warn!(connection_id = %row.id, %reason, "Exact refused the refresh token; the connection needs a new consent");
         } else if let Some(current) = connections::token_row(self.0.db.pool(), &row.id).await?
             && let Some(ready) = self.usable(&current)?

@@ -33,7 +33,7 @@ pub async fn usage(State(state): State<AppState>, headers: HeaderMap) -> Respons
             return refused;
         }
         let key_id = match &auth {
-            KeyAuth::User(owner) => owner.key_id.as_str(),
+            KeyAuth::User(resolved) => resolved.owner().map_or("", |o| o.key_id.as_str()),
             KeyAuth::Demo(id) => id.as_str(),
             // Answered by `refusal` above.
             KeyAuth::Missing | KeyAuth::Invalid | KeyAuth::Suspended => "",
@@ -43,7 +43,7 @@ pub async fn usage(State(state): State<AppState>, headers: HeaderMap) -> Respons
             return refused;
         }
         match auth {
-            KeyAuth::User(owner) => Some((owner.user.id, owner.user.plan)),
+            KeyAuth::User(resolved) => resolved.owner().map(|o| (o.user.id.clone(), o.user.plan)),
             _ => {
                 return rpc_error(
                     StatusCode::FORBIDDEN,

@@ -6,10 +6,10 @@
 
 use super::caller::{Caller, Subject};
 use crate::server::{
-    api_keys::{self, KeyHolder, KeyOwner, PresentedKey},
-    connections,
+    api_keys::{self, KeyHolder, PresentedKey, Resolved},
     db::DbError,
     state::AppState,
+    timings::{self, Step},
 };
 use axum::{
     extract::{Request, State},
@@ -92,12 +92,13 @@ pub enum KeyAuth {
     /// Malformed, unknown, revoked or expired.
     Invalid,
     Suspended,
-    User(KeyOwner),
+    /// An active account's key (its holder is [`KeyHolder::User`]).
+    User(Arc<Resolved>),
     Demo(String),
 }
 
-/// Looks the request's key up (by its hash). Database trouble is an error for the caller to
-/// answer with 503.
+/// Resolves the request's key (by its hash, from this process's memory of keys when current).
+/// Database trouble is an error for the caller to answer with 503.
 pub async fn resolve_key(state: &AppState, headers: &HeaderMap) -> Result<KeyAuth, DbError> {
     let Some(key) = presented_key(headers) else {
         return Ok(KeyAuth::Missing);
@@ -105,14 +106,13 @@ pub async fn resolve_key(state: &AppState, headers: &HeaderMap) -> Result<KeyAut
     let Ok(key) = PresentedKey::parse(&key) else {
         return Ok(KeyAuth::Invalid);
     };
-    Ok(
-        match api_keys::lookup(&state.db, state.clock.as_ref(), &key).await? {
-            KeyHolder::User(owner) => KeyAuth::User(owner),
-            KeyHolder::Suspended => KeyAuth::Suspended,
-            KeyHolder::Demo(id) => KeyAuth::Demo(id),
-            KeyHolder::Unknown => KeyAuth::Invalid,
-        },
-    )
+    let resolved = api_keys::resolve(&state.db, state.clock.as_ref(), &state.keys, &key).await?;
+    Ok(match &resolved.holder {
+        KeyHolder::User(_) => KeyAuth::User(resolved),
+        KeyHolder::Suspended => KeyAuth::Suspended,
+        KeyHolder::Demo { id, .. } => KeyAuth::Demo(id.clone()),
+        KeyHolder::Unknown => KeyAuth::Invalid,
+    })
 }
 
 /// The refusal for a key that is missing, invalid or suspended, as JSON-RPC error bodies.
@@ -131,6 +131,7 @@ pub fn refusal(auth: &KeyAuth) -> Option<Response> {
 
 /// Resolves the key to a caller, or answers the request itself.
 pub async fn authenticate(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let started = std::time::Instant::now();
     let auth = match resolve_key(&state, req.headers()).await {
         Ok(auth) => auth,
         Err(e) => {
@@ -143,18 +144,11 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
     }
     let now = state.clock.now();
     let caller = match auth {
-        KeyAuth::User(owner) => {
-            let connections = match connections::list(&state, &owner.user.id).await {
-                Ok(c) => c,
-                Err(e) => {
-                    tracing::error!(error = %e, "loading connections failed");
-                    return unavailable();
-                }
+        KeyAuth::User(resolved) => {
+            let Some(owner) = resolved.owner() else {
+                return unauthorized(true);
             };
-            if owner
-                .last_used_at
-                .is_none_or(|t| now - t >= TOUCH_EVERY_SECONDS)
-            {
+            if resolved.claim_touch(now, TOUCH_EVERY_SECONDS) {
                 let db = state.db.clone();
                 let key_id = owner.key_id.clone();
                 tokio::spawn(async move {
@@ -165,13 +159,13 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
             }
             Caller {
                 subject: Subject::User {
-                    user_id: owner.user.id,
-                    email: owner.user.email,
+                    user_id: owner.user.id.clone(),
+                    email: owner.user.email.clone(),
                     plan: owner.user.plan,
-                    key_id: owner.key_id,
-                    locale: owner.user.locale,
+                    key_id: owner.key_id.clone(),
+                    locale: owner.user.locale.clone(),
                 },
-                connections,
+                connections: resolved.connections.clone(),
             }
         }
         KeyAuth::Demo(id) => Caller::demo(id),
@@ -180,6 +174,7 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
         }
     };
     req.extensions_mut().insert(Arc::new(caller));
+    timings::since(Step::Authenticate, started);
     next.run(req).await
 }
 

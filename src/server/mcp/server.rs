@@ -117,7 +117,10 @@ impl ServerHandler for ExactMcp {
             usage: note.as_deref(),
             budget: tools::Budget::default(),
         };
-        match tools::call(&ctx, &request.name, request.arguments).await {
+        let started = std::time::Instant::now();
+        let result = tools::call(&ctx, &request.name, request.arguments).await;
+        crate::server::timings::since(crate::server::timings::Step::Tool, started);
+        match result {
             Some(result) => Ok(result.into()),
             None => Err(ErrorData::invalid_params(
                 format!(

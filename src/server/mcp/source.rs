@@ -149,7 +149,13 @@ impl Source {
                 connection_id,
             } => {
                 let path = format!("{division}/{path}");
-                exact_pages(exact, connection_id, &path, query, budget, allowed).await?
+                // A read cut short by the budget asks for one row more, to know whether it was.
+                let wanted = if allowed < max_rows {
+                    allowed + 1
+                } else {
+                    allowed
+                };
+                exact_pages(exact, connection_id, &path, query, budget, allowed, wanted).await?
             }
             Source::Demo => demo_pages(division, path, query, budget, allowed)?,
         };
@@ -161,7 +167,12 @@ impl Source {
     }
 }
 
-/// Follows `__next` one request at a time while the budget lasts.
+/// Rows Exact answers per page on its standard endpoints.
+pub const EXACT_PAGE_ROWS: usize = 60;
+
+/// Follows `__next` one request at a time while the budget lasts. A read of `wanted` rows that
+/// fits in one page says so with `$top`, so Exact does not send, and we do not parse, a whole
+/// page of 60 for a page of 10 (callers that need to know whether more follow ask for one more).
 async fn exact_pages(
     exact: &Exact,
     connection_id: &str,
@@ -169,7 +180,20 @@ async fn exact_pages(
     query: &ListQuery,
     budget: &Budget,
     allowed: usize,
+    wanted: usize,
 ) -> Result<Listed, ExactError> {
+    let topped;
+    // A whole page is read without `$top`: Exact's `__next` then says whether more follow (with
+    // `$top` some endpoints answer without it), and callers that page on rely on that.
+    let query = if query.top.is_none() && wanted < EXACT_PAGE_ROWS {
+        topped = ListQuery {
+            top: Some(wanted),
+            ..query.clone()
+        };
+        &topped
+    } else {
+        query
+    };
     let mut rows = Vec::new();
     let mut next: Option<String> = None;
     let mut started = false;

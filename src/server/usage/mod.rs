@@ -3,6 +3,7 @@
 //! replicas. The request path (the `/mcp` middleware that applies the limits) is the MCP
 //! endpoint's meter; [`recorder`] is how outcomes are written.
 
+pub mod admitter;
 pub mod recorder;
 
 use crate::domain::{
@@ -19,20 +20,10 @@ use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 pub use crate::server::db::usage::{Admission, Admitted, NewEvent, Outcome, Record, Warning};
 
 /// Counts a counted call against the user's window and monthly quota, with its event, in one
-/// transaction (the `/mcp` meter's gate).
-pub async fn admit(db: &Db, admission: Admission<'_>) -> Result<Admitted, DbError> {
+/// transaction of its own (the `/mcp` meter goes through [`admitter::Admitter`], which shares
+/// the transaction among concurrent calls).
+pub async fn admit(db: &Db, admission: &Admission) -> Result<Admitted, DbError> {
     rows::admit(db, admission).await
-}
-
-/// Counts one hit in `subject`'s window if it has room: the hits so far, or `None` when it is
-/// full (nothing counted).
-pub async fn hit_within(
-    db: &Db,
-    subject: &str,
-    window_start: i64,
-    limit: u32,
-) -> Result<Option<i64>, DbError> {
-    rows::hit_within(db, subject, window_start, limit).await
 }
 
 /// The hits in `subject`'s window, without counting one.

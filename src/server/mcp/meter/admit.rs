@@ -76,7 +76,11 @@ async fn admit_demo(
     } else {
         (flood_subject(key_id), state.settings.usage.flood_per_minute)
     };
-    match usage::hit_within(&state.db, &subject, window_start(now), hit_limit).await {
+    match state
+        .admitter
+        .hit(subject, window_start(now), hit_limit)
+        .await
+    {
         Err(e) => {
             tracing::error!(error = %e, "rate limit check failed");
             Err(unavailable())
@@ -123,18 +127,16 @@ async fn admit_counted(
 ) -> Result<Gate, Response> {
     let now = call.now;
     let limit = state.settings.usage.per_minute(plan);
-    let subject = user_subject(&event.user_id);
-    let warning = warning_for(state, email, locale, plan, now);
     let admission = Admission {
-        subject: &subject,
+        subject: user_subject(&event.user_id),
         window_start: window_start(now),
         limit,
         quota: plan.monthly_quota(),
-        event: &event,
-        day: &call.day,
-        warning: &warning,
+        event: event.clone(),
+        day: call.day.clone(),
+        warning: Box::new(warning_for(state, email, locale, plan, now)),
     };
-    match usage::admit(&state.db, admission).await {
+    match state.admitter.admit(admission).await {
         Err(e) => {
             tracing::error!(error = %e, "admitting a call failed");
             Err(unavailable())
@@ -174,13 +176,10 @@ async fn admit_flood(
     let limits = &state.settings.usage;
     let limit = limits.per_minute(plan);
     let subject = flood_subject(key_id);
-    match usage::hit_within(
-        &state.db,
-        &subject,
-        window_start(now),
-        limits.flood_per_minute,
-    )
-    .await
+    match state
+        .admitter
+        .hit(subject, window_start(now), limits.flood_per_minute)
+        .await
     {
         Err(e) => {
             tracing::error!(error = %e, "flood limit check failed");
@@ -208,7 +207,11 @@ async fn admit_flood(
 /// Only the key's flood window, for a request without a message (see [`super::flood_gate`]).
 pub(super) async fn flood_gate(state: &AppState, key_id: &str, now: i64) -> Option<Response> {
     let limit = state.settings.usage.flood_per_minute;
-    match usage::hit_within(&state.db, &flood_subject(key_id), window_start(now), limit).await {
+    match state
+        .admitter
+        .hit(flood_subject(key_id), window_start(now), limit)
+        .await
+    {
         Err(e) => {
             tracing::error!(error = %e, "flood limit check failed");
             Some(unavailable())
@@ -254,7 +257,7 @@ fn warning_for(
     locale: &str,
     plan: Plan,
     now: i64,
-) -> impl Fn(i64) -> Warning + Sync {
+) -> impl Fn(i64) -> Warning + Send + Sync + 'static {
     let texts = crate::i18n::Lang::parse(locale).unwrap_or_default().texts();
     let link = format!("{}/dashboard/usage", state.settings.public_base());
     let email = email.to_string();

@@ -21,7 +21,10 @@ mod record;
 
 use super::caller::{Caller, Subject};
 use crate::domain::RateLimitState;
-use crate::server::state::AppState;
+use crate::server::{
+    state::AppState,
+    timings::{self, Step},
+};
 use admit::{Gate, current_rate};
 use axum::{
     body::{Body, Bytes},
@@ -80,6 +83,7 @@ pub async fn meter(State(state): State<AppState>, req: Request, next: Next) -> R
         return with_current_rate(&state, &caller, now, res).await;
     }
     let started = Instant::now();
+    let step = Instant::now();
     let (parts, body) = req.into_parts();
     let bytes = match read::body(body).await {
         Ok(b) => b,
@@ -91,7 +95,11 @@ pub async fn meter(State(state): State<AppState>, req: Request, next: Next) -> R
             return with_current_rate(&state, &caller, now, malformed.response()).await;
         }
     };
-    let (rate, admitted) = match admit::admit(&state, &caller, &call).await {
+    timings::since(Step::Read, step);
+    let step = Instant::now();
+    let gate = admit::admit(&state, &caller, &call).await;
+    timings::since(Step::Admit, step);
+    let (rate, admitted) = match gate {
         Err(unavailable) => return unavailable,
         Ok(Gate::Pass { rate, event }) => (rate, event),
         Ok(Gate::Refuse {
@@ -104,8 +112,12 @@ pub async fn meter(State(state): State<AppState>, req: Request, next: Next) -> R
             return response;
         }
     };
+    let step = Instant::now();
     let (mut res_parts, res_bytes, ran) = run(next, parts, bytes).await;
+    timings::since(Step::Handle, step);
+    let step = Instant::now();
     record::outcome(&state.recorder, &caller, &call, admitted, ran).await;
+    timings::since(Step::Record, step);
     set_rate_headers(&mut res_parts.headers, &rate);
     Response::from_parts(res_parts, Body::from(res_bytes))
 }
