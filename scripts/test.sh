@@ -53,6 +53,9 @@ else
   echo "TEST_POSTGRES_URL is not set: the Postgres pass is skipped (.ci/run sets it)"
 fi
 
+step "the /mcp benchmark, briefly (debug build: it must run, its figures are not read here)"
+BENCH_SECONDS=0.3 cargo test -p exact-mcp --features "$dev_features" --bench mcp
+
 step "E2E: build the site and serve it"
 cargo leptos build
 e2e_dir=$(mktemp -d)
