@@ -1,7 +1,8 @@
 //! Step two of the meter, admit: the limits decide before the request runs. A counted call of an
-//! account is admitted by [`usage::admit`](crate::server::usage::admit): window hit, quota count, the call's event and the
-//! rollup in one write transaction, so what runs is already counted and what is refused counts
-//! nothing. Everything else only passes a per-key window (the flood limit; for demo keys also
+//! account is admitted through the [`Admitter`](crate::server::usage::admitter::Admitter): window
+//! hit, quota count, the call's event and the rollup committed before it runs (in a transaction
+//! shared with the calls waiting at that moment), so what runs is already counted and what is
+//! refused counts nothing. Everything else only passes a per-key window (the flood limit; for demo keys also
 //! their counted calls, at the free plan's rate).
 
 use super::{QUOTA_EXHAUSTED_CODE, RATE_LIMITED_CODE, read::Call, record::new_event};

@@ -2,10 +2,11 @@
 //! the body is one JSON-RPC message, applies the limits, counts, runs the request, records its
 //! outcome and puts the rate-limit headers on the response.
 //!
-//! - Counted methods (`tools/call`, `resources/read`, `prompts/get`) go through
-//!   [`admit`](crate::server::usage::admit): the user's one-minute window and monthly quota,
-//!   in one transaction with the call's event. Refused: HTTP 429 with `Retry-After` and a
-//!   JSON-RPC error; nothing is counted.
+//! - Counted methods (`tools/call`, `resources/read`, `prompts/get`) are admitted by the
+//!   [`Admitter`](crate::server::usage::admitter::Admitter): the user's one-minute window and
+//!   monthly quota, in one transaction with the call's event (shared with the other calls
+//!   waiting at that moment). Refused: HTTP 429 with `Retry-After` and a JSON-RPC error; nothing
+//!   is counted.
 //! - Everything else (initialize, notifications, tools/list, ping, …) only passes the per-key
 //!   flood limit; so do `GET` and `DELETE /mcp`, which carry no message ([`flood_gate`], which
 //!   `GET /api/usage` with a key passes too).
