@@ -83,6 +83,14 @@ async fn run(db: Db, mut rx: mpsc::Receiver<(GateWrite, Reply)>) {
         // replicas then take their Postgres row locks in the same order.
         batch.sort_by(|a, b| a.0.subject().cmp(b.0.subject()));
         let (writes, replies): (Vec<GateWrite>, Vec<Reply>) = batch.drain(..).unzip();
+        if writes.len() == 1 {
+            // Alone: decided on its own, and a window hit then needs no transaction (one
+            // statement, not three).
+            for (write, reply) in writes.iter().zip(replies) {
+                let _ = reply.send(gate(&db, write).await);
+            }
+            continue;
+        }
         match gate_batch(&db, &writes).await {
             Ok(decided) => {
                 for (reply, admitted) in replies.into_iter().zip(decided) {
