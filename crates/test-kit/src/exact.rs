@@ -166,8 +166,7 @@ pub async fn sim_counters(app: &TestApp) -> Value {
 }
 
 pub async fn count(app: &TestApp, sql: &'static str) -> i64 {
-    sqlx::query_scalar::<_, i64>(sql)
-        .fetch_one(app.state.db.pool())
+    exact_mcp::server::db::introspect::scalar(&app.state.db, sql)
         .await
         .unwrap()
 }

@@ -12,6 +12,8 @@ pub mod api_keys;
 pub mod audit_log;
 pub mod connections;
 pub mod email_changes;
+#[cfg(feature = "simulator")]
+pub mod introspect;
 pub mod job_runs;
 pub mod login_attempts;
 pub mod migrate;
