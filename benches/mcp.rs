@@ -211,6 +211,28 @@ fn get_call(
     }
 }
 
+/// A new account on the enterprise plan (no quota), made by the sign-up service.
+async fn enterprise_account(
+    db: &exact_mcp::server::db::Db,
+    email: &exact_mcp::domain::Email,
+) -> users::UserRow {
+    accounts::create(
+        db,
+        &SystemClock,
+        &[],
+        CreateAccount {
+            email,
+            password: PASSWORD.into(),
+            display_name: "",
+            admin: false,
+            plan: exact_mcp::domain::Plan::Enterprise,
+        },
+    )
+    .await
+    .unwrap();
+    users::by_email(db, email).await.unwrap().unwrap()
+}
+
 /// Signs in and connects division 101 through the simulator's consent page, as a browser would.
 async fn connect(base: &str, email: &str) {
     let browser = test_kit::client();
@@ -319,21 +341,7 @@ async fn isolated_steps(
     );
 
     let email = exact_mcp::domain::Email::parse("steps@example.com").unwrap();
-    accounts::create(
-        &state.db,
-        &SystemClock,
-        &[],
-        CreateAccount {
-            email: &email,
-            password: PASSWORD.into(),
-            display_name: "",
-            admin: false,
-            plan: exact_mcp::domain::Plan::Enterprise,
-        },
-    )
-    .await
-    .unwrap();
-    let other = users::by_email(&state.db, &email).await.unwrap().unwrap();
+    let other = enterprise_account(&state.db, &email).await;
     let now = SystemClock.now();
     let admission = |i: usize| Admission {
         subject: format!("user:{}", other.id),
@@ -501,22 +509,8 @@ async fn main() {
 
     let email = "bench@example.com";
     let address = exact_mcp::domain::Email::parse(email).expect("an address");
-    accounts::create(
-        &state.db,
-        &SystemClock,
-        &[],
-        CreateAccount {
-            email: &address,
-            password: PASSWORD.into(),
-            display_name: "",
-            admin: false,
-            plan: exact_mcp::domain::Plan::Enterprise,
-        },
-    )
-    .await
-    .unwrap();
+    let user = enterprise_account(&state.db, &address).await;
     connect(&base, email).await;
-    let user = users::by_email(&state.db, &address).await.unwrap().unwrap();
     let key = api_keys::create(&state.db, &SystemClock, &user, "bench")
         .await
         .unwrap()
