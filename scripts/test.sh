@@ -54,7 +54,15 @@ else
 fi
 
 step "the /mcp benchmark, briefly (debug build: it must run, its figures are not read here)"
-BENCH_SECONDS=0.3 cargo test -p exact-mcp --features "$dev_features" --bench mcp
+bench_smoke() {
+  BENCH_SECONDS=0.3 BENCH_SCALE_USERS=2 BENCH_SCALE_CLIENTS=20 BENCH_SCALE_SECONDS=0.5 \
+      cargo test -p exact-mcp --features "$dev_features" --bench mcp
+}
+bench_smoke
+if [ -n "${TEST_POSTGRES_URL:-}" ]; then
+  # On Postgres it also runs two replica processes on one database.
+  TEST_DATABASE_BACKEND=postgres bench_smoke
+fi
 
 step "E2E: build the site and serve it"
 cargo leptos build

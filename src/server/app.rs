@@ -66,6 +66,7 @@ pub async fn build_state(
         admitter: super::usage::admitter::Admitter::spawn(db.clone()),
         recorder: super::usage::recorder::Recorder::spawn(db),
         keys: Arc::default(),
+        windows: Arc::default(),
     })
 }
 

@@ -6,7 +6,7 @@ use super::{
     config::Settings,
     db::Db,
     exact::Exact,
-    usage::{admitter::Admitter, recorder::Recorder},
+    usage::{admitter::Admitter, local_windows::LocalWindows, recorder::Recorder},
 };
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
@@ -30,6 +30,8 @@ pub struct AppState {
     pub admitter: Admitter,
     /// The API keys this process has resolved (see [`crate::server::key_cache`]).
     pub keys: Arc<KeyCache>,
+    /// The flood limit's and demo keys' windows (per process).
+    pub windows: Arc<LocalWindows>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -370,3 +370,45 @@ async fn a_short_page_asks_exact_for_one_row_more_not_for_a_whole_page() {
     );
     client.cancel().await.unwrap();
 }
+
+#[tokio::test]
+async fn the_flood_limit_and_demo_windows_are_counted_in_memory_without_a_database_write() {
+    let app = TestApp::builder()
+        .env("FLOOD_LIMIT_PER_MINUTE", "3")
+        .spawn()
+        .await;
+    connected_user(&app, "ada@example.com", &[101]).await;
+    let key = key_for(&app, "ada@example.com").await;
+    let (demo, _) = exact_mcp::server::api_keys::create_demo(&app.state.db, &app.clock)
+        .await
+        .unwrap();
+    let rows = || async {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM rate_windows WHERE subject LIKE 'flood:%' OR subject LIKE 'demo:%'",
+        )
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap()
+    };
+    for _ in 0..3 {
+        assert_eq!(status_of(&app, &key).await, StatusCode::OK);
+        assert_eq!(status_of(&app, &demo).await, StatusCode::OK);
+    }
+    // The limit holds ...
+    assert_eq!(status_of(&app, &key).await, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(status_of(&app, &demo).await, StatusCode::TOO_MANY_REQUESTS);
+    // ... a demo key's tool call has its own window ...
+    let res = post(&app, Some(&demo))
+        .json(&json!({ "jsonrpc": "2.0", "id": 2, "method": "tools/call",
+            "params": { "name": "list_divisions", "arguments": {} } }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["x-ratelimit-remaining"], "59");
+    // ... and not one of those requests wrote a window row.
+    assert_eq!(rows().await, 0);
+    // A new minute starts a new window.
+    app.clock.advance(60);
+    assert_eq!(status_of(&app, &key).await, StatusCode::OK);
+}

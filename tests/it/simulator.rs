@@ -31,6 +31,16 @@ fn param(pairs: &[(String, String)], name: &str) -> Option<String> {
 
 /// Opens the consent page and submits it; returns the redirect's query.
 async fn consent(app: &TestApp, decision: &str, divisions: &[i64]) -> Vec<(String, String)> {
+    consent_as(app, decision, divisions, "").await
+}
+
+/// [`consent`] by the Exact user `user` (the page's hidden field; empty for the demo user).
+async fn consent_as(
+    app: &TestApp,
+    decision: &str,
+    divisions: &[i64],
+    user: &str,
+) -> Vec<(String, String)> {
     let page = app
         .get(&format!(
             "/sim/exact/api/oauth2/auth?client_id={DEV_CLIENT_ID}&redirect_uri={}&response_type=code&state=st-<1>",
@@ -46,6 +56,7 @@ async fn consent(app: &TestApp, decision: &str, divisions: &[i64]) -> Vec<(Strin
         ("redirect_uri".to_string(), REDIRECT.to_string()),
         ("state".to_string(), "st-<1>".to_string()),
         ("decision".to_string(), decision.to_string()),
+        ("user".to_string(), user.to_string()),
     ];
     for d in divisions {
         form.push(("division".to_string(), d.to_string()));
@@ -1229,4 +1240,38 @@ async fn the_control_api_refuses_browsers() {
         .await
         .unwrap();
     assert!((now["now"].as_i64().unwrap() - app.clock_now()).abs() < 5);
+}
+
+#[tokio::test]
+async fn a_new_consent_ends_only_the_same_exact_users_earlier_tokens() {
+    let app = TestApp::spawn().await;
+    let code = |user: &'static str| {
+        let app = &app;
+        async move { param(&consent_as(app, "allow", &[101], user).await, "code").unwrap() }
+    };
+    let (anna_first, anna_refresh) = pair(exchange(&app, &code("anna").await).await).await;
+    let (bob, _) = pair(exchange(&app, &code("bob").await).await).await;
+    for token in [&anna_first, &bob] {
+        assert_eq!(
+            api_get(&app, "current/Me", token).await.status(),
+            StatusCode::OK
+        );
+    }
+    // Anna consents again: her earlier token set ends, Bob's does not.
+    let (anna_second, _) = pair(exchange(&app, &code("anna").await).await).await;
+    assert_eq!(
+        api_get(&app, "current/Me", &anna_first).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let res = refresh(&app, &anna_refresh).await;
+    assert_eq!(
+        res.json::<Value>().await.unwrap()["error_description"],
+        "Old refresh token used."
+    );
+    for token in [&anna_second, &bob] {
+        assert_eq!(
+            api_get(&app, "current/Me", token).await.status(),
+            StatusCode::OK
+        );
+    }
 }

@@ -72,6 +72,8 @@ pub const DEV_CLIENT_SECRET: &str = "simulator-secret";
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct Code {
+    /// The Exact user who consented (the consent form's `user`; empty for the one demo user).
+    user: String,
     redirect_uri: String,
     divisions: Vec<i64>,
     expires_at: i64,
@@ -80,6 +82,9 @@ struct Code {
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct Grant {
+    /// The Exact user it belongs to (see [`Code::user`]).
+    #[serde(default)]
+    user: String,
     divisions: Vec<i64>,
     access_token: String,
     access_issued_at: i64,

@@ -55,6 +55,7 @@ pub(super) async fn consent_page(
 <input type="hidden" name="client_id" value="{client_id}">
 <input type="hidden" name="redirect_uri" value="{redirect_uri}">
 <input type="hidden" name="state" value="{state}">
+<input type="hidden" name="user" value="">
 {companies}
 <p><button id="sim-allow" name="decision" value="allow">Allow</button>
 <button id="sim-deny" name="decision" value="deny">Deny</button></p>
@@ -105,6 +106,7 @@ pub(super) async fn consent_decision(State(sim): State<Simulator>, body: String)
     sim.world().codes.insert(
         code.clone(),
         Code {
+            user: get("user"),
             redirect_uri,
             divisions,
             expires_at: now + CODE_SECONDS,
@@ -176,7 +178,7 @@ fn issue_tokens(sim: &Simulator, f: &TokenForm) -> Result<(String, String), Resp
             None,
         ));
     }
-    let divisions = match f.grant_type.as_str() {
+    let (divisions, user) = match f.grant_type.as_str() {
         "authorization_code" => {
             let Some(code) = world.codes.get_mut(&f.code) else {
                 return Err(oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", None));
@@ -186,14 +188,18 @@ fn issue_tokens(sim: &Simulator, f: &TokenForm) -> Result<(String, String), Resp
                 return Err(oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", None));
             }
             code.used = true;
-            let divisions = code.divisions.clone();
-            // One token set per user per app: a new consent ends the earlier ones.
-            for grant in world.grants.values_mut() {
+            let (divisions, user) = (code.divisions.clone(), code.user.clone());
+            // One token set per user per app: a new consent ends that user's earlier ones.
+            let mut ended = Vec::new();
+            for grant in world.grants.values_mut().filter(|g| g.user == user) {
                 grant.superseded = true;
+                ended.push(grant.access_token.clone());
             }
-            world.access.clear();
+            for access in ended {
+                world.access.remove(&access);
+            }
             world.counters.code_exchanges += 1;
-            divisions
+            (divisions, user)
         }
         "refresh_token" => {
             let Some(grant) = world.grants.get(&f.refresh_token).cloned() else {
@@ -228,7 +234,7 @@ fn issue_tokens(sim: &Simulator, f: &TokenForm) -> Result<(String, String), Resp
                 old.superseded = true;
             }
             world.counters.refreshes += 1;
-            grant.divisions
+            (grant.divisions, grant.user)
         }
         _ => {
             return Err(oauth_error(
@@ -246,6 +252,7 @@ fn issue_tokens(sim: &Simulator, f: &TokenForm) -> Result<(String, String), Resp
     world.grants.insert(
         refresh_token.clone(),
         Grant {
+            user,
             divisions,
             access_token: access_token.clone(),
             access_issued_at: now,

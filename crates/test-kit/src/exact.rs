@@ -74,6 +74,20 @@ pub async fn consent_at(
     allow: bool,
     divisions: &[i64],
 ) -> String {
+    consent_as(client, base, sim_base, region, allow, divisions, "").await
+}
+
+/// [`consent_at`] as the simulator's Exact user `user` (the empty name is its one demo user): a
+/// consent ends only the same user's earlier tokens, as at Exact.
+pub async fn consent_as(
+    client: &Client,
+    base: &str,
+    sim_base: &str,
+    region: &str,
+    allow: bool,
+    divisions: &[i64],
+    user: &str,
+) -> String {
     let start = client
         .get(format!("{base}/connect/exact?region={region}"))
         .send()
@@ -103,6 +117,7 @@ pub async fn consent_at(
         ("client_id".to_string(), get("client_id")),
         ("redirect_uri".to_string(), get("redirect_uri")),
         ("state".to_string(), get("state")),
+        ("user".to_string(), user.to_string()),
         (
             "decision".to_string(),
             if allow { "allow" } else { "deny" }.to_string(),

@@ -4,7 +4,8 @@
 //!
 //! Tables (migration 0003/0006):
 //! - `rate_windows (subject, window_start, hits)`: fixed one-minute windows; subjects are
-//!   `user:<id>` (counted calls), `demo:<key id>` and `flood:<key id>` (protocol messages).
+//!   `user:<id>` (accounts' counted calls; the flood limit and demo keys are counted in memory,
+//!   see `usage::local_windows`).
 //! - `users.api_calls_used`: counted calls admitted this month; `users.rate_limit_warning_sent`:
 //!   the warning level (0, 80, 100) already sent this month.
 //! - `usage_events`: one row per authenticated `/mcp` request of an account. `status` is one of
@@ -92,70 +93,6 @@ pub async fn admit_batch(db: &Db, batch: &[Admission]) -> Result<Vec<Admitted>, 
     }
     tx.commit().await?;
     Ok(out)
-}
-
-/// A one-minute window's hit (the flood limit, a demo key's calls): counted only while the
-/// window has room.
-pub struct WindowHit {
-    pub subject: String,
-    pub window_start: i64,
-    pub limit: u32,
-}
-
-/// A write of the `/mcp` gate, decided in a group transaction by the admitter.
-pub enum GateWrite {
-    Admit(Box<Admission>),
-    Hit(WindowHit),
-}
-
-impl GateWrite {
-    /// The window row it touches first (the order batches lock rows in).
-    pub fn subject(&self) -> &str {
-        match self {
-            GateWrite::Admit(a) => &a.subject,
-            GateWrite::Hit(h) => &h.subject,
-        }
-    }
-}
-
-/// What a [`GateWrite`] decided.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GateDecision {
-    Admitted(Admitted),
-    /// The hits in the window including this one, or `None` when it was full.
-    Hit(Option<i64>),
-}
-
-/// Decides several gate writes in one transaction (group commit), in the order given; see
-/// [`admit_batch`].
-pub async fn gate_batch(db: &Db, batch: &[GateWrite]) -> Result<Vec<GateDecision>, DbError> {
-    let _turn = db.write_turn().await;
-    let mut tx = db.begin_write().await?;
-    let mut out = Vec::with_capacity(batch.len());
-    for write in batch {
-        out.push(gate_one(&mut tx, write).await?);
-    }
-    tx.commit().await?;
-    Ok(out)
-}
-
-/// One gate write on its own transaction (or none, for a lone hit).
-pub async fn gate(db: &Db, write: &GateWrite) -> Result<GateDecision, DbError> {
-    match write {
-        GateWrite::Admit(a) => Ok(GateDecision::Admitted(admit(db, a).await?)),
-        GateWrite::Hit(h) => Ok(GateDecision::Hit(
-            hit_within(db, &h.subject, h.window_start, h.limit).await?,
-        )),
-    }
-}
-
-async fn gate_one(tx: &mut super::Tx, write: &GateWrite) -> Result<GateDecision, DbError> {
-    match write {
-        GateWrite::Admit(a) => Ok(GateDecision::Admitted(admit_one(tx, a).await?)),
-        GateWrite::Hit(h) => Ok(GateDecision::Hit(
-            hit_in(&mut **tx, &h.subject, h.window_start, h.limit).await?,
-        )),
-    }
 }
 
 /// One admission inside an open write transaction. A refusal undoes what this admission changed
@@ -361,16 +298,6 @@ pub async fn write_batch(db: &Db, batch: &[Record]) -> Result<(), DbError> {
     }
     tx.commit().await?;
     Ok(())
-}
-
-/// Counts one hit in a window if it has room; `None` when it is full (nothing counted).
-pub async fn hit_within(
-    db: &Db,
-    subject: &str,
-    window_start: i64,
-    limit: u32,
-) -> Result<Option<i64>, DbError> {
-    hit_in(db.pool(), subject, window_start, limit).await
 }
 
 /// The conditional upsert: its WHERE makes the increment conditional, and a full window returns

@@ -1,5 +1,5 @@
-//! Group commit for the `/mcp` gate's writes: concurrent calls share one write transaction for
-//! their admissions (counted calls) and window hits (the flood limit, demo keys).
+//! Group commit for the `/mcp` gate's admissions: concurrent counted calls share one write
+//! transaction.
 //!
 //! Every counted call must be counted before it runs (window, quota, event and rollup committed),
 //! and on SQLite all writers take turns, so under load the calls queued for the write lock one
@@ -13,7 +13,7 @@
 
 use crate::server::db::{
     Db, DbError,
-    usage::{Admission, Admitted, GateDecision, GateWrite, WindowHit, gate, gate_batch},
+    usage::{Admission, Admitted, admit, admit_batch},
 };
 use tokio::sync::{mpsc, oneshot};
 
@@ -22,12 +22,12 @@ pub const BATCH: usize = 256;
 /// Admissions waiting before callers queue in the channel itself.
 const QUEUE: usize = 4096;
 
-type Reply = oneshot::Sender<Result<GateDecision, DbError>>;
+type Reply = oneshot::Sender<Result<Admitted, DbError>>;
 
 /// The sending side; cheap to clone.
 #[derive(Clone)]
 pub struct Admitter {
-    tx: mpsc::Sender<(GateWrite, Reply)>,
+    tx: mpsc::Sender<(Admission, Reply)>,
 }
 
 impl Admitter {
@@ -40,34 +40,8 @@ impl Admitter {
 
     /// Decides `admission`; returns once the decision is committed.
     pub async fn admit(&self, admission: Admission) -> Result<Admitted, DbError> {
-        match self.decide(GateWrite::Admit(Box::new(admission))).await? {
-            GateDecision::Admitted(admitted) => Ok(admitted),
-            GateDecision::Hit(_) => Err(DbError::row_missing()),
-        }
-    }
-
-    /// Counts one hit in `subject`'s window if it has room: the hits so far, or `None` when it is
-    /// full (nothing counted). Returns once the hit is committed.
-    pub async fn hit(
-        &self,
-        subject: String,
-        window_start: i64,
-        limit: u32,
-    ) -> Result<Option<i64>, DbError> {
-        let hit = WindowHit {
-            subject,
-            window_start,
-            limit,
-        };
-        match self.decide(GateWrite::Hit(hit)).await? {
-            GateDecision::Hit(hits) => Ok(hits),
-            GateDecision::Admitted(_) => Err(DbError::row_missing()),
-        }
-    }
-
-    async fn decide(&self, write: GateWrite) -> Result<GateDecision, DbError> {
         let (reply, answer) = oneshot::channel();
-        if self.tx.send((write, reply)).await.is_err() {
+        if self.tx.send((admission, reply)).await.is_err() {
             return Err(DbError::Sqlx(sqlx::Error::PoolClosed));
         }
         answer
@@ -76,31 +50,25 @@ impl Admitter {
     }
 }
 
-async fn run(db: Db, mut rx: mpsc::Receiver<(GateWrite, Reply)>) {
+async fn run(db: Db, mut rx: mpsc::Receiver<(Admission, Reply)>) {
     let mut batch = Vec::with_capacity(BATCH);
     while rx.recv_many(&mut batch, BATCH).await > 0 {
         // One order for every batch (by subject, then arrival): concurrent batches of several
         // replicas then take their Postgres row locks in the same order.
-        batch.sort_by(|a, b| a.0.subject().cmp(b.0.subject()));
-        let (writes, replies): (Vec<GateWrite>, Vec<Reply>) = batch.drain(..).unzip();
-        if writes.len() == 1 {
-            // Alone: decided on its own, and a window hit then needs no transaction (one
-            // statement, not three).
-            for (write, reply) in writes.iter().zip(replies) {
-                let _ = reply.send(gate(&db, write).await);
-            }
-            continue;
-        }
-        match gate_batch(&db, &writes).await {
+        batch.sort_by(|a, b| a.0.subject.cmp(&b.0.subject));
+        let (writes, replies): (Vec<Admission>, Vec<Reply>) = batch.drain(..).unzip();
+        match admit_batch(&db, &writes).await {
             Ok(decided) => {
                 for (reply, admitted) in replies.into_iter().zip(decided) {
                     let _ = reply.send(Ok(admitted));
                 }
             }
             Err(e) => {
-                tracing::warn!(error = %e, calls = writes.len(), "a group admission failed; deciding one by one");
+                if writes.len() > 1 {
+                    tracing::warn!(error = %e, calls = writes.len(), "a group admission failed; deciding one by one");
+                }
                 for (write, reply) in writes.iter().zip(replies) {
-                    let _ = reply.send(gate(&db, write).await);
+                    let _ = reply.send(admit(&db, write).await);
                 }
             }
         }

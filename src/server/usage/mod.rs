@@ -1,9 +1,11 @@
 //! Usage: the per-user rate windows, the monthly quota, and the usage record behind the
-//! dashboard and `/api/usage`. The database is the shared truth, so every limit holds across
-//! replicas. The request path (the `/mcp` middleware that applies the limits) is the MCP
+//! dashboard and `/api/usage`. The database is the shared truth, so the rate limit and the quota
+//! hold across replicas; the flood limit and demo keys' windows protect a replica and are counted
+//! per process ([`local_windows`]). The request path (the `/mcp` middleware that applies the limits) is the MCP
 //! endpoint's meter; [`recorder`] is how outcomes are written.
 
 pub mod admitter;
+pub mod local_windows;
 pub mod recorder;
 
 use crate::domain::{
@@ -43,12 +45,12 @@ pub fn user_subject(user_id: &str) -> String {
     format!("user:{user_id}")
 }
 
-/// The `rate_windows` subject of a demo key's counted calls.
+/// The window subject of a demo key's counted calls (in [`local_windows`]).
 pub fn demo_subject(key_id: &str) -> String {
     format!("demo:{key_id}")
 }
 
-/// The `rate_windows` subject of a key's uncounted protocol messages.
+/// The window subject of a key's uncounted protocol messages (in [`local_windows`]).
 pub fn flood_subject(key_id: &str) -> String {
     format!("flood:{key_id}")
 }

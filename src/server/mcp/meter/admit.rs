@@ -2,8 +2,9 @@
 //! account is admitted through the [`Admitter`](crate::server::usage::admitter::Admitter): window
 //! hit, quota count, the call's event and the rollup committed before it runs (in a transaction
 //! shared with the calls waiting at that moment), so what runs is already counted and what is
-//! refused counts nothing. Everything else only passes a per-key window (the flood limit; for demo keys also
-//! their counted calls, at the free plan's rate).
+//! refused counts nothing. Everything else only passes a per-key window (the flood limit; for demo
+//! keys also their counted calls, at the free plan's rate), counted in this process's memory
+//! ([`LocalWindows`](crate::server::usage::local_windows::LocalWindows)).
 
 use super::{QUOTA_EXHAUSTED_CODE, RATE_LIMITED_CODE, read::Call, record::new_event};
 use crate::domain::{Plan, RateLimitState, RejectReason};
@@ -77,16 +78,8 @@ async fn admit_demo(
     } else {
         (flood_subject(key_id), state.settings.usage.flood_per_minute)
     };
-    match state
-        .admitter
-        .hit(subject, window_start(now), hit_limit)
-        .await
-    {
-        Err(e) => {
-            tracing::error!(error = %e, "rate limit check failed");
-            Err(unavailable())
-        }
-        Ok(None) => {
+    match state.windows.hit(&subject, window_start(now), hit_limit) {
+        None => {
             let rate = rate_state(limit, i64::from(limit), now);
             let response = if counted {
                 rate_limited(&call.msg.id, &rate, now)
@@ -103,7 +96,7 @@ async fn admit_demo(
                 response,
             })
         }
-        Ok(Some(hits)) => Ok(Gate::Pass {
+        Some(hits) => Ok(Gate::Pass {
             rate: if counted {
                 rate_state(limit, hits, now)
             } else {
@@ -178,15 +171,10 @@ async fn admit_flood(
     let limit = limits.per_minute(plan);
     let subject = flood_subject(key_id);
     match state
-        .admitter
-        .hit(subject, window_start(now), limits.flood_per_minute)
-        .await
+        .windows
+        .hit(&subject, window_start(now), limits.flood_per_minute)
     {
-        Err(e) => {
-            tracing::error!(error = %e, "flood limit check failed");
-            Err(unavailable())
-        }
-        Ok(None) => {
+        None => {
             let rate = current_rate(state, caller, now)
                 .await
                 .unwrap_or_else(|| rate_state(limit, 0, now));
@@ -196,7 +184,7 @@ async fn admit_flood(
                 reason: RejectReason::Flood,
             })
         }
-        Ok(Some(_)) => Ok(Gate::Pass {
+        Some(_) => Ok(Gate::Pass {
             rate: current_rate(state, caller, now)
                 .await
                 .unwrap_or_else(|| rate_state(limit, 0, now)),
@@ -209,20 +197,15 @@ async fn admit_flood(
 pub(super) async fn flood_gate(state: &AppState, key_id: &str, now: i64) -> Option<Response> {
     let limit = state.settings.usage.flood_per_minute;
     match state
-        .admitter
-        .hit(flood_subject(key_id), window_start(now), limit)
-        .await
+        .windows
+        .hit(&flood_subject(key_id), window_start(now), limit)
     {
-        Err(e) => {
-            tracing::error!(error = %e, "flood limit check failed");
-            Some(unavailable())
-        }
-        Ok(None) => Some(flood_limited(
+        None => Some(flood_limited(
             &Value::Null,
             rate_state(limit, 0, now).reset,
             now,
         )),
-        Ok(Some(_)) => None,
+        Some(_) => None,
     }
 }
 
@@ -232,21 +215,21 @@ pub(super) async fn current_rate(
     caller: &Caller,
     now: i64,
 ) -> Option<RateLimitState> {
-    let (subject, limit) = match &caller.subject {
-        Subject::User { user_id, plan, .. } => (
-            user_subject(user_id),
-            state.settings.usage.per_minute(*plan),
-        ),
-        Subject::Demo { key_id } => (
-            demo_subject(key_id),
-            state.settings.usage.per_minute(Plan::Free),
-        ),
-    };
-    match usage::window_hits(&state.db, &subject, window_start(now)).await {
-        Ok(hits) => Some(rate_state(limit, hits, now)),
-        Err(e) => {
-            tracing::warn!(error = %e, "reading the rate window failed");
-            None
+    match &caller.subject {
+        Subject::User { user_id, plan, .. } => {
+            let limit = state.settings.usage.per_minute(*plan);
+            match usage::window_hits(&state.db, &user_subject(user_id), window_start(now)).await {
+                Ok(hits) => Some(rate_state(limit, hits, now)),
+                Err(e) => {
+                    tracing::warn!(error = %e, "reading the rate window failed");
+                    None
+                }
+            }
+        }
+        Subject::Demo { key_id } => {
+            let limit = state.settings.usage.per_minute(Plan::Free);
+            let hits = state.windows.hits(&demo_subject(key_id), window_start(now));
+            Some(rate_state(limit, hits, now))
         }
     }
 }

@@ -16,9 +16,13 @@
 //! server, simulator and load generator; compare paths, not absolute values). After each full-path
 //! level the per-step table of [`exact_mcp::server::timings`] shows where the call's wall time
 //! went. Then `ping` and `tools/list` on the demo key, the time from `exact-mcp serve` on a
-//! migrated SQLite to `/readyz` 200, the accounting check (successful calls = counter = events)
-//! and the resident memory. No time is asserted: speed goals are read, not tested; an accounting
+//! migrated SQLite to `/readyz` 200, the scale run ([`scale`]: `BENCH_SCALE_CLIENTS` clients over
+//! `BENCH_SCALE_USERS` accounts for `BENCH_SCALE_SECONDS` against the real binary in its own
+//! process; on Postgres also two replicas), the accounting check (successful calls = counter =
+//! events, for every account) and the resident memory. No time is asserted: speed goals are read, not tested; an accounting
 //! mismatch exits with status 1. `scripts/test.sh` runs it for 0.3 s per level so it cannot rot.
+
+mod scale;
 
 use axum::{Router, extract::State, routing::get};
 use exact_mcp::server::{
@@ -58,6 +62,8 @@ struct Figures {
     elapsed: Duration,
     cpu: Duration,
     latencies: Vec<Duration>,
+    /// Successful calls per client, in client order.
+    succeeded: Vec<usize>,
 }
 
 impl Figures {
@@ -96,7 +102,12 @@ fn ms(d: Duration) -> f64 {
 
 /// User plus system CPU time of this process so far.
 fn process_cpu() -> Duration {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    cpu_of("self")
+}
+
+/// User plus system CPU time of a process (`self` or a pid) so far.
+fn cpu_of(pid: &str) -> Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
     // Fields after the command name (which is in parentheses and may hold spaces).
     let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
     let fields: Vec<&str> = rest.split_whitespace().collect();
@@ -118,19 +129,29 @@ where
     F: Fn() -> Fut + Send + Sync + 'static,
     Fut: Future<Output = bool> + Send,
 {
+    load_each(clients, run_for(), move |_| one()).await
+}
+
+/// Runs `clients` loops for `length`, client `i` calling `one(i)`; the figures keep each
+/// client's successful calls.
+async fn load_each<F, Fut>(clients: usize, length: Duration, one: F) -> Figures
+where
+    F: Fn(usize) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = bool> + Send,
+{
     let one = Arc::new(one);
     let cpu_before = process_cpu();
     let start = Instant::now();
-    let deadline = start + run_for();
+    let deadline = start + length;
     let mut tasks = Vec::new();
-    for _ in 0..clients {
+    for client in 0..clients {
         let one = one.clone();
         tasks.push(tokio::spawn(async move {
             let mut lat = Vec::new();
             let mut errors = 0;
             while Instant::now() < deadline {
                 let t = Instant::now();
-                if !one().await {
+                if !one(client).await {
                     errors += 1;
                 }
                 lat.push(t.elapsed());
@@ -140,8 +161,10 @@ where
     }
     let mut latencies = Vec::new();
     let mut errors = 0;
+    let mut succeeded = Vec::with_capacity(clients);
     for t in tasks {
         let (lat, e) = t.await.expect("load task");
+        succeeded.push(lat.len() - e);
         latencies.extend(lat);
         errors += e;
     }
@@ -154,6 +177,7 @@ where
         elapsed,
         cpu,
         latencies,
+        succeeded,
     }
 }
 
@@ -233,22 +257,29 @@ async fn enterprise_account(
     users::by_email(db, email).await.unwrap().unwrap()
 }
 
-/// Signs in and connects division 101 through the simulator's consent page, as a browser would.
+/// Signs in and connects division 101 through the simulator's consent page, as a browser would,
+/// as an Exact user of the same name (each account its own token set).
 async fn connect(base: &str, email: &str) {
     let browser = test_kit::client();
     test_kit::exact::sign_in_at(&browser, base, base, email).await;
     let sim_base = format!("{base}/sim/exact");
-    let callback = test_kit::exact::consent_at(&browser, base, &sim_base, "nl", true, &[101]).await;
+    let callback =
+        test_kit::exact::consent_as(&browser, base, &sim_base, "nl", true, &[101], email).await;
     let done = browser.get(callback).send().await.unwrap();
     assert_eq!(done.status(), reqwest::StatusCode::SEE_OTHER, "connected");
 }
 
 fn rss_mib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
+    memory_of("self", "VmRSS:")
+}
+
+/// A memory figure of `/proc/<pid>/status` (`VmRSS:` now, `VmHWM:` its peak) in MiB.
+fn memory_of(pid: &str, field: &str) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
+                .find(|l| l.starts_with(field))
                 .and_then(|l| l.split_whitespace().nth(1))
                 .and_then(|kb| kb.parse::<f64>().ok())
         })
@@ -487,7 +518,8 @@ async fn main() {
         ("DATABASE_URL", database.url().to_string()),
         (
             "TOKEN_ENCRYPTION_KEY",
-            TokenKey::from_bytes([3; 32]).to_base64(),
+            // The replicas of the scale run share it.
+            TokenKey::from_bytes(test_kit::replicas::KEY).to_base64(),
         ),
         // Metering stays on (every call is counted, limited and recorded); the limits are raised
         // so that the run measures their cost rather than their refusals.
@@ -653,6 +685,56 @@ async fn main() {
         None => println!("exact-mcp serve to /readyz: did not become ready"),
     }
 
+    // The scale run: the real binary in processes of its own (two as well on Postgres).
+    let size = scale::Size::from_env();
+    let accounts = scale::accounts(&state.db, &base, size.users).await;
+    let replica_counts: &[usize] = if test_kit::backend_is_postgres() {
+        &[1, 2]
+    } else {
+        &[1]
+    };
+    let mut per_account = vec![0usize; accounts.len()];
+    for &replicas in replica_counts {
+        let ran = scale::run(
+            &http,
+            &size,
+            &accounts,
+            replicas,
+            database.url(),
+            &format!("{base}/sim/exact"),
+            &tool_call,
+        )
+        .await;
+        for (total, ok) in per_account.iter_mut().zip(ran) {
+            *total += ok;
+        }
+    }
+    let mut scale_exact = true;
+    for (account, &ok) in accounts.iter().zip(&per_account) {
+        let counted = usage::calls_used(&state.db, &account.user_id)
+            .await
+            .unwrap();
+        let events = usage::count_events(&state.db, &account.user_id, "tools/call")
+            .await
+            .unwrap();
+        if ok as i64 != counted || counted != events {
+            println!(
+                "accounting MISMATCH for a scale account: {ok} successful calls, api_calls_used {counted}, usage events {events}"
+            );
+            scale_exact = false;
+        }
+    }
+    println!(
+        "scale accounting over {} accounts: {} successful calls in all: {}",
+        accounts.len(),
+        per_account.iter().sum::<usize>(),
+        if scale_exact {
+            "exact for every account"
+        } else {
+            "MISMATCH"
+        }
+    );
+
     state.recorder.flush().await;
     let counted = usage::calls_used(&state.db, &user.id).await.unwrap();
     let events = usage::count_events(&state.db, &user.id, "tools/call")
@@ -665,7 +747,7 @@ async fn main() {
     );
     println!("resident memory after the run: {:.1} MiB", rss_mib());
     // Times are read, never asserted; the accounting is a guarantee, so a mismatch fails the run.
-    if !exact {
+    if !exact || !scale_exact {
         std::process::exit(1);
     }
 }
