@@ -112,6 +112,10 @@ pub async fn run(
         .collect();
     let targets = std::sync::Arc::new(targets);
     let (client, body) = (http.clone(), tool_call.to_string());
+    let idle: Vec<String> = pids
+        .iter()
+        .map(|p| format!("{:.1} MiB", memory_of(p, "VmRSS:")))
+        .collect();
     let cpu_before: Duration = pids.iter().map(|p| cpu_of(p)).sum();
     let figures = load_each(size.clients, size.length, move |i| {
         let (url, key) = &targets[i];
@@ -161,8 +165,9 @@ pub async fn run(
         figures.errors,
     );
     println!(
-        "  the replicas' own CPU per call {:.3} ms; peak resident memory per replica: {}",
+        "  the replicas' own CPU per call {:.3} ms; resident memory per replica: {} ready and idle, {} at the peak",
         cpu.as_secs_f64() * 1000.0 / figures.requests.max(1) as f64,
+        idle.join(", "),
         peak.join(", "),
     );
     let mut per_account = vec![0; accounts.len()];
