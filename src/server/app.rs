@@ -56,7 +56,11 @@ pub async fn build_state(
         vault,
         clock.clone(),
     );
+    let in_flight = Arc::new(tokio::sync::Semaphore::new(
+        settings.usage.calls_in_flight as usize,
+    ));
     Ok(AppState {
+        in_flight,
         settings: Arc::new(settings),
         db: db.clone(),
         exact,

@@ -436,14 +436,20 @@ mod tests {
         assert_eq!(s.usage.per_minute(Plan::Enterprise), 100);
         assert_eq!(s.usage.per_minute(Plan::Pro), 300);
         assert_eq!(s.usage.flood_per_minute, 50);
+        assert_eq!(s.usage.calls_in_flight, 256);
         let err = Settings::from_map(vars(&[
             ("TOKEN_ENCRYPTION_KEY", &k),
             ("RATE_LIMIT_PER_MINUTE_FREE", "0"),
             ("USAGE_RETENTION_DAYS", "x"),
+            ("MCP_CALLS_IN_FLIGHT", "0"),
         ]))
         .unwrap_err()
         .to_string();
         assert!(err.contains("at least 1 per minute"), "{err}");
+        assert!(
+            err.contains("MCP_CALLS_IN_FLIGHT must be at least 1"),
+            "{err}"
+        );
         assert!(
             err.contains("USAGE_RETENTION_DAYS must be a whole number"),
             "{err}"

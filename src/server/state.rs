@@ -32,6 +32,8 @@ pub struct AppState {
     pub keys: Arc<KeyCache>,
     /// The flood limit's and demo keys' windows (per process).
     pub windows: Arc<LocalWindows>,
+    /// Slots for counted `/mcp` calls in flight in this process (`MCP_CALLS_IN_FLIGHT`).
+    pub in_flight: Arc<tokio::sync::Semaphore>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

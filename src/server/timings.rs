@@ -12,6 +12,8 @@ pub enum Step {
     Authenticate,
     /// The body read and parsed as one JSON-RPC message.
     Read,
+    /// Waiting for one of the replica's slots for counted calls in flight.
+    Queue,
     /// The limits' decision: window, quota, event and rollup.
     Admit,
     /// rmcp answering the admitted request, the tool included, and its response read back.
@@ -26,9 +28,10 @@ pub enum Step {
     Record,
 }
 
-pub const STEPS: [Step; 8] = [
+pub const STEPS: [Step; 9] = [
     Step::Authenticate,
     Step::Read,
+    Step::Queue,
     Step::Admit,
     Step::Handle,
     Step::Tool,
@@ -42,6 +45,7 @@ impl Step {
         match self {
             Step::Authenticate => "authenticate (key, account, connections)",
             Step::Read => "read and parse the JSON-RPC body",
+            Step::Queue => "wait for a slot (calls in flight)",
             Step::Admit => "admit (window, quota, event, rollup)",
             Step::Handle => "rmcp + tool + response read back",
             Step::Tool => "  tool (arguments, rows, result)",
@@ -56,8 +60,8 @@ impl Step {
     }
 }
 
-static COUNTS: [AtomicU64; 8] = [const { AtomicU64::new(0) }; 8];
-static NANOS: [AtomicU64; 8] = [const { AtomicU64::new(0) }; 8];
+static COUNTS: [AtomicU64; STEPS.len()] = [const { AtomicU64::new(0) }; STEPS.len()];
+static NANOS: [AtomicU64; STEPS.len()] = [const { AtomicU64::new(0) }; STEPS.len()];
 
 /// Adds one occurrence of `step` that took `took`.
 pub fn add(step: Step, took: Duration) {

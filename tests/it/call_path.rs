@@ -412,3 +412,56 @@ async fn the_flood_limit_and_demo_windows_are_counted_in_memory_without_a_databa
     app.clock.advance(60);
     assert_eq!(status_of(&app, &key).await, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn counted_calls_beyond_the_replicas_slots_wait_before_they_are_admitted() {
+    let app = TestApp::builder()
+        .env("MCP_CALLS_IN_FLIGHT", "2")
+        .spawn()
+        .await;
+    connected_user(&app, "ada@example.com", &[101]).await;
+    let key = key_for(&app, "ada@example.com").await;
+    let ada = user_id(&app, "ada@example.com").await;
+    let used = || async {
+        count(
+            &app.state.db,
+            "SELECT api_calls_used FROM users WHERE id = $1",
+            &ada,
+        )
+        .await
+    };
+    // Every relations read at the simulator takes a second.
+    sim_control(&app, "latency?ms=1000&count=6&path=crm/Accounts").await;
+    let calls: Vec<_> = (0..6)
+        .map(|i| {
+            post(&app, Some(&key)).json(&json!({
+                "jsonrpc": "2.0", "id": i, "method": "tools/call",
+                "params": { "name": "get_relations", "arguments": { "division": 101, "limit": 5 } }
+            }))
+        })
+        .collect();
+    let running = tokio::spawn(test_kit::mcp::send_all(calls));
+    // Two run; the other four wait for a slot, not yet counted.
+    for _ in 0..100 {
+        if used().await >= 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert_eq!(
+        used().await,
+        2,
+        "only the calls holding a slot are admitted"
+    );
+    // Protocol messages never wait behind tool calls.
+    assert_eq!(status_of(&app, &key).await, StatusCode::OK);
+    assert_eq!(used().await, 2);
+    // Each waiting call runs in turn; all succeed and each is counted once.
+    let statuses = running.await.unwrap();
+    assert!(
+        statuses.iter().all(|s| *s == StatusCode::OK),
+        "{statuses:?}"
+    );
+    assert_eq!(used().await, 6);
+}

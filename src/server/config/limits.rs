@@ -68,6 +68,10 @@ pub struct UsageLimits {
     pub flood_per_minute: u32,
     /// Raw usage events older than this are pruned; the daily rollups stay.
     pub retention_days: u32,
+    /// `MCP_CALLS_IN_FLIGHT`: counted calls one replica runs at once; more wait their turn
+    /// before they are admitted (each in flight holds its request, rmcp's service and an Exact
+    /// connection: the bound on a replica's memory and on its connections to Exact).
+    pub calls_in_flight: u32,
 }
 
 impl UsageLimits {
@@ -82,7 +86,11 @@ impl UsageLimits {
             per_minute: per_plan(r, defaults.per_minute),
             flood_per_minute: r.number("FLOOD_LIMIT_PER_MINUTE", defaults.flood_per_minute),
             retention_days: r.number("USAGE_RETENTION_DAYS", defaults.retention_days),
+            calls_in_flight: r.number("MCP_CALLS_IN_FLIGHT", defaults.calls_in_flight),
         };
+        if usage.calls_in_flight == 0 {
+            r.error("MCP_CALLS_IN_FLIGHT must be at least 1");
+        }
         if usage.per_minute.contains(&0) || usage.flood_per_minute == 0 {
             r.error("rate limits must be at least 1 per minute");
         }
@@ -99,6 +107,7 @@ impl Default for UsageLimits {
             per_minute: Plan::ALL.map(Plan::rate_limit_per_minute),
             flood_per_minute: 600,
             retention_days: 90,
+            calls_in_flight: 256,
         }
     }
 }

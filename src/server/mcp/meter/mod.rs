@@ -11,6 +11,9 @@
 //!   flood limit; so do `GET` and `DELETE /mcp`, which carry no message ([`flood_gate`], which
 //!   `GET /api/usage` with a key passes too).
 //! - Demo keys have the free plan's rate limit per key and no quota or usage record.
+//! - A counted call first waits for one of the replica's `MCP_CALLS_IN_FLIGHT` slots (held until
+//!   its response is built), so a crowd of clients queues cheaply instead of each holding rmcp's
+//!   service and an Exact connection at once.
 //!
 //! [`meter`] runs four steps, a file each but the third: [`read`] (the message and its class),
 //! [`admit`] (the limits, counted before the tool runs), [`run`] (rmcp) and [`record`] (the
@@ -97,6 +100,15 @@ pub async fn meter(State(state): State<AppState>, req: Request, next: Next) -> R
         }
     };
     timings::since(Step::Read, step);
+    // A counted call waits for a slot before it is admitted, so it is counted only once it can
+    // run; protocol messages (ping, tools/list, …) never wait behind tool calls.
+    let step = Instant::now();
+    let _slot = if call.counted {
+        state.in_flight.clone().acquire_owned().await.ok()
+    } else {
+        None
+    };
+    timings::since(Step::Queue, step);
     let step = Instant::now();
     let gate = admit::admit(&state, &caller, &call).await;
     timings::since(Step::Admit, step);
@@ -114,13 +126,13 @@ pub async fn meter(State(state): State<AppState>, req: Request, next: Next) -> R
         }
     };
     let step = Instant::now();
-    let (mut res_parts, res_bytes, ran) = run(next, parts, bytes).await;
+    let (mut res_parts, res_body, ran) = run(next, parts, bytes, !caller.is_demo()).await;
     timings::since(Step::Handle, step);
     let step = Instant::now();
     record::outcome(&state.recorder, &caller, &call, admitted, ran).await;
     timings::since(Step::Record, step);
     set_rate_headers(&mut res_parts.headers, &rate);
-    Response::from_parts(res_parts, Body::from(res_bytes))
+    Response::from_parts(res_parts, res_body)
 }
 
 /// The API key behind the caller (an account's or a demo's).
@@ -137,15 +149,30 @@ pub async fn flood_gate(state: &AppState, key_id: &str, now: i64) -> Option<Resp
     admit::flood_gate(state, key_id, now).await
 }
 
-/// Step three, run: rmcp answers the admitted request. Its response is read whole, to classify
-/// the outcome for the record; the tool's note says which connection and division it read.
-async fn run(next: Next, mut parts: Parts, bytes: Bytes) -> (response::Parts, Bytes, record::Ran) {
+/// Step three, run: rmcp answers the admitted request. For an account (`outcome` true) the
+/// response is read whole, to classify the outcome for the record; a demo key has no record, so
+/// its response passes through unread. The tool's note says which connection and division it
+/// read.
+async fn run(
+    next: Next,
+    mut parts: Parts,
+    bytes: Bytes,
+    outcome: bool,
+) -> (response::Parts, Body, record::Ran) {
     let note = Arc::new(UsageNote::default());
     parts.extensions.insert(note.clone());
     let res = next
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await;
     let (res_parts, res_body) = res.into_parts();
+    if !outcome {
+        let ran = record::Ran {
+            status: crate::domain::CallStatus::Ok,
+            reason: None,
+            note: note.get().cloned(),
+        };
+        return (res_parts, res_body, ran);
+    }
     let res_bytes = match axum::body::to_bytes(res_body, usize::MAX).await {
         Ok(b) => b,
         Err(e) => {
@@ -159,7 +186,7 @@ async fn run(next: Next, mut parts: Parts, bytes: Bytes) -> (response::Parts, By
         reason,
         note: note.get().cloned(),
     };
-    (res_parts, res_bytes, ran)
+    (res_parts, Body::from(res_bytes), ran)
 }
 
 /// A response that counted nothing, with the user's current window in its headers (when it
