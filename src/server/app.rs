@@ -56,7 +56,7 @@ pub async fn build_state(
         vault,
         clock.clone(),
     );
-    let in_flight = Arc::new(tokio::sync::Semaphore::new(
+    let in_flight = Arc::new(super::in_flight::InFlight::new(
         settings.usage.calls_in_flight as usize,
     ));
     Ok(AppState {

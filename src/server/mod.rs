@@ -14,6 +14,7 @@ pub mod connections;
 pub mod db;
 pub mod exact;
 pub mod http;
+pub mod in_flight;
 pub mod jobs;
 pub mod key_cache;
 pub mod locale;

@@ -6,6 +6,7 @@ use super::{
     config::Settings,
     db::Db,
     exact::Exact,
+    in_flight::InFlight,
     usage::{admitter::Admitter, local_windows::LocalWindows, recorder::Recorder},
 };
 use axum::extract::FromRef;
@@ -33,7 +34,7 @@ pub struct AppState {
     /// The flood limit's and demo keys' windows (per process).
     pub windows: Arc<LocalWindows>,
     /// Slots for counted `/mcp` calls in flight in this process (`MCP_CALLS_IN_FLIGHT`).
-    pub in_flight: Arc<tokio::sync::Semaphore>,
+    pub in_flight: Arc<InFlight>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

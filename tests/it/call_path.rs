@@ -430,9 +430,12 @@ async fn counted_calls_beyond_the_replicas_slots_wait_before_they_are_admitted()
         )
         .await
     };
-    // Every relations read at the simulator takes a second.
-    sim_control(&app, "latency?ms=1000&count=6&path=crm/Accounts").await;
-    let calls: Vec<_> = (0..6)
+    // Both slots taken, as by two long calls.
+    let held = (
+        app.state.in_flight.enter().await,
+        app.state.in_flight.enter().await,
+    );
+    let calls: Vec<_> = (0..4)
         .map(|i| {
             post(&app, Some(&key)).json(&json!({
                 "jsonrpc": "2.0", "id": i, "method": "tools/call",
@@ -441,27 +444,26 @@ async fn counted_calls_beyond_the_replicas_slots_wait_before_they_are_admitted()
         })
         .collect();
     let running = tokio::spawn(test_kit::mcp::send_all(calls));
-    // Two run; the other four wait for a slot, not yet counted.
-    for _ in 0..100 {
-        if used().await >= 2 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-    }
-    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    assert_eq!(
-        used().await,
-        2,
-        "only the calls holding a slot are admitted"
-    );
+    // All four wait for a slot, none of them counted yet.
+    let mut waiting = app.state.in_flight.waiting();
+    tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        waiting.wait_for(|n| *n == 4),
+    )
+    .await
+    .expect("four calls waiting for a slot")
+    .unwrap();
+    assert_eq!(used().await, 0, "a waiting call is not admitted");
     // Protocol messages never wait behind tool calls.
     assert_eq!(status_of(&app, &key).await, StatusCode::OK);
-    assert_eq!(used().await, 2);
-    // Each waiting call runs in turn; all succeed and each is counted once.
+    assert_eq!(used().await, 0);
+    // Freed slots let them run in turn; all succeed and each is counted once.
+    drop(held);
     let statuses = running.await.unwrap();
     assert!(
         statuses.iter().all(|s| *s == StatusCode::OK),
         "{statuses:?}"
     );
-    assert_eq!(used().await, 6);
+    assert_eq!(used().await, 4);
+    assert_eq!(*waiting.borrow(), 0);
 }

@@ -63,10 +63,14 @@ async fn run(db: Db, mut rx: mpsc::Receiver<(Admission, Reply)>) {
                     let _ = reply.send(Ok(admitted));
                 }
             }
-            Err(e) => {
-                if writes.len() > 1 {
-                    tracing::warn!(error = %e, calls = writes.len(), "a group admission failed; deciding one by one");
+            Err(e) if writes.len() == 1 => {
+                // Alone, it was already decided on its own: its error is the answer.
+                if let Some(reply) = replies.into_iter().next() {
+                    let _ = reply.send(Err(e));
                 }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, calls = writes.len(), "a group admission failed; deciding one by one");
                 for (write, reply) in writes.iter().zip(replies) {
                     let _ = reply.send(admit(&db, write).await);
                 }

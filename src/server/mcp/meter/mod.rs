@@ -104,7 +104,7 @@ pub async fn meter(State(state): State<AppState>, req: Request, next: Next) -> R
     // run; protocol messages (ping, tools/list, …) never wait behind tool calls.
     let step = Instant::now();
     let _slot = if call.counted {
-        state.in_flight.clone().acquire_owned().await.ok()
+        state.in_flight.enter().await
     } else {
         None
     };
