@@ -64,8 +64,12 @@ if [ -n "${TEST_POSTGRES_URL:-}" ]; then
   TEST_DATABASE_BACKEND=postgres bench_smoke
 fi
 
-step "E2E: build the site and serve it"
-cargo leptos build
+step "E2E: build the site (wasm, CSS, assets) and serve it with the server the tests built"
+# The server binary is the one `cargo test` built above (ssr + simulator, the same sources):
+# letting cargo-leptos build it again with its own feature set would recompile the server and a
+# good part of its dependencies for nothing (about 10 minutes of a cold run on 2 cores).
+cargo leptos build --frontend-only
+test -x target/debug/exact-mcp || cargo build -p exact-mcp --features "$dev_features" --bin exact-mcp
 e2e_dir=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 env -i PATH="$PATH" HOME="$HOME" \

@@ -24,6 +24,8 @@ pub struct UserSummary {
     pub plan: Plan,
     pub status: AccountStatus,
     pub created_at: i64,
+    /// Apps connected through OAuth (live grants).
+    pub connected_apps: i64,
 }
 
 pub const USERS_PAGE_SIZE: i64 = 50;
@@ -40,9 +42,14 @@ pub async fn list_users(page: u32) -> Result<Vec<UserSummary>, ApiError> {
     )
     .await
     .map_err(internal)?;
+    let ids: Vec<String> = rows.iter().map(|u| u.id.clone()).collect();
+    let apps = crate::server::authorization::connected_app_counts(&state.db, &ids)
+        .await
+        .map_err(internal)?;
     Ok(rows
         .into_iter()
         .map(|u| UserSummary {
+            connected_apps: apps.get(&u.id).copied().unwrap_or(0),
             // The role the account has now, as every guard sees it.
             role: accounts::role_of(&state.settings.admin_emails, &u),
             id: u.id,

@@ -10,12 +10,15 @@ use super::{error::internal, guard::require_user};
 #[cfg(feature = "ssr")]
 use super::support::{client_ip, context, parse_email};
 
+/// Registration and login answer where to go next when that needs a full page load (an app's
+/// authorization request waiting, see `server::auth::return_to`); otherwise they redirect to the
+/// dashboard themselves and answer `None`.
 #[server(prefix = "/api", endpoint = "register")]
 pub async fn register(
     email: String,
     password: String,
     display_name: String,
-) -> Result<(), ApiError> {
+) -> Result<Option<String>, ApiError> {
     use crate::server::{accounts, locale::current_texts};
     let (state, parts) = context()?;
     let email = parse_email(&email)?;
@@ -41,7 +44,7 @@ pub async fn register(
 }
 
 #[server(prefix = "/api", endpoint = "login")]
-pub async fn login(email: String, password: String) -> Result<(), ApiError> {
+pub async fn login(email: String, password: String) -> Result<Option<String>, ApiError> {
     use crate::server::accounts;
     let (state, parts) = context()?;
     let ip = client_ip(&parts);
@@ -53,9 +56,9 @@ pub async fn login(email: String, password: String) -> Result<(), ApiError> {
         &ip,
     )
     .await?;
-    sign_in(&state, &parts, &user.id).await?;
+    let next = sign_in(&state, &parts, &user.id).await?;
     tracing::info!(target: "security", user_id = %user.id, "login succeeded");
-    Ok(())
+    Ok(next)
 }
 
 /// What the forgot-password form answers: the same whether or not the address has an account.
@@ -129,13 +132,13 @@ pub async fn whoami() -> Result<Me, ApiError> {
 }
 
 /// Replaces any session this browser had with a new one (no fixation) and sends it to the
-/// dashboard.
+/// dashboard, or answers where a waiting authorization request continues.
 #[cfg(feature = "ssr")]
 async fn sign_in(
     state: &crate::server::state::AppState,
     parts: &http::request::Parts,
     user_id: &str,
-) -> Result<(), ApiError> {
+) -> Result<Option<String>, ApiError> {
     use crate::server::auth::session;
     if let Ok(Some(old)) = session::resolve(state, &parts.headers).await {
         session::end(&state.db, &old).await.map_err(internal)?;
@@ -155,6 +158,13 @@ async fn sign_in(
     if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
         res.insert_header(http::header::SET_COOKIE, cookie);
     }
-    leptos_axum::redirect("/dashboard");
-    Ok(())
+    let next = crate::server::auth::return_to::after_sign_in(&parts.headers, "/dashboard");
+    if next == "/dashboard" {
+        leptos_axum::redirect(next);
+        Ok(None)
+    } else {
+        // Not a redirect: the browser's router would handle it in the page, and only the server
+        // knows this path. The page loads it instead.
+        Ok(Some(next.to_string()))
+    }
 }

@@ -2,7 +2,7 @@
 //! session first (except the demo, which needs none and is limited per address) and touches only
 //! the caller's own keys.
 
-use crate::domain::{ApiKeySummary, CreatedKey};
+use crate::domain::{ApiKeySummary, ConnectedApp, CreatedKey};
 use leptos::prelude::*;
 
 use super::error::ApiError;
@@ -98,6 +98,48 @@ pub async fn revoke_key(key_id: String) -> Result<String, ApiError> {
     )
     .await?;
     Ok(t.keys.revoked.to_string())
+}
+
+/// The apps the person connected through OAuth.
+#[server(prefix = "/api", endpoint = "apps")]
+pub async fn list_apps() -> Result<Vec<ConnectedApp>, ApiError> {
+    use crate::server::authorization;
+    let signed_in = require_user().await?;
+    let (state, _) = context()?;
+    authorization::list_apps(&state.db, &signed_in.user.id)
+        .await
+        .map_err(internal)
+}
+
+/// Revokes a connected app at once: its access token is refused at the next request and its
+/// refresh token no longer works.
+#[server(prefix = "/api", endpoint = "apps/revoke")]
+pub async fn revoke_app(grant_id: String) -> Result<String, ApiError> {
+    use crate::server::{authorization, locale::current_texts};
+    let signed_in = require_user().await?;
+    let (state, parts) = context()?;
+    let t = current_texts();
+    authorization::revoke_app(
+        &state.db,
+        state.clock.as_ref(),
+        &signed_in.user.id,
+        &grant_id,
+    )
+    .await
+    .map_err(|e| match e {
+        authorization::AppError::NotFound => refuse(http::StatusCode::NOT_FOUND, t.apps.not_found),
+        authorization::AppError::Internal(e) => internal(e),
+    })?;
+    audit(
+        &state,
+        &parts,
+        &signed_in.user.id,
+        "oauth_grant.revoke",
+        ("oauth_grant", &grant_id),
+        serde_json::Value::Null,
+    )
+    .await?;
+    Ok(t.apps.revoked.to_string())
 }
 
 /// A short-lived key for the built-in demo companies; no account needed. Limited per address.

@@ -19,6 +19,11 @@ pub fn claude_code_snippet(url: &str, key: &str) -> String {
     )
 }
 
+/// Claude Code, signing in through OAuth instead of a key (`/mcp` in Claude Code starts it).
+pub fn claude_code_oauth_snippet(url: &str) -> String {
+    format!("claude mcp add --transport http {SERVER_NAME} {url}")
+}
+
 /// Claude Desktop: `claude_desktop_config.json`. Claude Desktop starts local (stdio) servers only,
 /// so the `mcp-remote` bridge forwards to the HTTP endpoint with the header.
 pub fn claude_desktop_snippet(url: &str, key: &str) -> String {
@@ -77,6 +82,14 @@ mod tests {
             claude_code_snippet(URL, KEY),
             "claude mcp add --transport http exact-online https://mcp.example.nl/mcp \
              --header \"Authorization: Bearer emcp_AbC1234567890\""
+        );
+    }
+
+    #[test]
+    fn claude_code_can_sign_in_instead_of_taking_a_key() {
+        assert_eq!(
+            claude_code_oauth_snippet(URL),
+            "claude mcp add --transport http exact-online https://mcp.example.nl/mcp"
         );
     }
 

@@ -3,6 +3,7 @@
 
 mod account;
 mod api_key;
+mod connected_app;
 mod connection;
 mod mcp_setup;
 mod plan;
@@ -16,9 +17,11 @@ pub use api_key::{
     ApiKeySummary, CreatedKey, KEY_PREFIX, KeyNameProblem, MAX_KEY_NAME_CHARS,
     VISIBLE_PREFIX_CHARS, check_key_name,
 };
+pub use connected_app::{ConnectedApp, OAUTH_SCOPE};
 pub use connection::{ConnectionStatus, ConnectionSummary, DivisionSummary, Region, format_utc};
 pub use mcp_setup::{
-    SERVER_NAME, claude_code_snippet, claude_desktop_snippet, cursor_snippet, inspector_snippet,
+    SERVER_NAME, claude_code_oauth_snippet, claude_code_snippet, claude_desktop_snippet,
+    cursor_snippet, inspector_snippet,
 };
 pub use plan::{Plan, UnknownPlan};
 pub use usage::{

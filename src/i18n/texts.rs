@@ -53,6 +53,8 @@ pub struct Texts {
     pub problems: ProblemsTexts,
     pub mail: MailTexts,
     pub oauth: OauthTexts,
+    pub consent: ConsentTexts,
+    pub apps: AppsTexts,
     pub connections: ConnectionsTexts,
     pub keys: KeysTexts,
     pub setup: SetupTexts,
@@ -295,6 +297,43 @@ pub struct OauthTexts {
     pub back_login: &'static str,
 }
 
+/// The consent page of the authorization server, and its error page.
+#[derive(Debug)]
+pub struct ConsentTexts {
+    pub title: &'static str,
+    pub unverified: &'static str,
+    pub returns_to: &'static str,
+    pub signed_in_as: &'static str,
+    pub can_read: &'static str,
+    pub no_connections: &'static str,
+    pub read_only: &'static str,
+    pub allow: &'static str,
+    pub deny: &'static str,
+    pub error_heading: &'static str,
+    pub error_missing_client: &'static str,
+    pub error_unknown_client: &'static str,
+    pub error_client_metadata: &'static str,
+    pub error_redirect_uri: &'static str,
+    pub error_internal: &'static str,
+    pub back_dashboard: &'static str,
+}
+
+/// "Connected apps" on the keys page: apps authorized through OAuth.
+#[derive(Debug)]
+pub struct AppsTexts {
+    pub heading: &'static str,
+    pub lead: &'static str,
+    pub empty: &'static str,
+    pub first_used: &'static str,
+    pub last_used: &'static str,
+    pub never: &'static str,
+    pub scopes: &'static str,
+    pub revoke_button: &'static str,
+    pub revoke_confirm: &'static str,
+    pub revoked: &'static str,
+    pub not_found: &'static str,
+}
+
 /// The Exact connections panel, its divisions and its messages.
 #[derive(Debug)]
 pub struct ConnectionsTexts {
@@ -389,6 +428,15 @@ pub struct SetupTexts {
     pub snippet_cursor_hint: &'static str,
     pub snippet_inspector_title: &'static str,
     pub snippet_inspector_hint: &'static str,
+    pub oauth_heading: &'static str,
+    pub oauth_lead: &'static str,
+    pub snippet_claude_ai_title: &'static str,
+    pub snippet_claude_ai_hint: &'static str,
+    pub snippet_chatgpt_title: &'static str,
+    pub snippet_chatgpt_hint: &'static str,
+    pub snippet_claude_code_oauth_title: &'static str,
+    pub snippet_claude_code_oauth_hint: &'static str,
+    pub keys_heading: &'static str,
 }
 
 /// The usage dashboard and its overview glance.
@@ -514,6 +562,7 @@ pub struct AdminTexts {
     pub col_role: &'static str,
     pub col_plan: &'static str,
     pub col_status: &'static str,
+    pub col_apps: &'static str,
     pub jobs_heading: &'static str,
     pub jobs_lead: &'static str,
     pub jobs_col_job: &'static str,

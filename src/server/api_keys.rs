@@ -92,6 +92,14 @@ pub struct Resolved {
 }
 
 impl Resolved {
+    pub fn new(holder: KeyHolder, connections: Vec<ConnectionSummary>, touched_at: i64) -> Self {
+        Resolved {
+            holder,
+            connections,
+            touched_at: AtomicI64::new(touched_at),
+        }
+    }
+
     /// The account's key behind it, when it is one.
     pub fn owner(&self) -> Option<&KeyOwner> {
         match &self.holder {
@@ -141,11 +149,7 @@ pub async fn resolve(
         _ => (Vec::new(), 0),
     };
     let known = !matches!(holder, KeyHolder::Unknown);
-    let resolved = Arc::new(Resolved {
-        holder,
-        connections,
-        touched_at: AtomicI64::new(touched_at),
-    });
+    let resolved = Arc::new(Resolved::new(holder, connections, touched_at));
     if known {
         cache.put(hash, generation, resolved.clone());
     }

@@ -59,8 +59,12 @@ pub async fn build_state(
     let in_flight = Arc::new(super::in_flight::InFlight::new(
         settings.usage.calls_in_flight as usize,
     ));
+    let authorization = Arc::new(super::authorization::Authorization::from_settings(
+        &settings,
+    ));
     Ok(AppState {
         in_flight,
+        authorization,
         settings: Arc::new(settings),
         db: db.clone(),
         exact,

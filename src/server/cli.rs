@@ -1,4 +1,4 @@
-//! The command line: `serve` (the default), `migrate`, `user`, `keygen`, `vault`, `jobs`. Commands other than `serve`
+//! The command line: `serve` (the default), `migrate`, `user`, `keygen`, `oauth-keygen`, `vault`, `jobs`. Commands other than `serve`
 //! print one result line and exit 0, or one clear error line and exit non-zero.
 
 use super::{
@@ -36,6 +36,9 @@ pub enum Command {
     },
     /// Print a fresh token encryption key (base64 of 32 random bytes).
     Keygen,
+    /// Print a fresh signing key for connected apps' access tokens (Ed25519, PKCS#8 PEM): the
+    /// value of OAUTH_SIGNING_KEY. On rotation, move the old one to OAUTH_SIGNING_KEYS_PREVIOUS.
+    OauthKeygen,
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -140,6 +143,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Keygen => {
             println!("{}", TokenKey::generate().to_base64());
+            Ok(())
+        }
+        Command::OauthKeygen => {
+            print!("{}", super::config::SigningKey::generate().to_pem());
             Ok(())
         }
         Command::Serve => {

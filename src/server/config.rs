@@ -11,12 +11,14 @@ mod exact_mode;
 mod keys;
 mod limits;
 mod proxies;
+mod signing;
 mod vars;
 
 pub use exact_mode::ExactMode;
 pub use keys::TokenKey;
 pub use limits::{JobSettings, UsageLimits};
 pub use proxies::TrustedProxies;
+pub use signing::SigningKey;
 
 use crate::server::mail::SmtpSecurity;
 use secrecy::{ExposeSecret, SecretString};
@@ -45,6 +47,10 @@ pub struct Settings {
     pub database_max_connections: u32,
     pub token_key: TokenKey,
     pub previous_token_keys: Vec<TokenKey>,
+    /// Signs the access tokens of connected apps (the OAuth authorization server).
+    pub oauth_signing_key: SigningKey,
+    /// Retired signing keys: their public halves still verify tokens and stay in the JWKS.
+    pub oauth_previous_keys: Vec<SigningKey>,
     pub exact: ExactMode,
     pub admin_emails: Vec<String>,
     pub smtp_url: Option<SecretString>,
@@ -107,6 +113,7 @@ impl Settings {
         let serving = serving(&mut r);
         let trusted_proxies = TrustedProxies::read(&mut r);
         let vault_keys = keys::read(&mut r, prod, &storage.data_dir);
+        let signing_keys = signing::read(&mut r, prod, &storage.data_dir);
         let exact = ExactMode::read(&mut r, prod);
         let admin_emails = admin_emails(&r);
         let mail = mail(&mut r, &public_url, prod);
@@ -125,6 +132,10 @@ impl Settings {
                 .current
                 .expect("a missing key was reported as an error"),
             previous_token_keys: vault_keys.previous,
+            oauth_signing_key: signing_keys
+                .current
+                .expect("a missing key was reported as an error"),
+            oauth_previous_keys: signing_keys.previous,
             exact,
             admin_emails,
             smtp_url: mail.smtp_url,
@@ -492,8 +503,12 @@ mod tests {
             text.contains("EXACT_CLIENT_ID and EXACT_CLIENT_SECRET are required"),
             "{text}"
         );
-        assert_eq!(err.0.len(), 3, "{text}");
-        assert_eq!(text.lines().count(), 3);
+        assert!(
+            text.contains("OAUTH_SIGNING_KEY is required in production"),
+            "{text}"
+        );
+        assert_eq!(err.0.len(), 4, "{text}");
+        assert_eq!(text.lines().count(), 4);
     }
 
     #[test]
@@ -515,16 +530,19 @@ mod tests {
 
     #[test]
     fn production_accepts_a_complete_configuration() {
+        let signing_pem = SigningKey::generate().to_pem();
         let s = Settings::from_map(vars(&[
             ("APP_ENV", "production"),
             ("PUBLIC_URL", "https://mcp.example.com"),
             ("TOKEN_ENCRYPTION_KEY", &key()),
+            ("OAUTH_SIGNING_KEY", &signing_pem),
             ("EXACT_CLIENT_ID", "abc"),
             ("EXACT_CLIENT_SECRET", "very-secret-value"),
             ("DATABASE_URL", "postgres://app:hunter2@db/emcp"),
         ]))
         .unwrap();
         assert_eq!(s.log_format, LogFormat::Json);
+        assert!(!format!("{s:?}").contains(signing_pem.lines().nth(1).unwrap()));
         let printed = format!("{s:?} {}", s.summary());
         assert!(!printed.contains("very-secret-value"), "{printed}");
         assert!(!printed.contains("hunter2"), "{printed}");

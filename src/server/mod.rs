@@ -6,6 +6,7 @@ pub mod api_keys;
 pub mod app;
 pub mod audit;
 pub mod auth;
+pub mod authorization;
 pub mod cli;
 pub mod client_addr;
 pub mod clock;

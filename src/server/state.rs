@@ -2,6 +2,7 @@
 
 use super::{
     api_keys::KeyCache,
+    authorization::Authorization,
     clock::SharedClock,
     config::Settings,
     db::Db,
@@ -35,6 +36,8 @@ pub struct AppState {
     pub windows: Arc<LocalWindows>,
     /// Slots for counted `/mcp` calls in flight in this process (`MCP_CALLS_IN_FLIGHT`).
     pub in_flight: Arc<InFlight>,
+    /// The OAuth authorization server: signing keys, client documents, connected apps' grants.
+    pub authorization: Arc<Authorization>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

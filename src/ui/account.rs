@@ -44,11 +44,29 @@ fn FormError(message: Option<String>) -> impl IntoView {
     message.map(|e| view! { <p id="form-error" role="alert" class="text-sm text-red-600 dark:text-red-400">{e}</p> })
 }
 
+/// After signing in with an app's authorization request waiting, the server names the page that
+/// resumes it; it is loaded in full (the browser's router does not know server-only paths).
+fn continue_after_sign_in(
+    result: impl Fn() -> Option<Result<Option<String>, ApiError>> + Send + Sync + 'static,
+) {
+    Effect::new(move |_| {
+        if let Some(Ok(Some(next))) = result() {
+            #[cfg(feature = "hydrate")]
+            if let Some(window) = web_sys::window() {
+                let _ = window.location().set_href(&next);
+            }
+            #[cfg(not(feature = "hydrate"))]
+            let _ = next;
+        }
+    });
+}
+
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let t = use_texts();
     let action = ServerAction::<Login>::new();
     let error = move || error_of(t, action.value().get());
+    continue_after_sign_in(move || action.value().get());
     let query = leptos_router::hooks::use_query_map();
     let was_reset = move || query.with(|q| q.get("reset").is_some());
     view! {
@@ -87,6 +105,7 @@ pub fn RegisterPage() -> impl IntoView {
     let t = use_texts();
     let action = ServerAction::<Register>::new();
     let server_error = move || error_of(t, action.value().get());
+    continue_after_sign_in(move || action.value().get());
     // Inline validation with the server's own rules; the server checks again regardless.
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());

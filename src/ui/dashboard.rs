@@ -151,6 +151,7 @@ pub fn AdminPage() -> impl IntoView {
                                         <th scope="col" class=th>{t.admin.col_role}</th>
                                         <th scope="col" class=th>{t.admin.col_plan}</th>
                                         <th scope="col" class=th>{t.admin.col_status}</th>
+                                        <th scope="col" class=th>{t.admin.col_apps}</th>
                                     </tr>
                                 </thead>
                                 <tbody>
@@ -161,6 +162,7 @@ pub fn AdminPage() -> impl IntoView {
                                             <td class=td>{u.role.as_str()}</td>
                                             <td class=td>{u.plan.display_name()}</td>
                                             <td class=td>{u.status.as_str()}</td>
+                                            <td class="admin-apps px-3 py-2">{u.connected_apps}</td>
                                         </tr>
                                     }).collect_view()}
                                 </tbody>

@@ -1,14 +1,15 @@
 //! The API keys section of the dashboard: create a key (its text is shown this once), the list of
-//! keys by name and prefix with their dates, revoke after a confirmation; and the MCP setup help
-//! with copy-ready snippets for the common clients, shown here and on the overview.
+//! keys by name and prefix with their dates, revoke after a confirmation; the apps connected
+//! through OAuth, revocable the same way; and the MCP setup help with copy-ready snippets for the
+//! common clients (by URL with sign-in, or with a key), shown here and on the overview.
 
 use super::account::{INPUT, LABEL, error_text};
 use super::connections::{BUTTON, PRIMARY};
 use super::copy::CopyButton;
-use crate::api::keys::{CreateKey, RevokeKey, list_keys, mcp_setup};
+use crate::api::keys::{CreateKey, RevokeApp, RevokeKey, list_apps, list_keys, mcp_setup};
 use crate::domain::{
-    ApiKeySummary, CreatedKey, MAX_KEY_NAME_CHARS, claude_code_snippet, claude_desktop_snippet,
-    cursor_snippet, format_utc, inspector_snippet,
+    ApiKeySummary, ConnectedApp, CreatedKey, MAX_KEY_NAME_CHARS, claude_code_oauth_snippet,
+    claude_code_snippet, claude_desktop_snippet, cursor_snippet, format_utc, inspector_snippet,
 };
 use crate::i18n::{Texts, use_texts};
 use leptos::prelude::*;
@@ -96,6 +97,7 @@ pub fn KeysPanel() -> impl IntoView {
                     </Suspense>
                 </div>
             </section>
+            <ConnectedApps/>
             <McpSetupHelp key=fresh_key/>
         </div>
     }
@@ -175,6 +177,91 @@ fn KeyRow(
     }
 }
 
+/// The apps connected through OAuth, each revocable after a confirmation.
+#[component]
+fn ConnectedApps() -> impl IntoView {
+    let t = use_texts();
+    let revoke = ServerAction::<RevokeApp>::new();
+    let apps = Resource::new(move || revoke.version().get(), |_| list_apps());
+    let confirming = RwSignal::new(None::<String>);
+    let outcome = move || {
+        revoke.value().get().map(|r| match r {
+            Ok(msg) => view! { <p id="revoke-app-message" role="status" class="text-sm text-emerald-700">{msg}</p> }.into_any(),
+            Err(e) => view! { <p id="revoke-app-message" role="alert" class="text-sm text-red-600">{error_text(t, &e)}</p> }.into_any(),
+        })
+    };
+    view! {
+        <section aria-labelledby="apps-heading">
+            <h2 id="apps-heading" class="text-lg font-semibold">{t.apps.heading}</h2>
+            <p class="mt-2 text-sm text-slate-600 dark:text-slate-400">{t.apps.lead}</p>
+            <div class="mt-4 space-y-4">
+                {outcome}
+                <Suspense fallback=move || view! { <p class="text-slate-500">{t.common.loading}</p> }>
+                    {move || apps.get().map(|r| match r {
+                        Ok(list) if list.is_empty() => view! { <p id="no-apps" class="text-slate-500">{t.apps.empty}</p> }.into_any(),
+                        Ok(list) => view! {
+                            <ul id="apps" class="divide-y divide-slate-200 rounded-xl border border-slate-200 dark:divide-slate-800 dark:border-slate-800">
+                                {list.into_iter().map(|app| view! { <AppRow app t revoke confirming/> }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(e) => view! { <p role="alert" class="text-red-600">{error_text(t, &e)}</p> }.into_any(),
+                    })}
+                </Suspense>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn AppRow(
+    app: ConnectedApp,
+    t: &'static Texts,
+    revoke: ServerAction<RevokeApp>,
+    confirming: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let id = app.id;
+    let last_used = app
+        .last_used_at
+        .map_or_else(|| t.apps.never.to_string(), format_utc);
+    let confirm_id = id.clone();
+    let is_confirming = move || confirming.get().as_deref() == Some(confirm_id.as_str());
+    let ask_id = id.clone();
+    let dialog_id = id.clone();
+    let dt = "text-xs uppercase tracking-wide text-slate-500";
+    view! {
+        <li class="connected-app flex flex-col gap-3 p-4" data-app-id=id>
+            <div class="flex flex-wrap items-center justify-between gap-3">
+                <div>
+                    <span class="app-name font-medium">{app.client_name}</span>
+                    " "
+                    <span class="app-host text-sm text-slate-500">{app.client_host}</span>
+                </div>
+                <button type="button" class=format!("revoke-app {BUTTON}") on:click=move |_| confirming.set(Some(ask_id.clone()))>{t.apps.revoke_button}</button>
+            </div>
+            <dl class="grid grid-cols-1 gap-2 text-sm sm:grid-cols-3">
+                <div><dt class=dt>{t.apps.first_used}</dt><dd class="app-created">{format_utc(app.created_at)}</dd></div>
+                <div><dt class=dt>{t.apps.last_used}</dt><dd class="app-last-used">{last_used}</dd></div>
+                <div><dt class=dt>{t.apps.scopes}</dt><dd class="app-scopes font-mono text-xs">{app.scopes.join(" ")}</dd></div>
+            </dl>
+            {move || is_confirming().then(|| {
+                let gid = dialog_id.clone();
+                view! {
+                    <div role="alertdialog" class="rounded-md border border-red-200 p-4 dark:border-red-900">
+                        <p class="text-sm">{t.apps.revoke_confirm}</p>
+                        <div class="mt-3 flex gap-3">
+                            <ActionForm action=revoke>
+                                <input type="hidden" name="grant_id" value=gid/>
+                                <button type="submit" class="confirm-revoke-app rounded-md bg-red-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-red-700">{t.apps.revoke_button}</button>
+                            </ActionForm>
+                            <button type="button" class=BUTTON on:click=move |_| confirming.set(None)>{t.common.cancel}</button>
+                        </div>
+                    </div>
+                }
+            })}
+        </li>
+    }
+}
+
 /// Where the MCP endpoint is and how to add it to Claude Code, Claude Desktop, Cursor and the MCP
 /// Inspector. With `key` (a key just created on this page) the snippets carry it; otherwise a
 /// placeholder. `link_to_keys` adds a link to the keys section (for the overview).
@@ -223,6 +310,10 @@ fn SetupSnippets(url: String, key: Signal<String>, t: &'static Texts) -> impl In
         let url = url.clone();
         move || url.clone()
     });
+    let claude_code_oauth = Signal::derive({
+        let url = url.clone();
+        move || claude_code_oauth_snippet(&url)
+    });
     view! {
         <div class="mt-4 space-y-6">
             <div>
@@ -232,6 +323,12 @@ fn SetupSnippets(url: String, key: Signal<String>, t: &'static Texts) -> impl In
                     <CopyButton text=url_text copy_for="mcp-url"/>
                 </div>
             </div>
+            <h3 class="text-base font-semibold">{t.setup.oauth_heading}</h3>
+            <p class="text-sm text-slate-600 dark:text-slate-400">{t.setup.oauth_lead}</p>
+            <Snippet id="snippet-claude-ai" title=t.setup.snippet_claude_ai_title hint=t.setup.snippet_claude_ai_hint text=url_text/>
+            <Snippet id="snippet-chatgpt" title=t.setup.snippet_chatgpt_title hint=t.setup.snippet_chatgpt_hint text=url_text/>
+            <Snippet id="snippet-claude-code-oauth" title=t.setup.snippet_claude_code_oauth_title hint=t.setup.snippet_claude_code_oauth_hint text=claude_code_oauth/>
+            <h3 class="text-base font-semibold">{t.setup.keys_heading}</h3>
             <Snippet id="snippet-claude-code" title=t.setup.snippet_claude_code_title hint=t.setup.snippet_claude_code_hint text=claude_code/>
             <Snippet id="snippet-claude-desktop" title=t.setup.snippet_claude_desktop_title hint=t.setup.snippet_claude_desktop_hint text=claude_desktop/>
             <Snippet id="snippet-cursor" title=t.setup.snippet_cursor_title hint=t.setup.snippet_cursor_hint text=cursor/>

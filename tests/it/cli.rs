@@ -62,6 +62,15 @@ fn keygen_prints_a_fresh_32_byte_key() {
 }
 
 #[test]
+fn oauth_keygen_prints_a_fresh_signing_key_the_settings_accept() {
+    let a = text(&exe().arg("oauth-keygen").output().unwrap()).0;
+    let b = text(&exe().arg("oauth-keygen").output().unwrap()).0;
+    assert!(a.starts_with("-----BEGIN PRIVATE KEY-----"), "{a}");
+    assert!(exact_mcp::server::config::SigningKey::from_text(&a).is_ok());
+    assert_ne!(a, b);
+}
+
+#[test]
 fn production_refuses_to_start_with_one_line_per_problem() {
     let out = exe()
         .arg("serve")
@@ -71,7 +80,8 @@ fn production_refuses_to_start_with_one_line_per_problem() {
     assert!(!out.status.success());
     let (_, err) = text(&out);
     let lines: Vec<&str> = err.lines().collect();
-    assert_eq!(lines.len(), 3, "{err}");
+    assert_eq!(lines.len(), 4, "{err}");
+    assert!(err.contains("OAUTH_SIGNING_KEY is required"), "{err}");
     assert!(
         lines.iter().all(|l| l.starts_with("configuration error: ")),
         "{err}"

@@ -5,6 +5,7 @@
 mod account_security;
 mod account_settings;
 mod accounts;
+mod authorization;
 mod bounds;
 mod call_path;
 mod cli;

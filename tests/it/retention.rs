@@ -230,3 +230,52 @@ async fn throttled_sign_ins_write_one_audit_row_per_address_per_window() {
     .unwrap();
     assert_eq!(rows, 1, "one row per address per throttle window");
 }
+
+#[tokio::test]
+async fn cleanup_prunes_unused_oauth_clients_and_expired_codes_and_refresh_tokens() {
+    let app = TestApp::spawn().await;
+    app.create_user("anna@bakkerij.example", PASSWORD, false)
+        .await;
+    let user: String = sqlx::query_scalar("SELECT id FROM users")
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    let db = app.state.db.pool();
+    // Registered 31 days ago: never used, used 31 days ago, used yesterday; registered today.
+    for (id, created, used) in [
+        ("c-never", T0 - 31 * DAY, None),
+        ("c-stale", T0 - 40 * DAY, Some(T0 - 31 * DAY)),
+        ("c-used", T0 - 40 * DAY, Some(T0 - DAY)),
+        ("c-new", T0, None),
+    ] {
+        sqlx::query("INSERT INTO oauth_clients (id, name, redirect_uris, created_at, last_used_at) VALUES ($1, 'x', '[]', $2, $3)")
+            .bind(id).bind(created).bind(used)
+            .execute(db).await.unwrap();
+    }
+    for (hash, expires) in [("code-old", T0 - 120), ("code-live", T0 + 30)] {
+        sqlx::query("INSERT INTO oauth_codes (code_hash, user_id, client_id, client_name, client_host, redirect_uri, code_challenge, resource, scope, expires_at) VALUES ($1, $2, 'c', 'n', 'h', 'r', 'ch', 'res', 's', $3)")
+            .bind(hash).bind(&user).bind(expires)
+            .execute(db).await.unwrap();
+    }
+    sqlx::query("INSERT INTO oauth_grants (id, user_id, client_id, client_name, client_host, scope, resource, created_at) VALUES ('g', $1, 'c', 'n', 'h', 's', 'r', $2)")
+        .bind(&user).bind(T0)
+        .execute(db).await.unwrap();
+    for (hash, expires) in [("rt-old", T0 - 1), ("rt-live", T0 + DAY)] {
+        sqlx::query("INSERT INTO oauth_refresh_tokens (token_hash, grant_id, created_at, expires_at) VALUES ($1, 'g', $2, $3)")
+            .bind(hash).bind(T0 - 30 * DAY).bind(expires)
+            .execute(db).await.unwrap();
+    }
+    clean_up(&app).await;
+    assert_eq!(
+        ids(&app, "SELECT id FROM oauth_clients ORDER BY id").await,
+        ["c-new", "c-used"]
+    );
+    assert_eq!(
+        ids(&app, "SELECT code_hash FROM oauth_codes").await,
+        ["code-live"]
+    );
+    assert_eq!(
+        ids(&app, "SELECT token_hash FROM oauth_refresh_tokens").await,
+        ["rt-live"]
+    );
+}

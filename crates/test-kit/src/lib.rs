@@ -194,6 +194,10 @@ impl TestAppBuilder {
         self.env("APP_ENV", "production")
             .env("PUBLIC_URL", "https://mcp.example.com")
             .env("TOKEN_ENCRYPTION_KEY", &key)
+            .env(
+                "OAUTH_SIGNING_KEY",
+                &exact_mcp::server::config::SigningKey::generate().to_pem(),
+            )
             .env("EXACT_CLIENT_ID", "id")
             .env("EXACT_CLIENT_SECRET", "secret")
     }

@@ -59,14 +59,22 @@ fn forbidden_html(state: &AppState, lang: crate::i18n::Lang) -> String {
     crate::server::plain_html::plain_page(&state.leptos_options, lang, "403", &body)
 }
 
+/// The OAuth endpoints apps call from anywhere (registration, token, revocation): they never
+/// read cookies, so a cross-site POST to them carries no ambient authority.
+pub const CROSS_ORIGIN_POSTS: &[&str] = &["/oauth/register", "/oauth/token", "/oauth/revoke"];
+
 /// Refuses state-changing requests that a browser marks as cross-site, or that carry no proof of
 /// origin at all (on top of SameSite cookies). `/mcp` is exempt: it authenticates with API keys,
-/// never cookies; so is the embedded Exact simulator (development only), which stands for another
+/// never cookies; so are the OAuth endpoints apps call (registration, token, revocation), and the embedded Exact simulator (development only), which stands for another
 /// site and is called server to server.
 pub async fn same_origin_only(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let path = req.uri().path();
-    if !unsafe_method || path.starts_with("/mcp") || path.starts_with("/sim/exact/") {
+    if !unsafe_method
+        || path.starts_with("/mcp")
+        || path.starts_with("/sim/exact/")
+        || CROSS_ORIGIN_POSTS.contains(&path)
+    {
         return next.run(req).await;
     }
     let headers = req.headers();

@@ -2,5 +2,6 @@
 
 pub mod guard;
 pub mod password;
+pub mod return_to;
 pub mod secret_token;
 pub mod session;

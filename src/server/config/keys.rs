@@ -142,7 +142,7 @@ fn development_key(data_dir: &Path) -> std::io::Result<TokenKey> {
 }
 
 /// Creates the file readable by its owner only: it holds a secret.
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+pub(super) fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     use std::io::Write;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);

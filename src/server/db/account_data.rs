@@ -62,6 +62,19 @@ pub async fn export(db: &Db, user_id: &str) -> Result<Value, DbError> {
             ("user_agent", false)
         ]
     );
+    let connected_apps = export_query!(
+        db,
+        user_id,
+        "SELECT client_name, client_host, scope, created_at, last_used_at, revoked_at FROM oauth_grants WHERE user_id = $1 ORDER BY created_at",
+        [
+            ("client_name", false),
+            ("client_host", false),
+            ("scope", false),
+            ("created_at", true),
+            ("last_used_at", true),
+            ("revoked_at", true)
+        ]
+    );
     let api_keys = export_query!(
         db,
         user_id,
@@ -166,6 +179,7 @@ pub async fn export(db: &Db, user_id: &str) -> Result<Value, DbError> {
         "account": account.into_iter().next().unwrap_or(Value::Null),
         "sessions": sessions,
         "api_keys": api_keys,
+        "connected_apps": connected_apps,
         "connections": connections,
         "divisions": divisions,
         "notifications": notifications,
@@ -176,7 +190,7 @@ pub async fn export(db: &Db, user_id: &str) -> Result<Value, DbError> {
     }))
 }
 
-/// Deletes the user and, by cascade, their sessions, keys, connections (with their tokens),
+/// Deletes the user and, by cascade, their sessions, keys, connected apps' grants and codes, connections (with their tokens),
 /// divisions, notifications, tickets, reset tokens and pending email changes. Usage rows stay, under an anonymous id,
 /// so totals remain right; login attempts and audit entries lose the address.
 pub async fn delete_user(db: &Db, user_id: &str, email: &str) -> Result<(), DbError> {

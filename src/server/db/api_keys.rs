@@ -95,9 +95,12 @@ pub async fn revoke(db: &Db, user_id: &str, key_id: &str, now: i64) -> Result<bo
 /// A live key and the account it belongs to.
 #[derive(Debug, Clone)]
 pub struct KeyOwner {
+    /// The API key's id, or the grant's for a connected app's access token.
     pub key_id: String,
     pub last_used_at: Option<i64>,
     pub user: users::UserRow,
+    /// A connected app's name (its access tokens are not API keys); `None` for an API key.
+    pub app: Option<String>,
 }
 
 /// The owner of the live key with this hash.
@@ -116,6 +119,7 @@ pub async fn owner_of(db: &Db, key_hash: &str) -> Result<Option<KeyOwner>, DbErr
         key_id: r.try_get("key_id")?,
         last_used_at: r.try_get("key_last_used_at")?,
         user: users::from_row(&r)?,
+        app: None,
     }))
 }
 

@@ -18,6 +18,7 @@ pub mod job_runs;
 pub mod login_attempts;
 pub mod migrate;
 pub mod notifications;
+pub mod oauth;
 pub mod oauth_states;
 pub mod outbox;
 pub mod password_resets;

@@ -2,6 +2,8 @@
 
 mod account_export;
 mod assets;
+mod authorization;
+mod consent;
 mod dev;
 mod headers;
 mod health;
@@ -43,6 +45,7 @@ pub fn router(state: AppState, extra: Option<Router<AppState>>) -> Router {
         .route("/connect/exact", get(oauth::connect))
         .route("/oauth/exact/callback", get(oauth::callback))
         .merge(crate::server::mcp::routes(&state))
+        .merge(authorization::routes())
         .leptos_routes_with_context(
             &state,
             routes,

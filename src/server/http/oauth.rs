@@ -146,11 +146,12 @@ async fn finish(
     )
     .await?;
 
-    let mut res = (
-        StatusCode::SEE_OTHER,
-        [(header::LOCATION, "/dashboard/connections?connected=1")],
-    )
-        .into_response();
+    // Signed in with Exact while an app's authorization request waited: back to it.
+    let next = crate::server::auth::return_to::after_sign_in(
+        headers,
+        "/dashboard/connections?connected=1",
+    );
+    let mut res = (StatusCode::SEE_OTHER, [(header::LOCATION, next)]).into_response();
     if connected.signs_in {
         let ua = headers
             .get(header::USER_AGENT)

@@ -29,7 +29,7 @@ pub async fn usage(State(state): State<AppState>, headers: HeaderMap) -> Respons
                 return unavailable();
             }
         };
-        if let Some(refused) = refusal(&auth) {
+        if let Some(refused) = refusal(&state, &auth) {
             return refused;
         }
         let key_id = match &auth {

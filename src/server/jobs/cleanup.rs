@@ -3,14 +3,16 @@
 //! `USAGE_RETENTION_DAYS` (the daily rollups in `usage_daily` stay); job runs older than 90 days;
 //! rate windows older than a day; failed sign-ins older than a week; audit rows older than
 //! `AUDIT_RETENTION_DAYS`; sent mail older than a week and unsent mail older than 30 days; the key
-//! announcements of replicas gone for a day. Every table that grows with traffic is here. Each
+//! announcements of replicas gone for a day; the authorization server's expired codes and refresh
+//! tokens, and registered clients unused for 30 days. Every table that grows with traffic is here. Each
 //! table is one DELETE bounded by time, its own statement, so one failing table does not keep the
 //! others from being cleaned.
 
 use super::{JobError, Outcome, RUN_RETENTION_DAYS};
 use crate::server::{
+    authorization,
     db::{
-        DbError, api_keys, audit_log, email_changes, job_runs, login_attempts, oauth_states,
+        DbError, api_keys, audit_log, email_changes, job_runs, login_attempts, oauth, oauth_states,
         outbox, password_resets, sessions, usage, vault_replicas,
     },
     state::AppState,
@@ -43,7 +45,25 @@ pub async fn run(state: &AppState) -> Result<Outcome, JobError> {
     let runs_before = now - RUN_RETENTION_DAYS * DAY;
     let audit_before = now - i64::from(state.settings.jobs.audit_retention_days) * DAY;
     // (what, deletion): futures start when awaited, so the tables are cleaned one at a time.
-    let steps: [(&str, Step<'_>); 12] = [
+    let steps: [(&str, Step<'_>); 15] = [
+        (
+            "oauth clients",
+            Box::pin(oauth::delete_unused_clients(
+                db,
+                now - authorization::UNUSED_CLIENT_DAYS * DAY,
+            )),
+        ),
+        (
+            "oauth codes",
+            Box::pin(oauth::delete_expired_codes(
+                db,
+                now - authorization::CODE_SECONDS,
+            )),
+        ),
+        (
+            "oauth refresh tokens",
+            Box::pin(oauth::delete_expired_refresh(db, now)),
+        ),
         ("sessions", Box::pin(sessions::delete_expired(db, now))),
         (
             "oauth states",

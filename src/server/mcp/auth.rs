@@ -1,12 +1,15 @@
-//! Authentication of `/mcp`, in front of any MCP processing: the API key from
-//! `Authorization: Bearer …` or `X-API-Key`, looked up by its hash. Missing or unknown keys get
-//! 401 with `WWW-Authenticate` and a JSON-RPC error body; a suspended account gets 403. On
-//! success the [`Caller`] (user, plan, key, connections with their divisions) rides along in the
-//! request's extensions, where the tool handlers read it.
+//! Authentication of `/mcp`, in front of any MCP processing: an API key from
+//! `Authorization: Bearer …` or `X-API-Key`, looked up by its hash, or a connected app's access
+//! token (a JWT of the authorization server, `Authorization: Bearer` only), verified and resolved
+//! to its grant. Both become the same [`Caller`]: same plan, limits, quota and usage. Missing or
+//! unknown credentials get 401 with a `WWW-Authenticate` challenge naming the protected-resource
+//! metadata (RFC 9728), so OAuth clients can discover how to sign in; a suspended account gets
+//! 403. The caller rides along in the request's extensions, where the tool handlers read it.
 
 use super::caller::{Caller, Subject};
 use crate::server::{
     api_keys::{self, KeyHolder, PresentedKey, Resolved},
+    authorization::{TokenAuth, tokens::looks_like_jwt},
     db::DbError,
     state::AppState,
     timings::{self, Step},
@@ -26,8 +29,8 @@ const TOUCH_EVERY_SECONDS: i64 = 60;
 /// JSON-RPC's code for "the server refused the caller" (implementation-defined range).
 const UNAUTHORIZED_CODE: i64 = -32001;
 
-/// The key the request carries, if any.
-fn presented_key(headers: &HeaderMap) -> Option<String> {
+/// The credential the request carries, if any, and whether it came as a bearer token.
+fn presented_key(headers: &HeaderMap) -> Option<(String, bool)> {
     if let Some(value) = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -35,12 +38,12 @@ fn presented_key(headers: &HeaderMap) -> Option<String> {
         let (scheme, token) = value.trim().split_once(' ')?;
         return scheme
             .eq_ignore_ascii_case("bearer")
-            .then(|| token.trim().to_string());
+            .then(|| (token.trim().to_string(), true));
     }
     headers
         .get("x-api-key")
         .and_then(|v| v.to_str().ok())
-        .map(|v| v.trim().to_string())
+        .map(|v| (v.trim().to_string(), false))
 }
 
 /// A JSON-RPC error body with an HTTP status.
@@ -58,23 +61,34 @@ pub fn rpc_error(status: StatusCode, code: i64, message: &str) -> Response {
         .into_response()
 }
 
-fn unauthorized(presented: bool) -> Response {
+/// Where OAuth clients read how to get a token for `/mcp` (RFC 9728, path-suffixed form).
+pub fn resource_metadata_url(state: &AppState) -> String {
+    format!(
+        "{}/.well-known/oauth-protected-resource/mcp",
+        state.settings.public_base()
+    )
+}
+
+fn unauthorized(state: &AppState, presented: bool) -> Response {
+    let metadata = resource_metadata_url(state);
+    let scope = crate::domain::OAUTH_SCOPE;
     let (challenge, message) = if presented {
         (
-            r#"Bearer realm="exact-mcp", error="invalid_token", error_description="The API key is invalid or revoked""#,
-            "Unauthorized: the API key is invalid or has been revoked. Create a new one on the dashboard.",
+            format!(
+                r#"Bearer resource_metadata="{metadata}", scope="{scope}", error="invalid_token", error_description="The access token or API key is invalid, expired or revoked""#
+            ),
+            "Unauthorized: the access token or API key is invalid, expired or has been revoked. Sign in again, or create a new key on the dashboard.",
         )
     } else {
         (
-            r#"Bearer realm="exact-mcp""#,
-            "Unauthorized: send your API key as 'Authorization: Bearer emcp_…' or 'X-API-Key: emcp_…'.",
+            format!(r#"Bearer resource_metadata="{metadata}", scope="{scope}""#),
+            "Unauthorized: sign in through OAuth, or send your API key as 'Authorization: Bearer emcp_…' or 'X-API-Key: emcp_…'.",
         )
     };
     let mut res = rpc_error(StatusCode::UNAUTHORIZED, UNAUTHORIZED_CODE, message);
-    res.headers_mut().insert(
-        header::WWW_AUTHENTICATE,
-        HeaderValue::from_static(challenge),
-    );
+    if let Ok(value) = HeaderValue::from_str(&challenge) {
+        res.headers_mut().insert(header::WWW_AUTHENTICATE, value);
+    }
     res
 }
 
@@ -97,16 +111,26 @@ pub enum KeyAuth {
     Demo(String),
 }
 
-/// Resolves the request's key (by its hash, from this process's memory of keys when current).
-/// Database trouble is an error for the caller to answer with 503.
+/// Resolves the request's key (by its hash, from this process's memory of keys when current) or
+/// access token. Database trouble is an error for the caller to answer with 503.
 pub async fn resolve_key(state: &AppState, headers: &HeaderMap) -> Result<KeyAuth, DbError> {
-    let Some(key) = presented_key(headers) else {
+    let Some((text, bearer)) = presented_key(headers) else {
         return Ok(KeyAuth::Missing);
     };
-    let Ok(key) = PresentedKey::parse(&key) else {
+    let resolved = if let Ok(key) = PresentedKey::parse(&text) {
+        api_keys::resolve(&state.db, state.clock.as_ref(), &state.keys, &key).await?
+    } else if bearer && looks_like_jwt(&text) {
+        let auth = state
+            .authorization
+            .resolve_access_token(&state.db, state.clock.as_ref(), &text)
+            .await?;
+        match auth {
+            TokenAuth::Resolved(resolved) => resolved,
+            TokenAuth::Invalid => return Ok(KeyAuth::Invalid),
+        }
+    } else {
         return Ok(KeyAuth::Invalid);
     };
-    let resolved = api_keys::resolve(&state.db, state.clock.as_ref(), &state.keys, &key).await?;
     Ok(match &resolved.holder {
         KeyHolder::User(_) => KeyAuth::User(resolved),
         KeyHolder::Suspended => KeyAuth::Suspended,
@@ -116,10 +140,10 @@ pub async fn resolve_key(state: &AppState, headers: &HeaderMap) -> Result<KeyAut
 }
 
 /// The refusal for a key that is missing, invalid or suspended, as JSON-RPC error bodies.
-pub fn refusal(auth: &KeyAuth) -> Option<Response> {
+pub fn refusal(state: &AppState, auth: &KeyAuth) -> Option<Response> {
     match auth {
-        KeyAuth::Missing => Some(unauthorized(false)),
-        KeyAuth::Invalid => Some(unauthorized(true)),
+        KeyAuth::Missing => Some(unauthorized(state, false)),
+        KeyAuth::Invalid => Some(unauthorized(state, true)),
         KeyAuth::Suspended => Some(rpc_error(
             StatusCode::FORBIDDEN,
             UNAUTHORIZED_CODE,
@@ -139,21 +163,27 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
             return unavailable();
         }
     };
-    if let Some(refused) = refusal(&auth) {
+    if let Some(refused) = refusal(&state, &auth) {
         return refused;
     }
     let now = state.clock.now();
     let caller = match auth {
         KeyAuth::User(resolved) => {
             let Some(owner) = resolved.owner() else {
-                return unauthorized(true);
+                return unauthorized(&state, true);
             };
             if resolved.claim_touch(now, TOUCH_EVERY_SECONDS) {
                 let db = state.db.clone();
                 let key_id = owner.key_id.clone();
+                let app = owner.app.is_some();
                 tokio::spawn(async move {
-                    if let Err(e) = api_keys::touch(&db, &key_id, now).await {
-                        tracing::warn!(error = %e, "recording an API key's last use failed");
+                    let touched = if app {
+                        crate::server::authorization::touch_grant(&db, &key_id, now).await
+                    } else {
+                        api_keys::touch(&db, &key_id, now).await
+                    };
+                    if let Err(e) = touched {
+                        tracing::warn!(error = %e, "recording a key's or app's last use failed");
                     }
                 });
             }
@@ -163,6 +193,7 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
                     email: owner.user.email.clone(),
                     plan: owner.user.plan,
                     key_id: owner.key_id.clone(),
+                    app: owner.app.clone(),
                     locale: owner.user.locale.clone(),
                 },
                 connections: resolved.connections.clone(),
@@ -170,7 +201,7 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
         }
         KeyAuth::Demo(id) => Caller::demo(id),
         KeyAuth::Missing | KeyAuth::Invalid | KeyAuth::Suspended => {
-            return unauthorized(true);
+            return unauthorized(&state, true);
         }
     };
     req.extensions_mut().insert(Arc::new(caller));
@@ -190,11 +221,11 @@ mod tests {
             header::AUTHORIZATION,
             HeaderValue::from_static("bearer  emcp_x "),
         );
-        assert_eq!(presented_key(&h).as_deref(), Some("emcp_x"));
+        assert_eq!(presented_key(&h), Some(("emcp_x".into(), true)));
         h.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic abc"));
         assert_eq!(presented_key(&h), None);
         let mut h = HeaderMap::new();
         h.insert("x-api-key", HeaderValue::from_static("emcp_y"));
-        assert_eq!(presented_key(&h).as_deref(), Some("emcp_y"));
+        assert_eq!(presented_key(&h), Some(("emcp_y".into(), false)));
     }
 }

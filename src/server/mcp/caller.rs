@@ -15,7 +15,10 @@ pub enum Subject {
         user_id: String,
         email: String,
         plan: Plan,
+        /// The API key's id, or the grant's for a connected app.
         key_id: String,
+        /// A connected app's name (OAuth): what the usage breakdown shows as the client.
+        app: Option<String>,
         /// The account's language, for the mail and notifications a call can trigger.
         locale: String,
     },

@@ -54,9 +54,10 @@ pub(super) async fn admit(
             email,
             plan,
             key_id,
+            app,
             locale,
         } if call.counted => {
-            let event = new_event(user_id, key_id, call);
+            let event = new_event(user_id, key_id, app.as_deref(), call);
             admit_counted(state, caller, call, event, email, *plan, locale).await
         }
         Subject::User { plan, key_id, .. } => admit_flood(state, caller, call, key_id, *plan).await,

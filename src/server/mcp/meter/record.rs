@@ -124,14 +124,18 @@ pub(super) fn classify(status: StatusCode, body: &[u8]) -> (CallStatus, Option<S
 fn user_event(caller: &Caller, call: &Call) -> Option<NewEvent> {
     match &caller.subject {
         Subject::User {
-            user_id, key_id, ..
-        } => Some(new_event(user_id, key_id, call)),
+            user_id,
+            key_id,
+            app,
+            ..
+        } => Some(new_event(user_id, key_id, app.as_deref(), call)),
         Subject::Demo { .. } => None,
     }
 }
 
 /// The pending event of a call; the steps after fill in status, reason, latency and division.
-pub(super) fn new_event(user_id: &str, key_id: &str, call: &Call) -> NewEvent {
+/// A connected app's calls are listed under the app's name, whatever the client says it is.
+pub(super) fn new_event(user_id: &str, key_id: &str, app: Option<&str>, call: &Call) -> NewEvent {
     NewEvent {
         id: uuid::Uuid::now_v7().to_string(),
         user_id: user_id.to_string(),
@@ -143,7 +147,7 @@ pub(super) fn new_event(user_id: &str, key_id: &str, call: &Call) -> NewEvent {
         status: CallStatus::Pending,
         reason: None,
         latency_ms: 0,
-        client_name: call.client_name.clone(),
+        client_name: app.map_or_else(|| call.client_name.clone(), str::to_string),
         client_version: call.client_version.clone(),
         created_at: call.now,
     }
