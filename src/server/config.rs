@@ -475,17 +475,22 @@ mod tests {
         let first = Settings::from_map(vars(&[("DATA_DIR", data_str)])).unwrap();
         let second = Settings::from_map(vars(&[("DATA_DIR", data_str)])).unwrap();
         assert_eq!(first.token_key.bytes(), second.token_key.bytes());
+        // The access-token signing key likewise.
+        assert_eq!(
+            first.oauth_signing_key.kid(),
+            second.oauth_signing_key.kid()
+        );
         #[cfg(unix)]
-        {
+        for file in [DEV_KEY_FILE, signing::DEV_SIGNING_KEY_FILE] {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(data.join(DEV_KEY_FILE))
+            let mode = std::fs::metadata(data.join(file))
                 .unwrap()
                 .permissions()
                 .mode();
             assert_eq!(
                 mode & 0o077,
                 0,
-                "the key file must not be readable by others"
+                "the key file {file} must not be readable by others"
             );
         }
     }
@@ -595,6 +600,7 @@ mod tests {
     fn complete(pairs: &[(&str, &str)]) -> HashMap<String, String> {
         let mut v = vars(&[
             ("TOKEN_ENCRYPTION_KEY", &key()),
+            ("OAUTH_SIGNING_KEY", &SigningKey::generate().to_pem()),
             ("EXACT_CLIENT_ID", "abc"),
             ("EXACT_CLIENT_SECRET", "very-secret-value"),
         ]);

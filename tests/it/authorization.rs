@@ -683,6 +683,22 @@ async fn codes_are_single_use_bound_to_client_redirect_and_verifier() {
     let (_, body) = redeem(&app, &client_id, &code).await;
     assert_eq!(body["error"], "invalid_grant", "expired");
 
+    // Codes and refresh tokens are kept only as hashes.
+    let code = code_for(&app, &browser, &client_id).await;
+    for (sql, secret) in [
+        ("SELECT COUNT(*) FROM oauth_codes WHERE code_hash = $1", code.as_str()),
+        (
+            "SELECT COUNT(*) FROM oauth_refresh_tokens WHERE token_hash = $1",
+            tokens["refresh_token"].as_str().unwrap(),
+        ),
+    ] {
+        assert_eq!(sqlx_count(&app, sql, secret).await, 0, "{sql}");
+    }
+    assert_eq!(
+        sqlx_count(&app, "SELECT COUNT(*) FROM oauth_codes WHERE code_hash = $1", &exact_mcp::server::auth::secret_token::hash_token(&code)).await,
+        1
+    );
+
     // A code used twice: refused, and what its first use issued is revoked.
     let code = code_for(&app, &browser, &client_id).await;
     let (status, first) = redeem(&app, &client_id, &code).await;
@@ -951,6 +967,25 @@ async fn a_signed_out_person_signs_in_and_comes_back_to_the_request() {
         .await
         .unwrap();
     assert_eq!(location(&res), "/dashboard");
+}
+
+#[tokio::test]
+async fn signing_in_with_exact_also_comes_back_to_the_request() {
+    let app = TestApp::spawn().await;
+    let client_id = register(&app, "Test app").await;
+    let url = authorize_url(&app, &authorize_query(&app, &client_id, CHALLENGE));
+    let browser = test_kit::client();
+    let res = browser.get(&url).send().await.unwrap();
+    assert_eq!(location(&res), "/login?authorize=1");
+    // "Sign in with Exact" from the login page: a new account, signed in by Exact's consent.
+    let flow = test_kit::exact::consent(&app, &browser, "nl", true, &[101]).await;
+    assert_eq!(flow.response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&flow.response), "/oauth/authorize/continue");
+    let res = browser.get(app.at("/oauth/authorize/continue")).send().await.unwrap();
+    assert_eq!(app.at(&location(&res)), url);
+    let (html, back) = consent(&app, &browser, &url, "allow").await;
+    assert!(html.contains("consent-administrations"), "the new connection is listed");
+    assert!(query_of(&back).contains_key("code"));
 }
 
 #[tokio::test]

@@ -23,6 +23,9 @@ impl Drop for Replica {
     }
 }
 
+/// The replicas' shared access-token signing key (a fixed test key, never used elsewhere).
+pub const SIGNING_KEY: &str = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIN6I+U+EgOo2GhYc86JbN5P8Mo9LxAn4kBnhPuHM/9hd\n-----END PRIVATE KEY-----\n";
+
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -52,6 +55,8 @@ pub async fn start_replica(
             "TOKEN_ENCRYPTION_KEY",
             TokenKey::from_bytes(KEY).to_base64(),
         )
+        // Every replica signs and verifies connected apps' tokens with the same key.
+        .env("OAUTH_SIGNING_KEY", SIGNING_KEY)
         .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
         .env("PUBLIC_URL", public_url)
         .env("EXACT_CLIENT_ID", DEV_CLIENT_ID)
