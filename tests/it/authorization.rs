@@ -686,7 +686,10 @@ async fn codes_are_single_use_bound_to_client_redirect_and_verifier() {
     // Codes and refresh tokens are kept only as hashes.
     let code = code_for(&app, &browser, &client_id).await;
     for (sql, secret) in [
-        ("SELECT COUNT(*) FROM oauth_codes WHERE code_hash = $1", code.as_str()),
+        (
+            "SELECT COUNT(*) FROM oauth_codes WHERE code_hash = $1",
+            code.as_str(),
+        ),
         (
             "SELECT COUNT(*) FROM oauth_refresh_tokens WHERE token_hash = $1",
             tokens["refresh_token"].as_str().unwrap(),
@@ -695,7 +698,12 @@ async fn codes_are_single_use_bound_to_client_redirect_and_verifier() {
         assert_eq!(sqlx_count(&app, sql, secret).await, 0, "{sql}");
     }
     assert_eq!(
-        sqlx_count(&app, "SELECT COUNT(*) FROM oauth_codes WHERE code_hash = $1", &exact_mcp::server::auth::secret_token::hash_token(&code)).await,
+        sqlx_count(
+            &app,
+            "SELECT COUNT(*) FROM oauth_codes WHERE code_hash = $1",
+            &exact_mcp::server::auth::secret_token::hash_token(&code)
+        )
+        .await,
         1
     );
 
@@ -981,10 +989,17 @@ async fn signing_in_with_exact_also_comes_back_to_the_request() {
     let flow = test_kit::exact::consent(&app, &browser, "nl", true, &[101]).await;
     assert_eq!(flow.response.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&flow.response), "/oauth/authorize/continue");
-    let res = browser.get(app.at("/oauth/authorize/continue")).send().await.unwrap();
+    let res = browser
+        .get(app.at("/oauth/authorize/continue"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(app.at(&location(&res)), url);
     let (html, back) = consent(&app, &browser, &url, "allow").await;
-    assert!(html.contains("consent-administrations"), "the new connection is listed");
+    assert!(
+        html.contains("consent-administrations"),
+        "the new connection is listed"
+    );
     assert!(query_of(&back).contains_key("code"));
 }
 

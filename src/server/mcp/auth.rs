@@ -3,8 +3,8 @@
 //! token (a JWT of the authorization server, `Authorization: Bearer` only), verified and resolved
 //! to its grant. Both become the same [`Caller`]: same plan, limits, quota and usage. Missing or
 //! unknown credentials get 401 with a `WWW-Authenticate` challenge naming the protected-resource
-//! metadata (RFC 9728), so OAuth clients can discover how to sign in; a suspended account gets
-//! 403. The caller rides along in the request's extensions, where the tool handlers read it.
+//! metadata (RFC 9728), so OAuth clients can discover how to sign in; a suspended account's key
+//! gets 403 (its access tokens are invalid: 401). The caller rides along in the request's extensions, where the tool handlers read it.
 
 use super::caller::{Caller, Subject};
 use crate::server::{
