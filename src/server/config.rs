@@ -496,6 +496,36 @@ mod tests {
     }
 
     #[test]
+    fn retired_signing_keys_are_read_as_pem_blocks_or_base64_and_bad_ones_named() {
+        let (a, b) = (SigningKey::generate(), SigningKey::generate());
+        let k = key();
+        let s = Settings::from_map(vars(&[
+            ("TOKEN_ENCRYPTION_KEY", &k),
+            ("OAUTH_SIGNING_KEY", &SigningKey::generate().to_pem()),
+            (
+                "OAUTH_SIGNING_KEYS_PREVIOUS",
+                &format!("{}\n{}", a.to_pem(), b.to_pem()),
+            ),
+        ]))
+        .unwrap();
+        let kids: Vec<String> = s.oauth_previous_keys.iter().map(|k| k.kid()).collect();
+        assert_eq!(kids, [a.kid(), b.kid()]);
+        let err = Settings::from_map(vars(&[
+            ("TOKEN_ENCRYPTION_KEY", &k),
+            ("OAUTH_SIGNING_KEY", "not a key"),
+            ("OAUTH_SIGNING_KEYS_PREVIOUS", "c2hvcnQ=, also-bad"),
+        ]))
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("OAUTH_SIGNING_KEY is not valid base64 or PEM"),
+            "{err}"
+        );
+        assert!(err.contains("OAUTH_SIGNING_KEYS_PREVIOUS entry 1"), "{err}");
+        assert!(err.contains("OAUTH_SIGNING_KEYS_PREVIOUS entry 2"), "{err}");
+    }
+
+    #[test]
     fn production_refuses_unsafe_defaults_one_line_each() {
         let err = Settings::from_map(vars(&[("APP_ENV", "production")])).unwrap_err();
         let text = err.to_string();
