@@ -245,6 +245,7 @@ pub static TEXTS: Texts = Texts {
         error_unknown_client: "exact-mcp does not know this app. Start the connection again from your app; it will register itself.",
         error_client_metadata: "The app's description could not be read or is not valid, so exact-mcp cannot tell where it would send you. Contact the app's maker.",
         error_redirect_uri: "The app asked to send you to an address it has not registered. For your safety you are not sent there.",
+        error_throttled: "Too many apps were looked up from your address in the last hour. Please try again later.",
         error_internal: "Something went wrong on our side. Please try again in a moment.",
         back_dashboard: "Go to your dashboard",
     },

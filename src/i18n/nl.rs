@@ -245,6 +245,7 @@ pub static TEXTS: Texts = Texts {
         error_unknown_client: "exact-mcp kent deze app niet. Begin de koppeling opnieuw vanuit je app; die meldt zich dan aan.",
         error_client_metadata: "De beschrijving van de app kon niet worden gelezen of is ongeldig, dus exact-mcp weet niet waar je heen zou gaan. Neem contact op met de maker van de app.",
         error_redirect_uri: "De app vroeg je naar een adres te sturen dat hij niet heeft aangemeld. Voor je veiligheid word je daar niet heen gestuurd.",
+        error_throttled: "Vanaf je adres zijn het afgelopen uur te veel apps opgezocht. Probeer het later nog eens.",
         error_internal: "Er ging bij ons iets mis. Probeer het zo nog eens.",
         back_dashboard: "Naar je dashboard",
     },

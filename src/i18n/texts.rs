@@ -314,6 +314,7 @@ pub struct ConsentTexts {
     pub error_unknown_client: &'static str,
     pub error_client_metadata: &'static str,
     pub error_redirect_uri: &'static str,
+    pub error_throttled: &'static str,
     pub error_internal: &'static str,
     pub back_dashboard: &'static str,
 }

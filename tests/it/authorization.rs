@@ -886,6 +886,42 @@ async fn metadata_documents_that_are_unsafe_or_invalid_are_refused() {
 }
 
 #[tokio::test]
+async fn metadata_fetches_are_throttled_per_address_but_remembered_documents_are_not() {
+    let app = TestApp::spawn().await;
+    let docs = serve_documents(REDIRECT).await;
+    let status = |path: String| {
+        let q = authorize_query(&app, &format!("{docs}{path}"), CHALLENGE);
+        let url = authorize_url(&app, &q);
+        let client = app.client.clone();
+        async move { client.get(url).send().await.unwrap().status() }
+    };
+    // The first fetch of a good document: signed out, so on to the sign-in page.
+    assert_eq!(status("/client.json".into()).await, StatusCode::SEE_OTHER);
+    let limit = exact_mcp::server::authorization::clients::FETCHES_PER_HOUR;
+    for i in 1..limit {
+        assert_eq!(
+            status(format!("/missing-{i}.json")).await,
+            StatusCode::BAD_REQUEST
+        );
+    }
+    assert_eq!(
+        status("/missing-last.json".into()).await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "one fetch too many this hour"
+    );
+    assert_eq!(
+        status("/client.json".into()).await,
+        StatusCode::SEE_OTHER,
+        "a remembered document needs no fetch"
+    );
+    app.clock.advance(3600);
+    assert_eq!(
+        status("/missing-next-hour.json".into()).await,
+        StatusCode::BAD_REQUEST
+    );
+}
+
+#[tokio::test]
 async fn registration_takes_public_clients_with_safe_redirects_and_is_throttled() {
     let app = TestApp::spawn().await;
     let post = |body: Value| {

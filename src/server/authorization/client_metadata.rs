@@ -112,7 +112,12 @@ pub struct MetadataFetcher {
     timeout: Duration,
     max_age: Duration,
     cache: Mutex<HashMap<String, (Instant, ClientMetadata)>>,
+    /// Fetches running at once in this process; more wait (within their timeout) for a turn.
+    running: tokio::sync::Semaphore,
 }
+
+/// Documents fetched at once per process.
+const CONCURRENT_FETCHES: usize = 16;
 
 impl MetadataFetcher {
     /// A fetcher with the 5 s timeout and the 24 h cache ceiling.
@@ -122,7 +127,13 @@ impl MetadataFetcher {
             timeout: FETCH_TIMEOUT,
             max_age: DEFAULT_MAX_AGE,
             cache: Mutex::new(HashMap::new()),
+            running: tokio::sync::Semaphore::new(CONCURRENT_FETCHES),
         }
+    }
+
+    /// Whether a fresh copy of the document at `client_id` is remembered (no fetch needed).
+    pub fn is_cached(&self, client_id: &str) -> bool {
+        self.cached(client_id).is_some()
     }
 
     /// Sets the cache ceiling: no document is remembered longer than `d` (zero: never cached).
@@ -162,6 +173,11 @@ impl MetadataFetcher {
         client_id: &str,
         url: &Url,
     ) -> Result<(ClientMetadata, Duration), MetadataError> {
+        let _turn = self
+            .running
+            .acquire()
+            .await
+            .map_err(|_| MetadataError::Fetch)?;
         let addrs = resolve(url).await?;
         if self.policy == FetchPolicy::Public && !addrs.iter().all(|addr| is_public(addr.ip())) {
             return Err(MetadataError::BlockedAddress);

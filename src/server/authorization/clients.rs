@@ -16,6 +16,8 @@ pub const MAX_NAME_CHARS: usize = 100;
 pub const MAX_REDIRECT_URIS: usize = 10;
 /// Registrations per address per hour.
 pub const REGISTRATIONS_PER_HOUR: i64 = 20;
+/// Metadata documents fetched (not from memory) per address per hour.
+pub const FETCHES_PER_HOUR: i64 = 60;
 
 /// A client as the authorization flow sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,20 +43,35 @@ impl Client {
 pub enum ClientError {
     #[error("unknown client_id")]
     Unknown,
+    #[error("too many metadata documents fetched for this address")]
+    Throttled,
     #[error("the client's metadata document was refused: {0}")]
     Metadata(#[from] MetadataError),
     #[error("internal error")]
     Internal(#[from] DbError),
 }
 
-/// The client behind `client_id`: a registered one, or the metadata document it names.
+/// The client behind `client_id`: a registered one, or the metadata document it names. A
+/// document not in memory is fetched at most [`FETCHES_PER_HOUR`] times an hour for one
+/// address (`ip`), so the service cannot be used to send requests to others' sites in bulk.
 pub async fn find(
     db: &Db,
     fetcher: &MetadataFetcher,
     policy: FetchPolicy,
     client_id: &str,
+    ip: &str,
+    now: i64,
 ) -> Result<Client, ClientError> {
     if is_metadata_url(client_id, policy) {
+        if !fetcher.is_cached(client_id) {
+            let hour = now.div_euclid(3600) * 3600;
+            let hits =
+                crate::server::db::api_keys::hit_window(db, &format!("cimd-fetch:{ip}"), hour)
+                    .await?;
+            if hits > FETCHES_PER_HOUR {
+                return Err(ClientError::Throttled);
+            }
+        }
         let doc = fetcher.fetch(client_id).await?;
         let redirect_uris = doc
             .redirect_uris

@@ -77,8 +77,15 @@ impl Authorization {
     }
 
     /// The client behind `client_id`.
-    pub async fn client(&self, db: &Db, client_id: &str) -> Result<Client, ClientError> {
-        clients::find(db, &self.fetcher, self.policy, client_id).await
+    /// The client behind `client_id`, asked about from address `ip`.
+    pub async fn client(
+        &self,
+        db: &Db,
+        clock: &dyn Clock,
+        client_id: &str,
+        ip: &str,
+    ) -> Result<Client, ClientError> {
+        clients::find(db, &self.fetcher, self.policy, client_id, ip, clock.now()).await
     }
 }
 
@@ -111,6 +118,8 @@ pub enum PageProblem {
     MissingClient,
     UnknownClient,
     ClientMetadata,
+    /// Too many metadata documents fetched for this address this hour.
+    Throttled,
     RedirectUri,
     Internal,
 }
@@ -143,7 +152,9 @@ impl Authorization {
     pub async fn check_request(
         &self,
         db: &Db,
+        clock: &dyn Clock,
         p: &AuthorizeParams,
+        ip: &str,
     ) -> Result<AuthorizeRequest, AuthorizeError> {
         let page = AuthorizeError::Page;
         let client_id = p
@@ -151,17 +162,24 @@ impl Authorization {
             .as_deref()
             .filter(|c| !c.is_empty())
             .ok_or(page(PageProblem::MissingClient))?;
-        let client = self.client(db, client_id).await.map_err(|e| match e {
-            ClientError::Unknown => page(PageProblem::UnknownClient),
-            ClientError::Metadata(why) => {
-                tracing::info!(reason = %why, "a client metadata document was refused");
-                page(PageProblem::ClientMetadata)
-            }
-            ClientError::Internal(e) => {
-                tracing::error!(error = %e, "client lookup failed");
-                page(PageProblem::Internal)
-            }
-        })?;
+        let client = self
+            .client(db, clock, client_id, ip)
+            .await
+            .map_err(|e| match e {
+                ClientError::Unknown => page(PageProblem::UnknownClient),
+                ClientError::Throttled => {
+                    tracing::warn!(target: "security", %ip, "client metadata fetches throttled");
+                    page(PageProblem::Throttled)
+                }
+                ClientError::Metadata(why) => {
+                    tracing::info!(reason = %why, "a client metadata document was refused");
+                    page(PageProblem::ClientMetadata)
+                }
+                ClientError::Internal(e) => {
+                    tracing::error!(error = %e, "client lookup failed");
+                    page(PageProblem::Internal)
+                }
+            })?;
         let redirect_uri = p
             .redirect_uri
             .clone()

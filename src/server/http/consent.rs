@@ -41,6 +41,7 @@ pub fn routes() -> Router<AppState> {
 async fn authorize(
     State(state): State<AppState>,
     headers: HeaderMap,
+    client: ClientAddr,
     RawQuery(raw): RawQuery,
     query: Result<Query<AuthorizeParams>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
@@ -48,7 +49,12 @@ async fn authorize(
     let Ok(Query(params)) = query else {
         return error_page(&state, lang, PageProblem::MissingClient);
     };
-    let request = match state.authorization.check_request(&state.db, &params).await {
+    let ip = client.to_string();
+    let checked = state
+        .authorization
+        .check_request(&state.db, state.clock.as_ref(), &params, &ip)
+        .await;
+    let request = match checked {
         Ok(request) => request,
         Err(refused) => return refusal(&state, lang, refused),
     };
@@ -157,7 +163,12 @@ async fn answer(
     };
     let request = match state
         .authorization
-        .check_request(&state.db, &answer.params())
+        .check_request(
+            &state.db,
+            state.clock.as_ref(),
+            &answer.params(),
+            &client.to_string(),
+        )
         .await
     {
         Ok(request) => request,
@@ -334,6 +345,7 @@ fn error_page(state: &AppState, lang: Lang, problem: PageProblem) -> Response {
         PageProblem::UnknownClient => (StatusCode::BAD_REQUEST, c.error_unknown_client),
         PageProblem::ClientMetadata => (StatusCode::BAD_REQUEST, c.error_client_metadata),
         PageProblem::RedirectUri => (StatusCode::BAD_REQUEST, c.error_redirect_uri),
+        PageProblem::Throttled => (StatusCode::TOO_MANY_REQUESTS, c.error_throttled),
         PageProblem::Internal => (StatusCode::INTERNAL_SERVER_ERROR, c.error_internal),
     };
     let body = format!(
