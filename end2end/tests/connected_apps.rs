@@ -5,9 +5,9 @@
 
 mod support;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use playwright_rs::Page;
+use playwright_rs::{GotoOptions, Page};
 use support::{
     NAVIGATION, PASSWORD, UI_TIMEOUT, click, fill, in_browser, open_hydrated, register,
     wait_for_text_containing,
@@ -107,21 +107,20 @@ async fn mcp_status(base: &str, token: &str) -> Result<u16, String> {
         .map_err(|e| format!("POST /mcp: {e}"))
 }
 
-/// Waits until the page's address starts with `prefix`.
+/// Waits (bounded, by playwright) until the page's address starts with `prefix`; answers it.
 async fn wait_for_address(page: &Page, prefix: &str) -> Result<String, String> {
-    let deadline = Instant::now() + NAVIGATION;
-    loop {
-        let url = page.url();
-        if url.starts_with(prefix) {
-            return Ok(url);
-        }
-        if Instant::now() > deadline {
-            return Err(format!(
-                "the browser did not reach {prefix}…; it is at {url}"
-            ));
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    page.wait_for_url(
+        &format!("{prefix}**"),
+        GotoOptions::new().timeout(NAVIGATION),
+    )
+    .await
+    .map_err(|e| {
+        format!(
+            "the browser did not reach {prefix}…; it is at {}: {e}",
+            page.url()
+        )
+    })?;
+    Ok(page.url())
 }
 
 async fn connect_app_flow(page: &Page, base: &str) -> Result<(), String> {

@@ -185,15 +185,12 @@ impl Authorization {
             .clone()
             .filter(|u| client.allows_redirect(u))
             .ok_or(page(PageProblem::RedirectUri))?;
-        let back = |error: &str, description: &str| {
-            let mut pairs = vec![("error", error), ("error_description", description)];
-            if let Some(state) = p.state.as_deref() {
-                pairs.push(("state", state));
-            }
-            pairs.push(("iss", self.issuer()));
-            AuthorizeError::Redirect {
-                location: with_query(&redirect_uri, &pairs),
-            }
+        let back = |error: &str, description: &str| AuthorizeError::Redirect {
+            location: self.answer(
+                &redirect_uri,
+                p.state.as_deref(),
+                &[("error", error), ("error_description", description)],
+            ),
         };
         if p.response_type.as_deref() != Some("code") {
             return Err(back(
@@ -271,25 +268,34 @@ impl Authorization {
         if req.client.registered {
             oauth::touch_client(db, &req.client.id, now).await?;
         }
-        let mut pairs = vec![("code", code.as_str())];
-        if let Some(state) = req.state.as_deref() {
-            pairs.push(("state", state));
-        }
-        pairs.push(("iss", self.issuer()));
-        Ok(with_query(&req.redirect_uri, &pairs))
+        Ok(self.answer(
+            &req.redirect_uri,
+            req.state.as_deref(),
+            &[("code", code.as_str())],
+        ))
     }
 
     /// The user denied the request: where to send the browser.
     pub fn deny(&self, req: &AuthorizeRequest) -> String {
-        let mut pairs = vec![
-            ("error", "access_denied"),
-            ("error_description", "the user denied the request"),
-        ];
-        if let Some(state) = req.state.as_deref() {
-            pairs.push(("state", state));
+        self.answer(
+            &req.redirect_uri,
+            req.state.as_deref(),
+            &[
+                ("error", "access_denied"),
+                ("error_description", "the user denied the request"),
+            ],
+        )
+    }
+
+    /// The authorization response at the client's redirect URI: `pairs`, then the request's
+    /// `state` (when it had one) and this server's `iss` (RFC 9207).
+    fn answer(&self, redirect_uri: &str, state: Option<&str>, pairs: &[(&str, &str)]) -> String {
+        let mut all = pairs.to_vec();
+        if let Some(state) = state {
+            all.push(("state", state));
         }
-        pairs.push(("iss", self.issuer()));
-        with_query(&req.redirect_uri, &pairs)
+        all.push(("iss", self.issuer()));
+        with_query(redirect_uri, &all)
     }
 }
 

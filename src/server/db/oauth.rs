@@ -285,6 +285,21 @@ pub async fn rotate_refresh(
     Ok(Rotation::Rotated(grant))
 }
 
+/// A grant from `id, user_id, client_id, client_name, client_host, scope, resource`.
+fn grant_row(r: &sqlx::any::AnyRow) -> Result<GrantRow, sqlx::Error> {
+    Ok(GrantRow {
+        id: r.try_get(0)?,
+        authorized: Authorized {
+            user_id: r.try_get(1)?,
+            client_id: r.try_get(2)?,
+            client_name: r.try_get(3)?,
+            client_host: r.try_get(4)?,
+            scope: r.try_get(5)?,
+            resource: r.try_get(6)?,
+        },
+    })
+}
+
 async fn live_grant_in(tx: &mut super::Tx, grant_id: &str) -> Result<Option<GrantRow>, DbError> {
     let row = sqlx::query(
         "SELECT id, user_id, client_id, client_name, client_host, scope, resource \
@@ -293,20 +308,7 @@ async fn live_grant_in(tx: &mut super::Tx, grant_id: &str) -> Result<Option<Gran
     .bind(grant_id)
     .fetch_optional(&mut **tx)
     .await?;
-    row.map(|r| {
-        Ok(GrantRow {
-            id: r.try_get(0)?,
-            authorized: Authorized {
-                user_id: r.try_get(1)?,
-                client_id: r.try_get(2)?,
-                client_name: r.try_get(3)?,
-                client_host: r.try_get(4)?,
-                scope: r.try_get(5)?,
-                resource: r.try_get(6)?,
-            },
-        })
-    })
-    .transpose()
+    Ok(row.as_ref().map(grant_row).transpose()?)
 }
 
 async fn revoke_in(tx: &mut super::Tx, grant_id: &str, now: i64) -> Result<bool, DbError> {
@@ -358,20 +360,7 @@ pub async fn grant_of_refresh(db: &Db, token_hash: &str) -> Result<Option<GrantR
     .bind(token_hash)
     .fetch_optional(db.pool())
     .await?;
-    row.map(|r| {
-        Ok(GrantRow {
-            id: r.try_get(0)?,
-            authorized: Authorized {
-                user_id: r.try_get(1)?,
-                client_id: r.try_get(2)?,
-                client_name: r.try_get(3)?,
-                client_host: r.try_get(4)?,
-                scope: r.try_get(5)?,
-                resource: r.try_get(6)?,
-            },
-        })
-    })
-    .transpose()
+    Ok(row.as_ref().map(grant_row).transpose()?)
 }
 
 /// A live grant and its account, for `/mcp`.
