@@ -5,7 +5,7 @@
 //! `/oauth/authorize`, where the request is checked again: it is not an open redirect.
 
 use crate::server::state::AppState;
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue};
 use base64::{Engine as _, engine::general_purpose::URL_SAFE_NO_PAD};
 
 pub const COOKIE: &str = "emcp_authorize";
@@ -44,14 +44,8 @@ fn value(state: &AppState, text: &str, max_age: i64) -> HeaderValue {
 
 /// The waiting authorization request's query, if the request carries one.
 pub fn pending(headers: &HeaderMap) -> Option<String> {
-    let encoded = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, value)| *name == COOKIE && !value.is_empty())?
-        .1;
+    // Base64 makes 4 characters of every 3 bytes.
+    let encoded = super::session::cookie_text(headers, COOKIE, MAX_QUERY_BYTES.div_ceil(3) * 4)?;
     let bytes = URL_SAFE_NO_PAD.decode(encoded).ok()?;
     String::from_utf8(bytes)
         .ok()
@@ -71,6 +65,7 @@ pub fn after_sign_in(headers: &HeaderMap, default: &'static str) -> &'static str
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::header;
 
     #[test]
     fn a_kept_query_is_read_back_and_junk_is_ignored() {

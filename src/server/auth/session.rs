@@ -65,6 +65,12 @@ pub fn token_from(headers: &HeaderMap) -> Option<String> {
 /// A cookie's value when it looks like one of our random tokens (at most 128 URL-safe
 /// characters); anything else counts as absent.
 pub fn cookie_value(headers: &HeaderMap, wanted: &str) -> Option<String> {
+    cookie_text(headers, wanted, 128)
+}
+
+/// A cookie's value when it is 1 to `max_len` URL-safe characters; anything else counts as
+/// absent.
+pub fn cookie_text(headers: &HeaderMap, wanted: &str, max_len: usize) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -75,7 +81,7 @@ pub fn cookie_value(headers: &HeaderMap, wanted: &str) -> Option<String> {
         .map(|(_, value)| value.to_string())
         .filter(|v| {
             !v.is_empty()
-                && v.len() <= 128
+                && v.len() <= max_len
                 && v.bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         })
