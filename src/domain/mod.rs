@@ -20,8 +20,8 @@ pub use api_key::{
 pub use connected_app::{ConnectedApp, OAUTH_SCOPE};
 pub use connection::{ConnectionStatus, ConnectionSummary, DivisionSummary, Region, format_utc};
 pub use mcp_setup::{
-    SERVER_NAME, claude_code_oauth_snippet, claude_code_snippet, claude_desktop_snippet,
-    cursor_snippet, inspector_snippet,
+    SERVER_NAME, TOOL_COUNT, claude_code_oauth_snippet, claude_code_snippet,
+    claude_desktop_snippet, cursor_snippet, inspector_snippet,
 };
 pub use plan::{Plan, UnknownPlan};
 pub use usage::{

@@ -56,6 +56,7 @@ pub static TEXTS: Texts = Texts {
             ),
         ],
         tools_heading: "What your assistant can read",
+        tools_count: Template("{n} read-only tools"),
         tools_lead: "Every tool is read-only. Results come with totals and continue where a long list left off, so nothing is silently cut.",
         tools: [
             (
@@ -64,17 +65,20 @@ pub static TEXTS: Texts = Texts {
             ),
             (
                 "Invoices",
-                "Sales and purchase invoices, outstanding items and ageing.",
+                "Sales and purchase invoices, outstanding items, aging and bank transactions.",
             ),
             (
                 "Ledger",
-                "Chart of accounts, transaction lines and journal entries.",
+                "Chart of accounts, transaction search, journal entries, cost centres and fixed assets.",
             ),
             (
                 "Reports",
-                "Profit and loss, a financial snapshot and cash-flow overview.",
+                "Profit and loss, trial balance, revenue, budgets, VAT summary and cash-flow forecast.",
             ),
-            ("Items", "Articles, prices and stock positions."),
+            (
+                "Items",
+                "Articles and prices, currencies and exchange rates.",
+            ),
             (
                 "Prompts",
                 "Ready-made analyses: health check, debtor collection, VAT preparation.",

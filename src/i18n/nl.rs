@@ -56,6 +56,7 @@ pub static TEXTS: Texts = Texts {
             ),
         ],
         tools_heading: "Wat je assistent kan lezen",
+        tools_count: Template("{n} tools die alleen lezen"),
         tools_lead: "Elke tool leest alleen. Resultaten komen met totalen en gaan verder waar een lange lijst ophield, zodat er nooit stilletjes iets wegvalt.",
         tools: [
             (
@@ -64,17 +65,20 @@ pub static TEXTS: Texts = Texts {
             ),
             (
                 "Facturen",
-                "Verkoop- en inkoopfacturen, openstaande posten en ouderdom.",
+                "Verkoop- en inkoopfacturen, openstaande posten, ouderdom en banktransacties.",
             ),
             (
                 "Grootboek",
-                "Rekeningschema, transactieregels en memoriaalboekingen.",
+                "Rekeningschema, transacties zoeken, memoriaalboekingen, kostenplaatsen en vaste activa.",
             ),
             (
                 "Rapportages",
-                "Winst en verlies, een financiële momentopname en kasstroomoverzicht.",
+                "Winst en verlies, proefbalans, omzet, budgetten, btw-overzicht en kasstroomprognose.",
             ),
-            ("Artikelen", "Artikelen, prijzen en voorraadposities."),
+            (
+                "Artikelen",
+                "Artikelen en prijzen, valuta en wisselkoersen.",
+            ),
             (
                 "Prompts",
                 "Kant-en-klare analyses: gezondheidscheck, debiteurenbeheer, btw-voorbereiding.",

@@ -114,6 +114,7 @@ pub struct LandingTexts {
     pub how_heading: &'static str,
     pub how_steps: [(&'static str, &'static str); 3],
     pub tools_heading: &'static str,
+    pub(super) tools_count: Template,
     pub tools_lead: &'static str,
     pub tools: [(&'static str, &'static str); 6],
     pub plans_heading: &'static str,
@@ -146,6 +147,10 @@ impl LandingTexts {
 
     pub fn active_divisions(&self, n: u32) -> String {
         self.active_divisions.fill(&[("n", &n)])
+    }
+
+    pub fn tools_count(&self, n: usize) -> String {
+        self.tools_count.fill(&[("n", &n)])
     }
 }
 

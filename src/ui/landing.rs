@@ -6,7 +6,7 @@ use super::account::error_text;
 use super::copy::CopyButton;
 use super::keys::Snippet;
 use crate::api::keys::{CreateDemoKey, DemoKey};
-use crate::domain::{Plan, claude_code_snippet, format_utc};
+use crate::domain::{Plan, TOOL_COUNT, claude_code_snippet, format_utc};
 use crate::i18n::{Texts, use_texts};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -139,6 +139,7 @@ fn Tools() -> impl IntoView {
     view! {
         <section id="tools" class="scroll-mt-20 bg-slate-50 py-16 dark:bg-slate-900">
             <div class="mx-auto max-w-6xl px-4">
+                <p class="text-sm font-semibold uppercase tracking-wide text-emerald-700 dark:text-emerald-400">{t.landing.tools_count(TOOL_COUNT)}</p>
                 <h2 class="text-2xl font-bold text-slate-900 dark:text-white">{t.landing.tools_heading}</h2>
                 <p class="mt-2 max-w-2xl text-slate-600 dark:text-slate-400">{t.landing.tools_lead}</p>
                 <ul class="mt-8 grid gap-4 sm:grid-cols-2 lg:grid-cols-3">

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use test_kit::{
     TestApp,
     exact::connected,
-    mcp::{call, connected_user, data, key_for, mcp, sim_control, sim_requests},
+    mcp::{T0_DAY, call, connected_user, data, key_for, mcp, sim_control, sim_requests},
 };
 
 /// Lifts the simulator's rate limits, so a test counts requests instead of waiting for a minute.
@@ -171,7 +171,7 @@ fn a_deeply_nested_filter_is_refused_on_the_demo_key_path_too() {
     let deep = format!("{}Name eq 'x'{}", "(".repeat(50_000), ")".repeat(50_000));
     for filter in [deep, format!("{}Name eq 'x'", "not ".repeat(50_000))] {
         let pairs = vec![("$filter".to_string(), filter)];
-        match demo_books::query(101, "crm/Accounts", &pairs, 10) {
+        match demo_books::query(101, "crm/Accounts", &pairs, 10, T0_DAY) {
             Err(demo_books::LocalError::BadRequest(message)) => {
                 assert!(message.contains("nested more than 32"), "{message}")
             }
@@ -180,11 +180,11 @@ fn a_deeply_nested_filter_is_refused_on_the_demo_key_path_too() {
     }
     let within = format!("{}Name eq 'x'{}", "(".repeat(32), ")".repeat(32));
     let pairs = vec![("$filter".to_string(), within)];
-    assert!(demo_books::query(101, "crm/Accounts", &pairs, 10).is_ok());
+    assert!(demo_books::query(101, "crm/Accounts", &pairs, 10, T0_DAY).is_ok());
     let long = vec!["Code eq '1'"; 300].join(" or ");
     let pairs = vec![("$filter".to_string(), long)];
     assert!(matches!(
-        demo_books::query(101, "crm/Accounts", &pairs, 10),
+        demo_books::query(101, "crm/Accounts", &pairs, 10, T0_DAY),
         Err(demo_books::LocalError::BadRequest(_))
     ));
 }

@@ -12,6 +12,7 @@ mod cli;
 mod exact_connect;
 mod exact_refresh;
 mod exact_replicas;
+mod finance_tools;
 mod http_basics;
 mod jobs;
 mod mcp;

@@ -10,7 +10,7 @@ use exact_sim::{
 use reqwest::{StatusCode, header};
 use serde_json::Value;
 use serde_json::json;
-use test_kit::TestApp;
+use test_kit::{TestApp, mcp::T0_DAY};
 
 const REDIRECT: &str = "http://127.0.0.1:9/oauth/exact/callback";
 
@@ -493,8 +493,18 @@ async fn lists_page_by_sixty_with_an_absolute_next_link_until_all_rows_are_read(
     assert!(first["Created"].as_str().unwrap().starts_with("/Date("));
     assert!(uuid::Uuid::parse_str(first["ID"].as_str().unwrap()).is_ok());
 
-    // Several hundred transaction lines, paged with the query kept on every link.
-    let expected = sizes(101).unwrap().transaction_lines();
+    // Several hundred transaction lines, paged with the query kept on every link: the sales,
+    // purchases and payments, and the memorial journal's lines.
+    let journal = demo_books::query(
+        101,
+        "generaljournalentry/GeneralJournalEntryLines",
+        &[],
+        usize::MAX,
+        T0_DAY,
+    )
+    .unwrap()
+    .len();
+    let expected = sizes(101).unwrap().transaction_lines() + journal;
     assert!(expected > 300);
     let (lines, pages) = fetch_all(
         &app,
@@ -890,8 +900,14 @@ async fn purchase_entries_reporting_balance_and_bank_entry_lines_hang_together()
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
-    let local = demo_books::query(404, "financial/ReportingBalance", &pairs, usize::MAX)
-        .expect("the local query");
+    let local = demo_books::query(
+        404,
+        "financial/ReportingBalance",
+        &pairs,
+        usize::MAX,
+        T0_DAY,
+    )
+    .expect("the local query");
     assert_eq!(
         local,
         pl.into_iter().map(without_metadata).collect::<Vec<_>>()

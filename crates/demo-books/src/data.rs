@@ -16,21 +16,29 @@
 //! themselves, the trades, the randomness and the ledger the entries are booked in have their own.
 
 mod accounts;
+mod assets;
 mod booking;
+mod budgets;
 mod contacts;
+mod cost_centers;
+mod currencies;
 mod entries;
 mod gl_accounts;
 mod items;
+mod journal;
 mod ledger;
 mod outstanding;
 mod random;
+mod reports;
 mod sales_invoices;
 mod sets;
 #[cfg(test)]
 mod tests;
 mod trades;
 mod values;
+mod vat_codes;
 
+pub use reports::{AGE_GROUPS, age_group};
 pub use sets::{ENTITY_SETS, EntitySet, entity_set};
 
 use crate::{companies::COMPANIES, dates::days_from_civil, odata::Row};
@@ -119,13 +127,24 @@ fn generate(division: i64, t: &Trade) -> HashMap<&'static str, Vec<Row>> {
     let purchases = entries::purchases(&books, &mut rng, &accounts.suppliers);
     let drafts = sales_invoices::drafts(&books, &mut rng, &accounts, &sales);
 
-    let booked = booking::book(&books, &chart.by_code, &accounts.all, &sales, &purchases);
+    let assets = assets::generate(&books);
+    let booked = booking::book(
+        &books,
+        &chart.by_code,
+        &accounts.all,
+        (&sales, &purchases),
+        &assets,
+    );
+    let budgets = budgets::rows(&books, &chart.by_code, &booked.reporting_balance);
+    let revenue = reports::revenue(&booked.reporting_balance, &chart.by_code);
     let receivables = outstanding::list(&books, &accounts.all, &sales, entries::SALES_JOURNAL);
     let payables = outstanding::list(&books, &accounts.all, &purchases, entries::PURCHASE_JOURNAL);
     let divisions = divisions();
     HashMap::from([
         ("crm/Accounts", accounts.rows),
         ("crm/Contacts", contacts),
+        ("financial/Journals", journals(&books, &chart.by_code)),
+        ("vat/VATCodes", vat_codes::rows(&books, &chart.by_code)),
         ("financial/GLAccounts", chart.rows),
         ("logistics/Items", items),
         (
@@ -138,6 +157,28 @@ fn generate(division: i64, t: &Trade) -> HashMap<&'static str, Vec<Row>> {
         ),
         ("salesinvoice/SalesInvoices", drafts),
         ("financial/ReportingBalance", booked.reporting_balance),
+        ("read/financial/RevenueListByYear", revenue),
+        ("budget/Budgets", budgets),
+        (
+            "generaljournalentry/GeneralJournalEntries",
+            booked.journal.entries,
+        ),
+        (
+            "generaljournalentry/GeneralJournalEntryLines",
+            booked.journal.lines,
+        ),
+        ("financialtransaction/BankEntries", booked.bank_entries),
+        ("general/Currencies", currencies::currencies(&books)),
+        (
+            "financial/ExchangeRates",
+            currencies::exchange_rates(&books),
+        ),
+        ("hrm/Costcenters", cost_centers::rows(&books)),
+        ("assets/Assets", assets::rows(&books, &assets)),
+        (
+            "assets/DepreciationMethods",
+            assets::methods(&books, &assets),
+        ),
         (
             "financialtransaction/TransactionLines",
             booked.transaction_lines,
@@ -151,6 +192,79 @@ fn generate(division: i64, t: &Trade) -> HashMap<&'static str, Vec<Row>> {
         ("system/Divisions", divisions.clone()),
         ("hrm/Divisions", divisions),
     ])
+}
+
+/// `financial/Journals`: the bank, purchase, sales and memorial journals.
+fn journals(books: &Books, gl: &HashMap<&'static str, gl_accounts::Gl>) -> Vec<Row> {
+    [
+        ("20", "Bank", 12, Some("1100")),
+        ("60", "Inkoopboek", 22, None),
+        ("70", "Verkoopboek", 20, None),
+        ("90", "Memoriaal", 90, None),
+    ]
+    .into_iter()
+    .map(|(code, description, kind, account)| {
+        let g = account.and_then(|a| gl.get(a)).cloned();
+        values::obj(json!({
+            "Code": code,
+            "Description": description,
+            "Type": kind,
+            "GLAccount": g.as_ref().map(|g| g.id.clone()),
+            "GLAccountCode": account,
+            "GLAccountDescription": g.map(|g| g.description),
+            "BankAccountIBAN": account.map(|_| format!("NL{:02}RABO0{:09}", books.division % 97, books.division * 1_234_567 % 1_000_000_000)),
+            "BankAccountDescription": account.map(|_| "Zakelijke rekening"),
+            "Currency": "EUR",
+            "IsBlocked": false,
+            "Division": books.division,
+        }))
+    })
+    .collect()
+}
+
+/// The rows a request for `set` sees: the stored rows, or, for the aging lists, the open items
+/// aged on `today` (days since the epoch); a function's parameters (`?year=`) select among them.
+/// `Err` carries the message of Exact's 400 for a missing or malformed parameter.
+pub fn view(
+    division: i64,
+    set: &EntitySet,
+    pairs: &[(String, String)],
+    today: i64,
+) -> Result<Option<std::borrow::Cow<'static, [Row]>>, String> {
+    use std::borrow::Cow;
+    let aged = match set.path {
+        "read/financial/AgingReceivablesList" => Some("read/financial/ReceivablesList"),
+        "read/financial/AgingPayablesList" => Some("read/financial/PayablesList"),
+        _ => None,
+    };
+    let rows: Cow<'static, [Row]> = match aged {
+        Some(source) => match rows(division, source) {
+            Some(open) => Cow::Owned(reports::aging(open, today)),
+            None => return Ok(None),
+        },
+        None => match rows(division, set.path) {
+            Some(r) => Cow::Borrowed(r),
+            None => return Ok(None),
+        },
+    };
+    let mut rows = rows;
+    for (param, field) in set.params {
+        let value = pairs
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(param))
+            .map(|(_, v)| v.trim())
+            .ok_or_else(|| format!("Mandatory parameter '{param}' is missing."))?;
+        let value: i64 = value
+            .parse()
+            .map_err(|_| format!("Parameter '{param}' must be of type Edm.Int32."))?;
+        rows = Cow::Owned(
+            rows.iter()
+                .filter(|r| r.get(*field).and_then(serde_json::Value::as_i64) == Some(value))
+                .cloned()
+                .collect(),
+        );
+    }
+    Ok(Some(rows))
 }
 
 /// The divisions sets list all four companies, in every company.

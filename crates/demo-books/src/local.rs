@@ -29,8 +29,9 @@ impl std::error::Error for LocalError {}
 
 /// The rows of entity set `path` (e.g. `crm/Accounts`, case-insensitive, as under
 /// `/api/v1/{division}/`) of a demo company, with the query options in `pairs` (`$filter`,
-/// `$select`, `$orderby`, `$top`, `$skiptoken`; other parameters are ignored) applied as the
-/// HTTP endpoint applies them.
+/// `$select`, `$orderby`, `$top`, `$skiptoken`; a `read/…` function's parameters such as
+/// `year`) applied as the HTTP endpoint applies them, on `today` (days since the epoch: the aging
+/// lists age the open items on it).
 ///
 /// Unlike the endpoint it does not cut pages of 60: it returns up to `max_rows` rows after the
 /// `$skiptoken` (fewer when `$top` says so), without `__metadata`. The divisions sets list all
@@ -40,15 +41,18 @@ pub fn query(
     path: &str,
     pairs: &[(String, String)],
     max_rows: usize,
+    today: i64,
 ) -> Result<Vec<Value>, LocalError> {
     let set = data::entity_set(path.trim_start_matches('/')).ok_or(LocalError::NotFound)?;
-    let rows = data::rows(division, set.path).ok_or(LocalError::NotFound)?;
+    let rows = data::view(division, set, pairs, today)
+        .map_err(LocalError::BadRequest)?
+        .ok_or(LocalError::NotFound)?;
     let schema = odata::Schema {
         type_name: set.type_name,
         fields: set.fields,
     };
     let q = odata::parse_query(pairs, schema).map_err(LocalError::BadRequest)?;
-    let page = odata::apply(rows, &q, set.key, Some(max_rows), |_| None)
+    let page = odata::apply(&rows, &q, set.key, Some(max_rows), |_| None)
         .map_err(LocalError::BadRequest)?;
     Ok(page.rows)
 }
@@ -67,13 +71,13 @@ mod tests {
     #[test]
     fn all_rows_up_to_the_maximum_without_metadata() {
         let s = sizes(202).unwrap();
-        let rows = query(202, "crm/Accounts", &[], usize::MAX).unwrap();
+        let rows = query(202, "crm/Accounts", &[], usize::MAX, 0).unwrap();
         assert_eq!(rows.len(), s.accounts, "no pages of 60");
         assert!(rows.iter().all(|r| r.get("__metadata").is_none()));
-        assert_eq!(query(202, "/CRM/accounts", &[], 10).unwrap().len(), 10);
-        let divisions = query(101, "system/Divisions", &[], 100).unwrap();
+        assert_eq!(query(202, "/CRM/accounts", &[], 10, 0).unwrap().len(), 10);
+        let divisions = query(101, "system/Divisions", &[], 100, 0).unwrap();
         assert_eq!(divisions.len(), COMPANIES.len(), "all four companies");
-        assert_eq!(query(101, "hrm/Divisions", &[], 100).unwrap(), divisions);
+        assert_eq!(query(101, "hrm/Divisions", &[], 100, 0).unwrap(), divisions);
     }
 
     #[test]
@@ -87,6 +91,7 @@ mod tests {
                 ("$orderby", "Code desc"),
             ]),
             usize::MAX,
+            0,
         )
         .unwrap();
         assert_eq!(rows.len(), sizes(101).unwrap().suppliers);
@@ -101,6 +106,7 @@ mod tests {
             "crm/Accounts",
             &pairs(&[("$filter", "Name eq 'O''Brien & Zonen B.V.'")]),
             10,
+            0,
         )
         .unwrap();
         assert_eq!(one.len(), 1);
@@ -109,13 +115,14 @@ mod tests {
 
     #[test]
     fn top_and_skiptoken_continue_where_a_page_ended() {
-        let all = query(101, "financial/ReportingBalance", &[], usize::MAX).unwrap();
+        let all = query(101, "financial/ReportingBalance", &[], usize::MAX, 0).unwrap();
         assert!(all.len() > 20);
         let first = query(
             101,
             "financial/ReportingBalance",
             &pairs(&[("$top", "5")]),
             1_000,
+            0,
         )
         .unwrap();
         assert_eq!(first, all[..5]);
@@ -125,17 +132,19 @@ mod tests {
             "financial/ReportingBalance",
             &pairs(&[("$skiptoken", &token), ("$top", "10")]),
             7,
+            0,
         )
         .unwrap();
         assert_eq!(next, all[5..12], "max_rows below $top");
 
-        let entries = query(101, "salesentry/SalesEntries", &[], usize::MAX).unwrap();
+        let entries = query(101, "salesentry/SalesEntries", &[], usize::MAX, 0).unwrap();
         let token = format!("guid'{}'", entries[59]["EntryID"].as_str().unwrap());
         let rest = query(
             101,
             "salesentry/SalesEntries",
             &pairs(&[("$skiptoken", &token)]),
             usize::MAX,
+            0,
         )
         .unwrap();
         assert_eq!(rest, entries[60..]);
@@ -144,15 +153,18 @@ mod tests {
     #[test]
     fn unknown_sets_and_divisions_are_not_found_and_bad_options_say_why() {
         assert_eq!(
-            query(101, "crm/Nothing", &[], 10),
+            query(101, "crm/Nothing", &[], 10, 0),
             Err(LocalError::NotFound)
         );
         assert_eq!(
-            query(999, "crm/Accounts", &[], 10),
+            query(999, "crm/Accounts", &[], 10, 0),
             Err(LocalError::NotFound)
         );
-        assert_eq!(query(101, "current/Me", &[], 10), Err(LocalError::NotFound));
-        let bad = |q: &[(&str, &str)]| match query(101, "crm/Accounts", &pairs(q), 10) {
+        assert_eq!(
+            query(101, "current/Me", &[], 10, 0),
+            Err(LocalError::NotFound)
+        );
+        let bad = |q: &[(&str, &str)]| match query(101, "crm/Accounts", &pairs(q), 10, 0) {
             Err(LocalError::BadRequest(message)) => message,
             other => panic!("{q:?}: {other:?}"),
         };

@@ -860,13 +860,14 @@ fn parse_orderby(value: &str, schema: Schema<'_>) -> Result<Vec<(String, bool)>,
     Ok(out)
 }
 
-/// A `$skiptoken` is the key of the last row already sent: `guid'…'` or a number.
+/// A `$skiptoken` is the key of the last row already sent: `guid'…'`, a number, or a quoted
+/// text for entity sets keyed by a code (`'GBP'`).
 fn parse_skiptoken(value: &str) -> Result<Literal, String> {
     match tokenize(value).ok().as_deref() {
         Some(
             [
                 Token {
-                    tok: Tok::Lit(l @ (Literal::Guid(_) | Literal::Number(_))),
+                    tok: Tok::Lit(l @ (Literal::Guid(_) | Literal::Number(_) | Literal::String(_))),
                     ..
                 },
             ],
@@ -878,7 +879,8 @@ fn parse_skiptoken(value: &str) -> Result<Literal, String> {
 /// The key of a row as a `$skiptoken` value.
 pub fn skiptoken_of(key: &Value) -> Option<String> {
     match key {
-        Value::String(s) => Some(format!("guid'{s}'")),
+        Value::String(s) if uuid::Uuid::try_parse(s).is_ok() => Some(format!("guid'{s}'")),
+        Value::String(s) => Some(format!("'{}'", s.replace('\'', "''"))),
         Value::Number(n) => Some(n.to_string()),
         _ => None,
     }
@@ -1168,7 +1170,7 @@ mod tests {
         assert!(bad("$select", "Name,Bogus").contains("'Bogus'"));
         assert!(bad("$top", "-1").contains("$top"));
         assert!(bad("$orderby", "Name sideways").contains("asc or desc"));
-        assert!(bad("$skiptoken", "'x'").contains("$skiptoken"));
+        assert!(bad("$skiptoken", "x eq 1").contains("$skiptoken"));
         assert!(bad("$expand", "Contacts").contains("not supported"));
         assert!(
             parse_query(&pairs(&[("$top", "1"), ("$top", "2")]), SCHEMA)

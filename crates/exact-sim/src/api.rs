@@ -141,6 +141,12 @@ fn entity_set(sim: &Simulator, r: &Request<'_>) -> Response {
             &format!("Resource not found: {}", r.relative_path),
         );
     };
+    if let Some(module) = set.module
+        && !sim.has_module(r.division, module)
+    {
+        // What Exact answers when the licence lacks the module: the user has no right to it.
+        return exact_error(StatusCode::FORBIDDEN, "Forbidden");
+    }
     *sim.world()
         .counters
         .api_by_path
@@ -159,7 +165,11 @@ fn entity_set(sim: &Simulator, r: &Request<'_>) -> Response {
         Err(message) => return exact_error(StatusCode::BAD_REQUEST, &message),
     };
 
-    let all = data::rows(r.division, set.path).unwrap_or_default();
+    let stored = match data::view(r.division, set, &pairs, sim.now().div_euclid(86_400)) {
+        Ok(rows) => rows.unwrap_or_default(),
+        Err(message) => return exact_error(StatusCode::BAD_REQUEST, &message),
+    };
+    let all = &stored[..];
     // The divisions sets list the user's administrations, only those the token was granted.
     let granted_only: Vec<odata::Row>;
     let rows = if set.path.ends_with("/Divisions") {

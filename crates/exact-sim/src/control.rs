@@ -323,6 +323,22 @@ pub(super) async fn set_page_size(
     Json(json!({ "rows": p.rows })).into_response()
 }
 
+#[derive(Deserialize)]
+pub(super) struct ModuleOff {
+    division: i64,
+    module: String,
+}
+
+/// `POST /_control/module-off?division=101&module=Fixed%20assets`: the administration's licence
+/// lacks the module from now on.
+pub(super) async fn switch_off_module(
+    State(sim): State<Simulator>,
+    Query(m): Query<ModuleOff>,
+) -> Response {
+    sim.switch_off_module(m.division, &m.module);
+    Json(json!({ "division": m.division, "module": m.module })).into_response()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -150,6 +150,8 @@ struct World {
     extra_divisions: u32,
     /// Rows per page of a list, when a test wants other pages than Exact's 60.
     page_size: Option<usize>,
+    /// (division, module) pairs whose licence lacks the module: its endpoints answer 403.
+    modules_off: Vec<(i64, String)>,
 }
 
 /// The codes of the extra administrations start here (the demo companies are 101..404).
@@ -377,6 +379,23 @@ impl Simulator {
         self.world().page_size = rows.filter(|r| *r > 0);
     }
 
+    /// Takes `module` (e.g. "Fixed assets", as the entity sets name it) out of the licence of
+    /// `division`: its endpoints then answer 403, as Exact does for a module the licence lacks.
+    pub fn switch_off_module(&self, division: i64, module: &str) {
+        self.world()
+            .modules_off
+            .push((division, module.to_string()));
+    }
+
+    /// Whether the licence of `division` has `module`.
+    pub fn has_module(&self, division: i64, module: &str) -> bool {
+        !self
+            .world()
+            .modules_off
+            .iter()
+            .any(|(d, m)| *d == division && m.eq_ignore_ascii_case(module))
+    }
+
     /// Rows per page of a list.
     pub fn page_size(&self) -> usize {
         self.world().page_size.unwrap_or(PAGE_SIZE)
@@ -449,6 +468,7 @@ pub fn router(sim: Simulator) -> Router {
         .route("/_control/limits", post(control::set_limits))
         .route("/_control/divisions", post(control::set_divisions))
         .route("/_control/page-size", post(control::set_page_size))
+        .route("/_control/module-off", post(control::switch_off_module))
         .route_layer(middleware::from_fn(control::local_tools_only));
     Router::new()
         .route(

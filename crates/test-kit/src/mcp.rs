@@ -168,8 +168,12 @@ pub fn sim_rows(division: i64, path: &str, filter: Option<&str>) -> Vec<Value> {
     let pairs: Vec<(String, String)> = filter
         .map(|f| vec![("$filter".to_string(), f.to_string())])
         .unwrap_or_default();
-    demo_books::query(division, path, &pairs, usize::MAX).expect("simulator query")
+    demo_books::query(division, path, &pairs, usize::MAX, T0_DAY).expect("simulator query")
 }
+
+/// The day of the tests' clock start (days since the epoch), which the simulator's aging lists
+/// age open items on.
+pub const T0_DAY: i64 = crate::T0 / 86_400;
 
 pub fn sum(rows: &[Value], field: &str) -> f64 {
     (rows

@@ -82,6 +82,7 @@ impl Caller {
         exact: &Exact,
         asked: Option<i64>,
         dashboard_url: &str,
+        now: i64,
     ) -> Result<Target, ToolError> {
         let active = || {
             self.connections.iter().flat_map(|c| {
@@ -134,7 +135,9 @@ impl Caller {
         };
         let (connection, division) = chosen;
         let source = if self.is_demo() {
-            Source::Demo
+            Source::Demo {
+                today: now.div_euclid(86_400),
+            }
         } else {
             Source::Exact {
                 exact: exact.clone(),

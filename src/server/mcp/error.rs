@@ -15,6 +15,8 @@ pub enum ToolError {
     #[error("Exact Online: {source}")]
     Exact {
         what: &'static str,
+        /// The module holding the endpoint, when a licence may lack it.
+        module: Option<&'static str>,
         #[source]
         source: ExactError,
     },
@@ -27,7 +29,11 @@ impl ToolError {
 
     /// Wraps an Exact failure while reading `what`.
     pub fn exact(what: &'static str) -> impl FnOnce(ExactError) -> ToolError {
-        move |source| ToolError::Exact { what, source }
+        move |source| ToolError::Exact {
+            what,
+            module: None,
+            source,
+        }
     }
 
     /// The text the model reads.
@@ -35,18 +41,16 @@ impl ToolError {
         match self {
             ToolError::Invalid(m) => format!("Invalid arguments: {m}"),
             ToolError::Division(m) => m.clone(),
-            ToolError::Exact { what, source } => {
-                let detail = match source {
-                    ExactError::NotFound => format!(
-                        "Exact Online has no {what} for this administration: the Exact licence may not include the module that holds them, or the record does not exist."
+            ToolError::Exact {
+                what,
+                module,
+                source,
+            } => {
+                let detail = match (source, module) {
+                    (ExactError::NotFound | ExactError::Forbidden { .. }, Some(module)) => format!(
+                        "This Exact Online administration does not give access to {what}: its licence does not include the {module} module, or the connected Exact user has no rights for it. The administration's owner can check this in Exact Online; the other tools still work."
                     ),
-                    ExactError::Internal(_) => format!(
-                        "Reading {what} failed on our side. Try again; if it persists, contact support and quote request {request_id}."
-                    ),
-                    other => format!(
-                        "Reading {what} failed. {}",
-                        other.user_message(reconnect_url)
-                    ),
+                    (source, _) => Self::exact_detail(what, source, reconnect_url, request_id),
                 };
                 if matches!(source, ExactError::Internal(_)) {
                     detail
@@ -54,6 +58,27 @@ impl ToolError {
                     format!("{detail} (request {request_id})")
                 }
             }
+        }
+    }
+
+    /// What an Exact failure reading `what` means, for an endpoint every licence has.
+    fn exact_detail(
+        what: &str,
+        source: &ExactError,
+        reconnect_url: &str,
+        request_id: &str,
+    ) -> String {
+        match source {
+            ExactError::NotFound => format!(
+                "Exact Online has no {what} for this administration: the Exact licence may not include the module that holds them, or the record does not exist."
+            ),
+            ExactError::Internal(_) => format!(
+                "Reading {what} failed on our side. Try again; if it persists, contact support and quote request {request_id}."
+            ),
+            other => format!(
+                "Reading {what} failed. {}",
+                other.user_message(reconnect_url)
+            ),
         }
     }
 }

@@ -81,21 +81,55 @@ pub fn datetime(date: NaiveDate) -> String {
     format!("datetime'{}'", date.format("%Y-%m-%d"))
 }
 
-/// Checks an optional date range and returns it parsed.
+/// Checks an optional date range (`from_date`, `to_date`) and returns it parsed.
 pub fn date_range(
     from: Option<&str>,
     to: Option<&str>,
 ) -> Result<(Option<NaiveDate>, Option<NaiveDate>), ToolError> {
-    let from = from.map(|v| parse_date("from_date", v)).transpose()?;
-    let to = to.map(|v| parse_date("to_date", v)).transpose()?;
+    named_date_range(("from_date", from), ("to_date", to))
+}
+
+/// Checks an optional date range whose arguments have other names (`date_from`, `date_to`).
+pub fn named_date_range(
+    (from_name, from): (&str, Option<&str>),
+    (to_name, to): (&str, Option<&str>),
+) -> Result<(Option<NaiveDate>, Option<NaiveDate>), ToolError> {
+    let from = from.map(|v| parse_date(from_name, v)).transpose()?;
+    let to = to.map(|v| parse_date(to_name, v)).transpose()?;
     if let (Some(f), Some(t)) = (from, to)
         && f > t
     {
-        return Err(ToolError::invalid(
-            "`from_date` is after `to_date`; swap them.",
-        ));
+        return Err(ToolError::invalid(format!(
+            "`{from_name}` is after `{to_name}`; swap them."
+        )));
     }
     Ok((from, to))
+}
+
+/// `Field ge datetime'…' and Field le datetime'…'` for the bounds given.
+pub fn date_clauses(
+    field: &str,
+    (from, to): (Option<NaiveDate>, Option<NaiveDate>),
+) -> Vec<String> {
+    let mut clauses = Vec::new();
+    if let Some(f) = from {
+        clauses.push(format!("{field} ge {}", datetime(f)));
+    }
+    if let Some(t) = to {
+        clauses.push(format!("{field} le {}", datetime(t)));
+    }
+    clauses
+}
+
+/// A non-negative amount argument, written as an OData decimal.
+pub fn amount(field: &str, value: f64) -> Result<String, ToolError> {
+    if value.is_finite() && (0.0..1e12).contains(&value) {
+        Ok(format!("{value}"))
+    } else {
+        Err(ToolError::invalid(format!(
+            "`{field}` must be a number from 0 to 999999999999."
+        )))
+    }
 }
 
 /// A financial year argument.
@@ -155,12 +189,14 @@ pub fn exact_naive_date(value: &Value) -> Option<NaiveDate> {
     chrono::DateTime::from_timestamp_millis(ms).map(|t| t.date_naive())
 }
 
-/// The `$skiptoken` literal for a row key (`guid'…'` or a number), as Exact's `__next` has it.
+/// The `$skiptoken` literal for a row key, as Exact's `__next` has it: `guid'…'` for a GUID, a
+/// number, or a quoted text for entity sets keyed by a code (`'GBP'`).
 pub fn skiptoken(key: &Value) -> Option<String> {
     match key {
-        Value::String(s) => uuid::Uuid::try_parse(s)
-            .ok()
-            .map(|u| guid(&u.hyphenated().to_string())),
+        Value::String(s) => match uuid::Uuid::try_parse(s) {
+            Ok(u) => Some(guid(&u.hyphenated().to_string())),
+            Err(_) => clean_text("key", s).ok().map(|s| text(&s)),
+        },
         Value::Number(n) => n.as_i64().map(|n| n.to_string()),
         _ => None,
     }
@@ -173,6 +209,11 @@ pub fn valid_skiptoken(token: &str) -> bool {
         .and_then(|t| t.strip_suffix('\''))
     {
         return uuid::Uuid::try_parse(inner).is_ok_and(|u| u.hyphenated().to_string() == inner);
+    }
+    if let Some(inner) = token.strip_prefix('\'').and_then(|t| t.strip_suffix('\'')) {
+        // A code as `text` writes it: inner quotes doubled, nothing `clean_text` refuses.
+        let code = inner.replace("''", "'");
+        return clean_text("key", &code).is_ok_and(|c| c == code && text(&c) == token);
     }
     !token.is_empty() && token.len() <= 19 && token.parse::<i64>().is_ok()
 }
@@ -274,8 +315,16 @@ mod tests {
         assert_eq!(token, "guid'3fa85f64-5717-4562-b3fc-2c963f66afa6'");
         assert!(valid_skiptoken(&token));
         assert!(valid_skiptoken(&skiptoken(&json!(42)).unwrap()));
+        // Entity sets keyed by a code (currencies, journals) page on a quoted text.
+        let code = skiptoken(&json!("O'K")).unwrap();
+        assert_eq!(code, "'O''K'");
+        assert!(valid_skiptoken(&code));
+        assert!(valid_skiptoken("'GBP'"));
         for bad in [
             "guid'x'",
+            "'a' or 1 eq 1",
+            "'a'b'",
+            "'\u{7}'",
             "1 or 1 eq 1",
             "guid'3fa85f64-5717-4562-b3fc-2c963f66afa6' or x",
             "",

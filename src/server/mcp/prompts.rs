@@ -56,10 +56,11 @@ const PROMPTS: &[Spec] = &[
         title: "Cash flow overview",
         description: "Cash position and what comes in and goes out in the coming weeks.",
         arguments: &[DIVISION],
-        template: "Give a cash flow overview of division {division}. Call get_financial_snapshot for \
-                   cash and the 30-day expectation, and get_outstanding_invoices (type both) for what \
-                   is due. List expected inflows and outflows by week for the next four weeks, the \
-                   overdue receivables that would help most if collected, and any shortfall risk.",
+        template: "Give a cash flow overview of division {division}. Call get_cashflow_forecast \
+                   (forecast_days 30) for today's cash, the expected inflows and outflows per week and \
+                   the lowest point, and get_bank_transactions for the last month's movements. List \
+                   the weeks with their closing balance, the overdue receivables that would help most \
+                   if collected (get_aging_receivables), and any shortfall risk.",
     },
     Spec {
         name: "financial_health_check",
@@ -67,7 +68,7 @@ const PROMPTS: &[Spec] = &[
         description: "Key ratios and warning signs, each with a traffic-light verdict.",
         arguments: &[DIVISION],
         template: "Run a financial health check of division {division}. Use get_financial_snapshot, \
-                   get_profit_loss and get_outstanding_invoices. Assess liquidity (cash against \
+                   get_profit_loss, get_aging_receivables and get_budget_comparison. Assess liquidity (cash against \
                    payables), collection (overdue share of receivables), profitability (gross margin \
                    and result) and give each a green, amber or red verdict with one sentence why.",
     },
@@ -82,9 +83,10 @@ const PROMPTS: &[Spec] = &[
                 "Only invoices at least this many days overdue; 1 when omitted.",
             ),
         ],
-        template: "Prepare debtor collection for division {division}. Call get_outstanding_invoices \
-                   with type receivable and min_days_overdue {min_days_overdue}. Rank customers by \
-                   overdue amount and age; for the top five call get_customer_360 and propose the \
+        template: "Prepare debtor collection for division {division}. Call get_aging_receivables for \
+                   the overdue amounts per customer and bucket, and get_outstanding_invoices with type \
+                   receivable and min_days_overdue {min_days_overdue} for the invoices. Rank customers \
+                   by overdue amount and age; for the top five call get_customer_360 and propose the \
                    next step (reminder, call, payment plan or stop deliveries) with a short, polite \
                    message in Dutch and English.",
     },
@@ -101,11 +103,12 @@ const PROMPTS: &[Spec] = &[
             ),
         ],
         template: "Prepare the VAT return of division {division} for quarter {quarter} of {year}. \
-                   Use get_gl_accounts to find the VAT accounts (type 22) and get_transactions for \
-                   those accounts in the quarter's three periods. Summarise VAT charged on sales, VAT \
-                   paid on purchases and the balance to pay or reclaim, and flag lines without a VAT \
-                   code. Remind the reader that the return itself is filed in Exact or with the tax \
-                   authority.",
+                   Call get_vat_summary with that year and quarter for the sales and purchase bases, \
+                   the VAT to pay and to claim per VAT code and the balance. Use search_transactions \
+                   (journal_type sales or purchase, the quarter's periods) to look into unusual codes. \
+                   Summarise VAT charged on sales, VAT paid on purchases and the balance to pay or \
+                   reclaim. Remind the reader that the return itself is filed in Exact or with the \
+                   tax authority.",
     },
 ];
 
@@ -172,6 +175,27 @@ fn default_for(argument: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prompts_name_only_tools_that_exist_and_use_the_reporting_tools() {
+        let tools: std::collections::HashSet<String> = crate::server::mcp::tools::TOOLS
+            .iter()
+            .map(|t| t.name.to_string())
+            .collect();
+        for spec in PROMPTS {
+            for word in spec
+                .template
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .filter(|w| w.starts_with("get_") || w.starts_with("search_"))
+            {
+                assert!(tools.contains(word), "{}: {word}", spec.name);
+            }
+        }
+        let template = |name: &str| PROMPTS.iter().find(|p| p.name == name).unwrap().template;
+        assert!(template("vat_preparation").contains("get_vat_summary"));
+        assert!(template("cash_flow_overview").contains("get_cashflow_forecast"));
+        assert!(template("debtor_collection").contains("get_aging_receivables"));
+    }
 
     #[test]
     fn all_six_prompts_fill_in_their_arguments() {

@@ -8,15 +8,21 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 #[derive(Clone)]
 pub enum Source {
-    Exact { exact: Exact, connection_id: String },
-    Demo,
+    Exact {
+        exact: Exact,
+        connection_id: String,
+    },
+    /// The demo companies, as of `today` (days since the epoch; Exact's aging lists depend on it).
+    Demo {
+        today: i64,
+    },
 }
 
 impl std::fmt::Debug for Source {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Source::Exact { connection_id, .. } => write!(f, "Exact({connection_id})"),
-            Source::Demo => f.write_str("Demo"),
+            Source::Demo { .. } => f.write_str("Demo"),
         }
     }
 }
@@ -26,7 +32,7 @@ impl Source {
     pub fn connection_id(&self) -> Option<String> {
         match self {
             Source::Exact { connection_id, .. } => Some(connection_id.clone()),
-            Source::Demo => None,
+            Source::Demo { .. } => None,
         }
     }
 }
@@ -39,11 +45,14 @@ pub struct ListQuery {
     pub orderby: Option<&'static str>,
     pub top: Option<usize>,
     pub skiptoken: Option<String>,
+    /// A `read/…` function's parameters (`year=2026`), typed by the tool that sets them.
+    pub params: Vec<(&'static str, String)>,
 }
 
 impl ListQuery {
     fn pairs(&self) -> Vec<(&'static str, String)> {
-        let mut pairs = vec![("$select", self.select.to_string())];
+        let mut pairs = self.params.clone();
+        pairs.push(("$select", self.select.to_string()));
         if let Some(f) = &self.filter {
             pairs.push(("$filter", f.clone()));
         }
@@ -157,7 +166,7 @@ impl Source {
                 };
                 exact_pages(exact, connection_id, &path, query, budget, allowed, wanted).await?
             }
-            Source::Demo => demo_pages(division, path, query, budget, allowed)?,
+            Source::Demo { today } => demo_pages(division, path, query, budget, allowed, *today)?,
         };
         if listed.more && (allowed < max_rows || listed.rows.len() < allowed) {
             budget.mark_cut();
@@ -223,6 +232,7 @@ fn demo_pages(
     query: &ListQuery,
     budget: &Budget,
     allowed: usize,
+    today: i64,
 ) -> Result<Listed, ExactError> {
     let page = demo_books::PAGE_SIZE;
     let left = budget.requests_left();
@@ -238,15 +248,14 @@ fn demo_pages(
         .into_iter()
         .map(|(k, v)| (k.to_string(), v))
         .collect();
-    let mut rows = demo_books::query(division, path, &owned, allowed.saturating_add(1)).map_err(
-        |e| match e {
+    let mut rows = demo_books::query(division, path, &owned, allowed.saturating_add(1), today)
+        .map_err(|e| match e {
             demo_books::LocalError::NotFound => ExactError::NotFound,
             demo_books::LocalError::BadRequest(message) => ExactError::BadRequest {
                 status: 400,
                 message,
             },
-        },
-    )?;
+        })?;
     let more = rows.len() > allowed;
     rows.truncate(allowed);
     budget.take_requests(rows.len().div_ceil(page).max(1));

@@ -5,8 +5,11 @@
 use super::{
     Books,
     accounts::Acct,
+    assets::Asset,
+    cost_centers,
     entries::{Entry, PURCHASE_JOURNAL, SALES_JOURNAL},
     gl_accounts::Gl,
+    journal::{self, Journal},
     ledger::{Ledger, Line},
     random::guid,
     trades::Trade,
@@ -23,6 +26,8 @@ pub(super) struct Booked {
     pub(super) transaction_lines: Vec<Row>,
     pub(super) reporting_balance: Vec<Row>,
     pub(super) bank_entry_lines: Vec<Row>,
+    pub(super) bank_entries: Vec<Row>,
+    pub(super) journal: Journal,
 }
 
 /// How an entry is booked: a sale against debtors and revenue, a purchase against creditors and
@@ -59,13 +64,14 @@ const PURCHASE: Side = Side {
     settlement: "Betaling",
 };
 
-/// Each sales entry, then each purchase entry, and each followed by its payment.
+/// Each sales entry, then each purchase entry, and each followed by its payment; then the
+/// memorial journal (the assets' opening balance and depreciation).
 pub(super) fn book(
     books: &Books,
     gl: &HashMap<&'static str, Gl>,
     accounts: &[Acct],
-    sales: &[Entry],
-    purchases: &[Entry],
+    (sales, purchases): (&[Entry], &[Entry]),
+    assets: &[Asset],
 ) -> Booked {
     let mut ledger = Ledger::new(books.division, gl);
     let mut bank = Bank::default();
@@ -81,10 +87,13 @@ pub(super) fn book(
             book_payment(&mut ledger, side, e, acct, &payment);
         }
     }
+    let journal = journal::book(books, &mut ledger, assets);
     Booked {
         reporting_balance: ledger.reporting_balance(),
         transaction_lines: ledger.lines,
         bank_entry_lines: bank.lines,
+        bank_entries: bank.entries,
+        journal,
     }
 }
 
@@ -110,6 +119,9 @@ fn book_entry(ledger: &mut Ledger<'_>, t: &Trade, side: &Side, e: &Entry, acct: 
         account: Some(acct),
         invoice_number: Some(e.number),
         due: Some(e.day + t.payment_days),
+        cost_center: None,
+        asset: None,
+        status: 50,
     };
     ledger.push(Line { ..base });
     ledger.push(Line {
@@ -117,6 +129,7 @@ fn book_entry(ledger: &mut Ledger<'_>, t: &Trade, side: &Side, e: &Entry, acct: 
         amount: -sign * e.net,
         vat_code: Some(t.vat_code),
         due: None,
+        cost_center: Some(cost_centers::for_account(ledger.division, e.account)),
         ..base
     });
     ledger.push(Line {
@@ -143,6 +156,9 @@ fn book_payment(ledger: &mut Ledger<'_>, side: &Side, e: &Entry, acct: &Acct, ba
         account: Some(acct),
         invoice_number: Some(e.number),
         due: None,
+        cost_center: None,
+        asset: None,
+        status: 50,
     };
     ledger.push(Line { ..payment });
     ledger.push(Line {
@@ -158,6 +174,8 @@ struct Bank {
     /// Year → the last entry number used in it.
     seq: HashMap<i64, i64>,
     lines: Vec<Row>,
+    /// `financialtransaction/BankEntries`: the headers, one per line.
+    entries: Vec<Row>,
 }
 
 /// A bank entry that settles a sales or purchase entry.
@@ -197,8 +215,6 @@ impl Bank {
             "EntryNumber": entry.number,
             "LineNumber": 1,
             "Date": date(paid),
-            "FinancialYear": year,
-            "FinancialPeriod": month,
             "GLAccount": contra.id,
             "GLAccountCode": side.party,
             "GLAccountDescription": contra.description,
@@ -210,6 +226,20 @@ impl Bank {
             "Currency": "EUR",
             "Description": entry.description,
             "OurRef": e.number,
+            "Division": division,
+        })));
+        self.entries.push(obj(json!({
+            "EntryID": entry.id,
+            "EntryNumber": entry.number,
+            "FinancialYear": year,
+            "FinancialPeriod": month,
+            "JournalCode": BANK_JOURNAL.0,
+            "JournalDescription": BANK_JOURNAL.1,
+            "Currency": "EUR",
+            "Status": 50,
+            "StatusDescription": "Verwerkt",
+            "Created": date(paid),
+            "Modified": date(paid),
             "Division": division,
         })));
         entry

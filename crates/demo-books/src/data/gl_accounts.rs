@@ -26,21 +26,24 @@ pub(super) struct Chart {
     pub(super) rows: Vec<Row>,
 }
 
-/// Balance sheet accounts every company has: (code, description, side, type, type text).
+/// Balance sheet accounts every company has: (code, description, side, type, type text), with
+/// Exact's GL account types (10 cash, 12 bank, 20 receivables, 22 payables, 24 VAT, 25 employees
+/// payable, 30 fixed assets, 40 inventory, 50 capital, 55 long-term debt; 110 revenue, 111 cost
+/// of goods, 121 general expenses, 122 depreciation, 125 employee costs).
 const BALANCE_ACCOUNTS: &[(&str, &str, &str, i64, &str)] = &[
     ("0100", "Gebouwen", "D", 30, "Vaste activa"),
     ("0200", "Inventaris", "D", 30, "Vaste activa"),
     ("0300", "Vervoermiddelen", "D", 30, "Vaste activa"),
-    ("0500", "Eigen vermogen", "C", 90, "Eigen vermogen"),
-    ("0800", "Lening u/g", "C", 32, "Langlopende schulden"),
+    ("0500", "Eigen vermogen", "C", 50, "Eigen vermogen"),
+    ("0800", "Lening u/g", "C", 55, "Langlopende schulden"),
     ("1000", "Kas", "D", 10, "Kas"),
     ("1100", "Bank", "D", 12, "Bank"),
     ("1300", "Debiteuren", "D", 20, "Debiteuren"),
-    ("1510", "Te vorderen btw (voorbelasting)", "D", 22, "Btw"),
-    ("1520", "Af te dragen btw", "C", 22, "Btw"),
-    ("1600", "Crediteuren", "C", 24, "Crediteuren"),
+    ("1510", "Te vorderen btw (voorbelasting)", "D", 24, "Btw"),
+    ("1520", "Af te dragen btw", "C", 24, "Btw"),
+    ("1600", "Crediteuren", "C", 22, "Crediteuren"),
     ("1700", "Te betalen lonen", "C", 25, "Overige schulden"),
-    ("3000", "Voorraad", "D", 21, "Voorraad"),
+    ("3000", "Voorraad", "D", 40, "Voorraad"),
 ];
 
 /// Cost accounts every company has.
@@ -69,11 +72,14 @@ pub(super) fn chart(books: &Books) -> Chart {
                 .iter()
                 .map(|(c, d)| (*c, *d, "D", 111, "Kostprijs omzet")),
         )
-        .chain(
-            GENERAL_COSTS
-                .iter()
-                .map(|(c, d)| (*c, *d, "D", 121, "Bedrijfskosten")),
-        );
+        .chain(GENERAL_COSTS.iter().map(|(c, d)| {
+            let (kind, text) = match *c {
+                "4000" => (125, "Personeelskosten"),
+                "4600" => (122, "Afschrijvingskosten"),
+                _ => (121, "Bedrijfskosten"),
+            };
+            (*c, *d, "D", kind, text)
+        }));
     for (n, (code, description, side, kind, kind_text)) in BALANCE_ACCOUNTS
         .iter()
         .map(|(c, d, s, k, kt)| (*c, *d, *s, *k, *kt))

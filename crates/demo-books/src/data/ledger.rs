@@ -4,6 +4,7 @@
 
 use super::{
     accounts::Acct,
+    cost_centers::CostCenter,
     gl_accounts::Gl,
     random::guid,
     values::{date, money, obj},
@@ -12,7 +13,9 @@ use crate::{dates::civil_from_days, odata::Row};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
 
-/// What the transaction lines of one GL account in one period add up to, in cents.
+type TotalKey = (i64, u32, String, Option<CostCenter>, i64, i64);
+
+/// What the transaction lines of one group add up to, in cents.
 #[derive(Debug, Default)]
 struct Total {
     debit: i64,
@@ -27,8 +30,9 @@ pub(super) struct Ledger<'a> {
     /// The chart of accounts, by code.
     pub(super) gl: &'a HashMap<&'static str, Gl>,
     pub(super) lines: Vec<Row>,
-    /// (year, period, GL account code) → its lines summed, kept in cents as they are pushed.
-    totals: BTreeMap<(i64, u32, String), Total>,
+    /// Exact's grouping of the reporting balance: (year, period, GL account code, cost centre,
+    /// transaction type, status) → its lines summed, kept in cents as they are pushed.
+    totals: BTreeMap<TotalKey, Total>,
 }
 
 /// A transaction line to book.
@@ -45,6 +49,12 @@ pub(super) struct Line<'a> {
     pub(super) account: Option<&'a Acct>,
     pub(super) invoice_number: Option<i64>,
     pub(super) due: Option<i64>,
+    /// Profit-and-loss lines carry the cost centre they are booked to.
+    pub(super) cost_center: Option<CostCenter>,
+    /// Depreciation lines name the asset: (ID, code, description).
+    pub(super) asset: Option<(&'a str, &'a str, &'a str)>,
+    /// 50 processed, 20 open (a general journal entry not yet processed).
+    pub(super) status: i64,
 }
 
 impl<'a> Ledger<'a> {
@@ -61,7 +71,17 @@ impl<'a> Ledger<'a> {
         let n = self.lines.len();
         let gl = self.gl.get(l.gl_code).cloned().unwrap_or_default();
         let (year, month, _) = civil_from_days(l.day);
-        self.add_to_total((year, month, l.gl_code.to_string()), l.amount);
+        self.add_to_total(
+            (
+                year,
+                month,
+                l.gl_code.to_string(),
+                l.cost_center,
+                l.kind,
+                l.status,
+            ),
+            l.amount,
+        );
         let line_number = self.next_line_number(l.entry_id);
         self.lines.push(obj(json!({
             "ID": guid(self.division, "transactionline", n),
@@ -77,10 +97,15 @@ impl<'a> Ledger<'a> {
             "JournalCode": l.journal.0,
             "JournalDescription": l.journal.1,
             "Type": l.kind,
-            "Status": 50,
+            "Status": l.status,
             "AmountDC": money(l.amount),
             "AmountFC": money(l.amount),
             "VATCode": l.vat_code,
+            "Asset": l.asset.map(|a| a.0),
+            "AssetCode": l.asset.map(|a| a.1),
+            "AssetDescription": l.asset.map(|a| a.2),
+            "CostCenter": l.cost_center.map(|c| c.0),
+            "CostCenterDescription": l.cost_center.map(|c| c.1),
             "Description": l.description,
             "Account": l.account.map(|a| a.id.clone()),
             "AccountCode": l.account.map(|a| a.code.clone()),
@@ -94,7 +119,7 @@ impl<'a> Ledger<'a> {
         })));
     }
 
-    fn add_to_total(&mut self, key: (i64, u32, String), amount: i64) {
+    fn add_to_total(&mut self, key: TotalKey, amount: i64) {
         let total = self.totals.entry(key).or_default();
         if amount >= 0 {
             total.debit += amount;
@@ -114,31 +139,36 @@ impl<'a> Ledger<'a> {
             + 1
     }
 
-    /// `financial/ReportingBalance`: one row per GL account and period with lines, numbered in
-    /// the order of (year, period, account code).
+    /// `financial/ReportingBalance`: one row per GL account, period, cost centre, transaction
+    /// type and status with lines, numbered in that order.
     pub(super) fn reporting_balance(&self) -> Vec<Row> {
         self.totals
             .iter()
             .enumerate()
-            .map(|(n, ((year, month, code), total))| {
-                let gl = self.gl.get(code.as_str()).cloned().unwrap_or_default();
-                obj(json!({
-                    "ID": n + 1,
-                    "BalanceType": gl.balance_type,
-                    "GLAccount": gl.id,
-                    "GLAccountCode": code,
-                    "GLAccountDescription": gl.description,
-                    "ReportingYear": year,
-                    "ReportingPeriod": month,
-                    "Amount": money(total.debit - total.credit),
-                    "AmountDebit": money(total.debit),
-                    "AmountCredit": money(total.credit),
-                    "Count": total.count,
-                    "Status": 50,
-                    "Type": gl.kind,
-                    "Division": self.division,
-                }))
-            })
+            .map(
+                |(n, ((year, month, code, cost_center, kind, status), total))| {
+                    let gl = self.gl.get(code.as_str()).cloned().unwrap_or_default();
+                    obj(json!({
+                        "ID": n + 1,
+                        "BalanceType": gl.balance_type,
+                        "GLAccount": gl.id,
+                        "GLAccountCode": code,
+                        "GLAccountDescription": gl.description,
+                        "ReportingYear": year,
+                        "ReportingPeriod": month,
+                        "CostCenterCode": cost_center.map(|c| c.0),
+                        "CostCenterDescription": cost_center.map(|c| c.1),
+                        "Amount": money(total.debit - total.credit),
+                        "AmountDebit": money(total.debit),
+                        "AmountCredit": money(total.credit),
+                        "Count": total.count,
+                        "Status": status,
+                        // The transaction type of the lines, not the account's type.
+                        "Type": kind,
+                        "Division": self.division,
+                    }))
+                },
+            )
             .collect()
     }
 }

@@ -15,6 +15,11 @@ pub struct EntitySet {
     /// With `$top`, Exact answers some endpoints as `{"d": [...]}` instead of
     /// `{"d": {"results": [...]}}` (and then without `__next`); clients must accept both.
     pub bare_with_top: bool,
+    /// A `read/…` function's required URL parameters (`?year=2026`), each naming the integer
+    /// field it selects on; not OData options.
+    pub params: &'static [(&'static str, &'static str)],
+    /// The Exact module the set belongs to, when an administration may lack it.
+    pub module: Option<&'static str>,
 }
 
 const fn f(name: &'static str, ty: T) -> Field {
@@ -183,6 +188,12 @@ const TRANSACTION_LINE_FIELDS: &[Field] = &[
     f("Account", T::Guid),
     f("AccountCode", T::String),
     f("AccountName", T::String),
+    f("Asset", T::Guid),
+    f("AssetCode", T::String),
+    f("AssetDescription", T::String),
+    // The cost centre's code.
+    f("CostCenter", T::String),
+    f("CostCenterDescription", T::String),
     f("InvoiceNumber", T::Int),
     f("DueDate", T::DateTime),
     f("Currency", T::String),
@@ -200,6 +211,8 @@ const REPORTING_BALANCE_FIELDS: &[Field] = &[
     f("GLAccountDescription", T::String),
     f("ReportingYear", T::Int),
     f("ReportingPeriod", T::Int),
+    f("CostCenterCode", T::String),
+    f("CostCenterDescription", T::String),
     // Debit positive, credit negative: AmountDebit - AmountCredit.
     f("Amount", T::Double),
     f("AmountDebit", T::Double),
@@ -219,8 +232,6 @@ const BANK_ENTRY_LINE_FIELDS: &[Field] = &[
     f("EntryNumber", T::Int),
     f("LineNumber", T::Int),
     f("Date", T::DateTime),
-    f("FinancialYear", T::Int),
-    f("FinancialPeriod", T::Int),
     // The contra account: debtors for a receipt, creditors for a payment.
     f("GLAccount", T::Guid),
     f("GLAccountCode", T::String),
@@ -280,6 +291,236 @@ const OUTSTANDING_FIELDS: &[Field] = &[
     f("YourRef", T::String),
 ];
 
+// Field lists below from Exact's REST API reference (HlpRestAPIResourcesDetails.aspx?name=…), as
+// generated into the Pi-Systems/exact-online and picqer/exact-php-client libraries.
+
+const BANK_ENTRY_FIELDS: &[Field] = &[
+    f("EntryID", T::Guid),
+    f("EntryNumber", T::Int),
+    f("FinancialYear", T::Int),
+    f("FinancialPeriod", T::Int),
+    // The bank journal: Exact names a bank account only through its journal.
+    f("JournalCode", T::String),
+    f("JournalDescription", T::String),
+    f("Currency", T::String),
+    f("Status", T::Int),
+    f("StatusDescription", T::String),
+    f("Created", T::DateTime),
+    f("Modified", T::DateTime),
+    f("Division", T::Int),
+];
+
+const JOURNAL_FIELDS: &[Field] = &[
+    f("Code", T::String),
+    f("Description", T::String),
+    // 10 cash, 12 bank, 20 sales, 22 purchase, 90 general journal.
+    f("Type", T::Int),
+    f("GLAccount", T::Guid),
+    f("GLAccountCode", T::String),
+    f("GLAccountDescription", T::String),
+    f("BankAccountIBAN", T::String),
+    f("BankAccountDescription", T::String),
+    f("Currency", T::String),
+    f("IsBlocked", T::Bool),
+    f("Division", T::Int),
+];
+
+const REVENUE_FIELDS: &[Field] = &[
+    f("Year", T::Int),
+    f("Period", T::Int),
+    f("Amount", T::Double),
+];
+
+const AGING_FIELDS: &[Field] = &[
+    f("AccountId", T::Guid),
+    f("AccountCode", T::String),
+    f("AccountName", T::String),
+    f("AgeGroup1", T::Int),
+    f("AgeGroup1Amount", T::Double),
+    f("AgeGroup1Description", T::String),
+    f("AgeGroup2", T::Int),
+    f("AgeGroup2Amount", T::Double),
+    f("AgeGroup2Description", T::String),
+    f("AgeGroup3", T::Int),
+    f("AgeGroup3Amount", T::Double),
+    f("AgeGroup3Description", T::String),
+    f("AgeGroup4", T::Int),
+    f("AgeGroup4Amount", T::Double),
+    f("AgeGroup4Description", T::String),
+    f("CurrencyCode", T::String),
+    f("TotalAmount", T::Double),
+];
+
+const VAT_CODE_FIELDS: &[Field] = &[
+    f("ID", T::Guid),
+    f("Code", T::String),
+    f("Description", T::String),
+    // A fraction: 0.21 for 21%.
+    f("Percentage", T::Double),
+    // B VAT 0% (base only), E excluding, I including, N no VAT.
+    f("Type", T::String),
+    // B both, P purchase, S sales.
+    f("VATTransactionType", T::String),
+    f("GLToPay", T::Guid),
+    f("GLToPayCode", T::String),
+    f("GLToPayDescription", T::String),
+    f("GLToClaim", T::Guid),
+    f("GLToClaimCode", T::String),
+    f("GLToClaimDescription", T::String),
+    f("Charged", T::Bool),
+    f("IsBlocked", T::Bool),
+    f("Created", T::DateTime),
+    f("Modified", T::DateTime),
+    f("Division", T::Int),
+];
+
+const BUDGET_FIELDS: &[Field] = &[
+    f("ID", T::Guid),
+    f("HID", T::Int),
+    f("BudgetScenario", T::Guid),
+    f("BudgetScenarioCode", T::String),
+    f("BudgetScenarioDescription", T::String),
+    f("GLAccount", T::Guid),
+    f("GLAccountCode", T::String),
+    f("GLAccountDescription", T::String),
+    // Lower-case c, unlike the transaction lines' CostCenter.
+    f("Costcenter", T::String),
+    f("CostcenterDescription", T::String),
+    f("ReportingYear", T::Int),
+    f("ReportingPeriod", T::Int),
+    f("AmountDC", T::Double),
+    f("Created", T::DateTime),
+    f("Modified", T::DateTime),
+    f("Division", T::Int),
+];
+
+const GENERAL_JOURNAL_ENTRY_FIELDS: &[Field] = &[
+    f("EntryID", T::Guid),
+    f("EntryNumber", T::Int),
+    // No date on the header: the lines have it.
+    f("FinancialYear", T::Int),
+    f("FinancialPeriod", T::Int),
+    f("JournalCode", T::String),
+    f("JournalDescription", T::String),
+    f("Currency", T::String),
+    f("ExchangeRate", T::Double),
+    // 5 rejected, 20 open, 50 processed.
+    f("Status", T::Int),
+    f("StatusDescription", T::String),
+    // 10 opening balance, 90 other.
+    f("Type", T::Int),
+    f("TypeDescription", T::String),
+    f("Reversal", T::Bool),
+    f("Created", T::DateTime),
+    f("Modified", T::DateTime),
+    f("Division", T::Int),
+];
+
+const GENERAL_JOURNAL_ENTRY_LINE_FIELDS: &[Field] = &[
+    f("ID", T::Guid),
+    f("EntryID", T::Guid),
+    f("EntryNumber", T::Int),
+    f("LineNumber", T::Int),
+    f("Date", T::DateTime),
+    f("GLAccount", T::Guid),
+    f("GLAccountCode", T::String),
+    f("GLAccountDescription", T::String),
+    f("AmountDC", T::Double),
+    f("AmountFC", T::Double),
+    f("Description", T::String),
+    f("CostCenter", T::String),
+    f("CostCenterDescription", T::String),
+    f("Asset", T::Guid),
+    f("AssetCode", T::String),
+    f("AssetDescription", T::String),
+    f("VATCode", T::String),
+    f("Division", T::Int),
+];
+
+const CURRENCY_FIELDS: &[Field] = &[
+    f("Code", T::String),
+    f("Description", T::String),
+    f("AmountPrecision", T::Double),
+    f("PricePrecision", T::Double),
+    f("Created", T::DateTime),
+    f("Modified", T::DateTime),
+];
+
+const EXCHANGE_RATE_FIELDS: &[Field] = &[
+    f("ID", T::Guid),
+    // One SourceCurrency is worth Rate TargetCurrency (the division's currency).
+    f("SourceCurrency", T::String),
+    f("SourceCurrencyDescription", T::String),
+    f("TargetCurrency", T::String),
+    f("TargetCurrencyDescription", T::String),
+    f("Rate", T::Double),
+    // Valid from this day until the next rate's.
+    f("StartDate", T::DateTime),
+    f("Created", T::DateTime),
+    f("Modified", T::DateTime),
+    f("Division", T::Int),
+];
+
+const COST_CENTER_FIELDS: &[Field] = &[
+    f("ID", T::Guid),
+    f("Code", T::String),
+    f("Description", T::String),
+    // Obsolete in the documentation: EndDate tells whether it is still in use.
+    f("Active", T::Bool),
+    f("EndDate", T::DateTime),
+    f("Created", T::DateTime),
+    f("Modified", T::DateTime),
+    f("Division", T::Int),
+];
+
+const ASSET_FIELDS: &[Field] = &[
+    f("ID", T::Guid),
+    f("Code", T::String),
+    f("Description", T::String),
+    f("AssetGroup", T::Guid),
+    f("AssetGroupCode", T::String),
+    f("AssetGroupDescription", T::String),
+    f("InvestmentAccountCode", T::String),
+    f("InvestmentAmountDC", T::Double),
+    f("InvestmentCurrency", T::String),
+    f("InvestmentDate", T::DateTime),
+    f("ResidualValue", T::Double),
+    // The first day depreciated.
+    f("StartDate", T::DateTime),
+    // Filled when sold or inactive.
+    f("EndDate", T::DateTime),
+    // Only for assets depreciated before they were registered (AlreadyDepreciated).
+    f("DepreciatedPeriods", T::Int),
+    f("DepreciatedAmount", T::Double),
+    f("AlreadyDepreciated", T::Int),
+    f("PrimaryMethod", T::Guid),
+    f("PrimaryMethodCode", T::String),
+    f("PrimaryMethodDescription", T::String),
+    // 1 active, 2 not validated, 3 inactive, 4 depreciated, 5 blocked, 6 sold.
+    f("Status", T::Int),
+    f("Costcenter", T::String),
+    f("CostcenterDescription", T::String),
+    f("Notes", T::String),
+    f("Created", T::DateTime),
+    f("Modified", T::DateTime),
+    f("Division", T::Int),
+];
+
+const DEPRECIATION_METHOD_FIELDS: &[Field] = &[
+    f("ID", T::Guid),
+    f("Code", T::String),
+    f("Description", T::String),
+    f("Type", T::Int),
+    f("TypeDescription", T::String),
+    f("DepreciationInterval", T::String),
+    // Periods in all, for a periodic interval.
+    f("Periods", T::Int),
+    f("Years", T::Int),
+    f("Percentage", T::Double),
+    f("Amount", T::Double),
+    f("Division", T::Int),
+];
+
 const DIVISION_FIELDS: &[Field] = &[
     f("Code", T::Int),
     f("Description", T::String),
@@ -299,6 +540,15 @@ const fn set(
         key,
         fields,
         bare_with_top: false,
+        params: &[],
+        module: None,
+    }
+}
+
+const fn in_module(module: &'static str, set: EntitySet) -> EntitySet {
+    EntitySet {
+        module: Some(module),
+        ..set
     }
 }
 
@@ -377,6 +627,102 @@ pub static ENTITY_SETS: &[EntitySet] = &[
         "Exact.Web.Api.Models.PayablesList",
         "HID",
         OUTSTANDING_FIELDS,
+    ),
+    set(
+        "financialtransaction/BankEntries",
+        "Exact.Web.Api.Models.BankEntry",
+        "EntryID",
+        BANK_ENTRY_FIELDS,
+    ),
+    set(
+        "financial/Journals",
+        "Exact.Web.Api.Models.Journal",
+        "Code",
+        JOURNAL_FIELDS,
+    ),
+    EntitySet {
+        params: &[("year", "Year")],
+        ..set(
+            "read/financial/RevenueListByYear",
+            "Exact.Web.Api.Models.Financial.RevenueList",
+            "Period",
+            REVENUE_FIELDS,
+        )
+    },
+    set(
+        "read/financial/AgingReceivablesList",
+        "Exact.Web.Api.Models.Financial.AgingReceivablesList",
+        "AccountId",
+        AGING_FIELDS,
+    ),
+    set(
+        "read/financial/AgingPayablesList",
+        "Exact.Web.Api.Models.Financial.AgingPayablesList",
+        "AccountId",
+        AGING_FIELDS,
+    ),
+    set(
+        "vat/VATCodes",
+        "Exact.Web.Api.Models.VATCode",
+        "ID",
+        VAT_CODE_FIELDS,
+    ),
+    in_module(
+        "Budgets",
+        set(
+            "budget/Budgets",
+            "Exact.Web.Api.Models.Budget",
+            "ID",
+            BUDGET_FIELDS,
+        ),
+    ),
+    set(
+        "generaljournalentry/GeneralJournalEntries",
+        "Exact.Web.Api.Models.GeneralJournalEntry",
+        "EntryID",
+        GENERAL_JOURNAL_ENTRY_FIELDS,
+    ),
+    set(
+        "generaljournalentry/GeneralJournalEntryLines",
+        "Exact.Web.Api.Models.GeneralJournalEntryLine",
+        "ID",
+        GENERAL_JOURNAL_ENTRY_LINE_FIELDS,
+    ),
+    set(
+        "general/Currencies",
+        "Exact.Web.Api.Models.Currency",
+        "Code",
+        CURRENCY_FIELDS,
+    ),
+    set(
+        "financial/ExchangeRates",
+        "Exact.Web.Api.Models.ExchangeRate",
+        "ID",
+        EXCHANGE_RATE_FIELDS,
+    ),
+    set(
+        "hrm/Costcenters",
+        "Exact.Web.Api.Models.HRM.Costcenter",
+        "ID",
+        COST_CENTER_FIELDS,
+    ),
+    in_module(
+        "Fixed assets",
+        set(
+            "assets/Assets",
+            "Exact.Web.Api.Models.Assets.Asset",
+            "ID",
+            ASSET_FIELDS,
+        ),
+    ),
+    in_module(
+        "Fixed assets",
+        set(
+            "assets/DepreciationMethods",
+            "Exact.Web.Api.Models.Assets.DepreciationMethod",
+            "ID",
+            DEPRECIATION_METHOD_FIELDS,
+        ),
     ),
     set(
         "system/Divisions",

@@ -2,11 +2,12 @@
 //! balanced books, and entries that agree with their lines, payments and open items.
 
 use super::{
-    ENTITY_SETS, generate,
+    AGE_GROUPS, ENTITY_SETS, age_group, entity_set, generate,
     random::guid,
     rows, sizes,
     trades::trade,
     values::{day_ms, slug},
+    view,
 };
 use crate::{
     COMPANIES,
@@ -32,7 +33,7 @@ fn every_company_has_the_promised_rows_and_they_are_stable() {
         assert_eq!(count("read/financial/PayablesList"), s.payables);
         assert_eq!(
             count("financialtransaction/TransactionLines"),
-            s.transaction_lines()
+            s.transaction_lines() + count("generaljournalentry/GeneralJournalEntryLines")
         );
         assert!(s.transaction_lines() >= 300);
         // Generated again from scratch: identical.
@@ -51,8 +52,24 @@ fn every_company_has_the_promised_rows_and_they_are_stable() {
 fn keys_and_names_are_unique_and_the_books_balance() {
     for c in COMPANIES {
         for set in ENTITY_SETS {
-            let rows = rows(c.division, set.path).unwrap();
-            let mut keys: Vec<String> = rows.iter().map(|r| r[set.key].to_string()).collect();
+            // The aging lists are made per request, on a day.
+            let made;
+            let rows = match rows(c.division, set.path) {
+                Some(rows) => rows,
+                None => {
+                    made = view(c.division, set, &[], T0_DAY).unwrap().unwrap();
+                    &made[..]
+                }
+            };
+            // A function's rows are unique per parameter value (`Period` within a `year`).
+            let mut keys: Vec<String> = rows
+                .iter()
+                .map(|r| {
+                    let params: Vec<String> =
+                        set.params.iter().map(|(_, f)| r[*f].to_string()).collect();
+                    format!("{}/{}", params.join("/"), r[set.key])
+                })
+                .collect();
             keys.sort();
             keys.dedup();
             assert_eq!(keys.len(), rows.len(), "{} keys", set.path);
@@ -154,8 +171,9 @@ fn purchase_entries_agree_with_their_transaction_lines_and_the_payables() {
 
 #[test]
 fn the_reporting_balance_sums_the_transaction_lines_exactly() {
-    // (GL account, year, period) → (amount, debit, credit, count), in cents.
-    type Sums = BTreeMap<(String, i64, i64), (i64, i64, i64, i64)>;
+    // Exact's grouping: (GL account, year, period, cost centre, type, status) → (amount, debit,
+    // credit, count), in cents.
+    type Sums = BTreeMap<(String, i64, i64, Option<String>, i64, i64), (i64, i64, i64, i64)>;
     for c in COMPANIES {
         let all = |p: &str| rows(c.division, p).unwrap();
         let lines = all("financialtransaction/TransactionLines");
@@ -166,6 +184,9 @@ fn the_reporting_balance_sums_the_transaction_lines_exactly() {
                 l["GLAccount"].as_str().unwrap().to_string(),
                 l["FinancialYear"].as_i64().unwrap(),
                 l["FinancialPeriod"].as_i64().unwrap(),
+                l["CostCenter"].as_str().map(str::to_string),
+                l["Type"].as_i64().unwrap(),
+                l["Status"].as_i64().unwrap(),
             );
             let amount = cents(&l["AmountDC"]);
             let sum = expected.entry(key).or_default();
@@ -184,6 +205,9 @@ fn the_reporting_balance_sums_the_transaction_lines_exactly() {
                 b["GLAccount"].as_str().unwrap().to_string(),
                 b["ReportingYear"].as_i64().unwrap(),
                 b["ReportingPeriod"].as_i64().unwrap(),
+                b["CostCenterCode"].as_str().map(str::to_string),
+                b["Type"].as_i64().unwrap(),
+                b["Status"].as_i64().unwrap(),
             );
             let sums = (
                 cents(&b["Amount"]),
@@ -193,13 +217,11 @@ fn the_reporting_balance_sums_the_transaction_lines_exactly() {
             );
             assert_eq!(sums.0, sums.1 - sums.2);
             assert!(sums.1 >= 0 && sums.2 >= 0 && sums.3 > 0);
-            assert!(actual.insert(key, sums).is_none(), "one row per period");
+            assert!(actual.insert(key, sums).is_none(), "one row per group");
             let account = gl.iter().find(|g| g["ID"] == b["GLAccount"]).unwrap();
             assert_eq!(account["Code"], b["GLAccountCode"]);
             assert_eq!(account["Description"], b["GLAccountDescription"]);
             assert_eq!(account["BalanceType"], b["BalanceType"]);
-            assert_eq!(account["Type"], b["Type"]);
-            assert_eq!(b["Status"], 50);
             assert_eq!(b["Division"], c.division);
         }
         assert_eq!(actual, expected, "division {}", c.division);
@@ -259,8 +281,6 @@ fn bank_entry_lines_are_the_bank_side_of_every_payment() {
             for field in [
                 "EntryNumber",
                 "Date",
-                "FinancialYear",
-                "FinancialPeriod",
                 "Account",
                 "AccountCode",
                 "AccountName",
@@ -344,4 +364,207 @@ fn guids_are_valid_and_differ_per_division() {
     assert_eq!(a, guid(101, "account", 0));
     assert_eq!(slug("Café 't Hoekje"), "cafe-t-hoekje");
     assert_eq!(slug("Jansen Logistiek B.V."), "jansen-logistiek");
+}
+
+/// The tests' clock: 2026-11-21.
+const T0_DAY: i64 = 1_795_262_400 / 86_400;
+
+fn pairs(q: &[(&str, &str)]) -> Vec<(String, String)> {
+    q.iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+#[test]
+fn the_aging_lists_age_the_open_items_on_the_day_asked() {
+    for c in COMPANIES {
+        for (aging, open) in [
+            (
+                "read/financial/AgingReceivablesList",
+                "read/financial/ReceivablesList",
+            ),
+            (
+                "read/financial/AgingPayablesList",
+                "read/financial/PayablesList",
+            ),
+        ] {
+            let set = entity_set(aging).unwrap();
+            let rows = view(c.division, set, &[], T0_DAY).unwrap().unwrap();
+            let items = super::rows(c.division, open).unwrap();
+            // Expected per account: cents per age group, from each item's invoice date.
+            let mut expected: BTreeMap<String, [i64; 4]> = BTreeMap::new();
+            for i in items {
+                let day = parse_exact_date(i["InvoiceDate"].as_str().unwrap()).unwrap() / DAY_MS;
+                let groups = expected
+                    .entry(i["AccountId"].as_str().unwrap().to_string())
+                    .or_default();
+                groups[age_group(T0_DAY - day)] += cents(&i["Amount"]);
+            }
+            assert_eq!(rows.len(), expected.len(), "one row per account");
+            for r in rows.iter() {
+                let groups = expected[r["AccountId"].as_str().unwrap()];
+                for (n, want) in groups.iter().enumerate() {
+                    assert_eq!(cents(&r[&format!("AgeGroup{}Amount", n + 1)]), *want);
+                    assert_eq!(r[&format!("AgeGroup{}Description", n + 1)], AGE_GROUPS[n].1);
+                }
+                assert_eq!(cents(&r["TotalAmount"]), groups.iter().sum::<i64>());
+            }
+            // A year later everything is older than 90 days.
+            let later = view(c.division, set, &[], T0_DAY + 400).unwrap().unwrap();
+            assert!(
+                later
+                    .iter()
+                    .all(|r| cents(&r["TotalAmount"]) == cents(&r["AgeGroup4Amount"]))
+            );
+        }
+        assert_eq!(age_group(0), 0);
+        assert_eq!(age_group(30), 0);
+        assert_eq!(age_group(31), 1);
+        assert_eq!(age_group(90), 2);
+        assert_eq!(age_group(91), 3);
+    }
+}
+
+#[test]
+fn revenue_per_period_is_the_revenue_accounts_balance_and_needs_a_year() {
+    let set = entity_set("read/financial/RevenueListByYear").unwrap();
+    for c in COMPANIES {
+        let rows = view(c.division, set, &pairs(&[("year", "2025")]), T0_DAY)
+            .unwrap()
+            .unwrap();
+        assert_eq!(rows.len(), 12);
+        for r in rows.iter() {
+            let balance: i64 = super::rows(c.division, "financial/ReportingBalance")
+                .unwrap()
+                .iter()
+                .filter(|b| {
+                    // The revenue accounts: 8000 and up in every company.
+                    b["GLAccountCode"].as_str().unwrap() >= "8000"
+                        && b["ReportingYear"] == 2025
+                        && b["ReportingPeriod"] == r["Period"]
+                })
+                .map(|b| cents(&b["Amount"]))
+                .sum();
+            assert_eq!(cents(&r["Amount"]), -balance);
+            assert!(cents(&r["Amount"]) > 0);
+        }
+    }
+    assert!(view(101, set, &[], T0_DAY).unwrap_err().contains("year"));
+    assert!(view(101, set, &pairs(&[("year", "x")]), T0_DAY).is_err());
+}
+
+#[test]
+fn depreciation_in_the_ledger_is_the_assets_straight_line_and_the_journal_balances() {
+    for c in COMPANIES {
+        let all = |p: &str| super::rows(c.division, p).unwrap();
+        let assets = all("assets/Assets");
+        let methods = all("assets/DepreciationMethods");
+        let lines = all("financialtransaction/TransactionLines");
+        assert!(assets.len() >= 5);
+        for a in assets {
+            let method = methods
+                .iter()
+                .find(|m| m["ID"] == a["PrimaryMethod"])
+                .unwrap();
+            let months = method["Periods"].as_i64().unwrap();
+            let total = cents(&a["InvestmentAmountDC"]) - cents(&a["ResidualValue"]);
+            let each = total / months;
+            let start = parse_exact_date(a["StartDate"].as_str().unwrap()).unwrap() / DAY_MS;
+            let (y0, m0, _) = crate::dates::civil_from_days(start);
+            let booked: Vec<&Row> = lines
+                .iter()
+                .filter(|l| {
+                    l["Type"] == 70 && l["Asset"] == a["ID"] && l["GLAccountCode"] == "4600"
+                })
+                .collect();
+            for l in &booked {
+                let k = (l["FinancialYear"].as_i64().unwrap() - y0) * 12
+                    + l["FinancialPeriod"].as_i64().unwrap()
+                    - i64::from(m0);
+                let want = if k == months - 1 {
+                    total - each * (months - 1)
+                } else {
+                    each
+                };
+                assert!((0..months).contains(&k));
+                assert_eq!(cents(&l["AmountDC"]), want, "{}", a["Description"]);
+            }
+            match a["Status"].as_i64().unwrap() {
+                1 => assert_eq!(
+                    booked.len(),
+                    22,
+                    "Jan 2025 to Oct 2026: {}",
+                    a["Description"]
+                ),
+                4 | 3 | 6 => assert!(booked.len() < 22),
+                s => panic!("status {s}"),
+            }
+        }
+        // The journal's lines are the ledger's memorial lines, and each entry balances.
+        let gje = all("generaljournalentry/GeneralJournalEntries");
+        let gjl = all("generaljournalentry/GeneralJournalEntryLines");
+        let memorial: Vec<&Row> = lines.iter().filter(|l| l["JournalCode"] == "90").collect();
+        assert_eq!(gjl.len(), memorial.len());
+        for e in gje {
+            let own: Vec<&Row> = gjl
+                .iter()
+                .filter(|l| l["EntryID"] == e["EntryID"])
+                .collect();
+            assert!(!own.is_empty());
+            assert_eq!(own.iter().map(|l| cents(&l["AmountDC"])).sum::<i64>(), 0);
+            let ledger: Vec<&&Row> = memorial
+                .iter()
+                .filter(|l| l["EntryID"] == e["EntryID"])
+                .collect();
+            assert_eq!(ledger.len(), own.len());
+            assert!(ledger.iter().all(|l| l["Status"] == e["Status"]));
+        }
+        assert_eq!(
+            gje.iter().filter(|e| e["Status"] == 20).count(),
+            1,
+            "October 2026 is open"
+        );
+    }
+}
+
+#[test]
+fn vat_lines_go_to_their_codes_accounts_and_budgets_cover_every_pl_account() {
+    for c in COMPANIES {
+        let all = |p: &str| super::rows(c.division, p).unwrap();
+        let codes = all("vat/VATCodes");
+        let vat_accounts: Vec<&Value> = codes
+            .iter()
+            .flat_map(|v| [&v["GLToPayCode"], &v["GLToClaimCode"]])
+            .collect();
+        for l in all("financialtransaction/TransactionLines") {
+            if vat_accounts.contains(&&l["GLAccountCode"]) {
+                assert!(codes.iter().any(|v| v["Code"] == l["VATCode"]), "{l:?}");
+            }
+        }
+        let budgets = all("budget/Budgets");
+        let pl: Vec<&Value> = all("financial/ReportingBalance")
+            .iter()
+            .filter(|b| b["BalanceType"] == "W" && b["ReportingYear"] == 2025)
+            .map(|b| &b["GLAccountCode"])
+            .collect();
+        for code in pl {
+            let n = budgets
+                .iter()
+                .filter(|b| &b["GLAccountCode"] == code)
+                .count();
+            assert_eq!(n, 24, "{code}");
+        }
+        let centres = all("hrm/Costcenters");
+        for l in all("financialtransaction/TransactionLines") {
+            let pl = l["GLAccountCode"].as_str().unwrap() >= "4000";
+            assert_eq!(l["CostCenter"].is_string(), pl, "{l:?}");
+            if pl {
+                let cc = centres
+                    .iter()
+                    .find(|cc| cc["Code"] == l["CostCenter"])
+                    .unwrap();
+                assert!(cc["EndDate"].is_null(), "booked to a centre in use");
+            }
+        }
+    }
 }

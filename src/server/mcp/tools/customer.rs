@@ -17,18 +17,21 @@ const RECEIVABLES: ListSpec = ListSpec {
     key: "HID",
     select: "HID,Amount,DueDate,InvoiceDate,InvoiceNumber,EntryNumber,Description,CurrencyCode",
     what: "receivables",
+    module: None,
 };
 const ACCOUNTS: ListSpec = ListSpec {
     path: "crm/Accounts",
     key: "ID",
     select: ACCOUNT_SELECT,
     what: "the customer",
+    module: None,
 };
 const SALES_ENTRIES: ListSpec = ListSpec {
     path: "salesentry/SalesEntries",
     key: "EntryID",
     select: "EntryID,EntryNumber,InvoiceNumber,EntryDate,DueDate,AmountDC,Currency,Description",
     what: "sales invoices",
+    module: None,
 };
 
 #[derive(Debug, Deserialize, JsonSchema)]

@@ -18,18 +18,21 @@ const SALES_ENTRIES: ListSpec = ListSpec {
     key: "EntryID",
     select: "EntryID,EntryNumber,InvoiceNumber,EntryDate,DueDate,Customer,CustomerName,AmountDC,VATAmountDC,Currency,Description,YourRef",
     what: "sales invoices",
+    module: None,
 };
 const DRAFT_INVOICES: ListSpec = ListSpec {
     path: "salesinvoice/SalesInvoices",
     key: "InvoiceID",
     select: "InvoiceID,InvoiceNumber,InvoiceDate,DueDate,InvoiceTo,InvoiceToName,AmountDC,VATAmountDC,Currency,Description,YourRef",
     what: "draft sales invoices",
+    module: None,
 };
 const PURCHASE_ENTRIES: ListSpec = ListSpec {
     path: "purchaseentry/PurchaseEntries",
     key: "EntryID",
     select: "EntryID,EntryNumber,EntryDate,DueDate,Supplier,SupplierName,AmountDC,VATAmountDC,Currency,Description,YourRef",
     what: "purchase invoices",
+    module: None,
 };
 const OUTSTANDING_SELECT: &str = "HID,AccountId,AccountCode,AccountName,Amount,CurrencyCode,Description,DueDate,EntryNumber,InvoiceDate,InvoiceNumber,YourRef";
 const RECEIVABLES: ListSpec = ListSpec {
@@ -37,12 +40,14 @@ const RECEIVABLES: ListSpec = ListSpec {
     key: "HID",
     select: OUTSTANDING_SELECT,
     what: "receivables",
+    module: None,
 };
 const PAYABLES: ListSpec = ListSpec {
     path: "read/financial/PayablesList",
     key: "HID",
     select: OUTSTANDING_SELECT,
     what: "payables",
+    module: None,
 };
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, JsonSchema)]

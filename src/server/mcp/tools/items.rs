@@ -12,6 +12,7 @@ const ITEMS: ListSpec = ListSpec {
     key: "ID",
     select: "ID,Code,Description,ItemGroupCode,ItemGroupDescription,Unit,UnitDescription,IsSalesItem,IsPurchaseItem,IsStockItem,CostPriceStandard,CostPriceCurrency,StandardSalesPrice,SalesVatCode,StartDate,EndDate",
     what: "items",
+    module: None,
 };
 
 #[derive(Debug, Clone, Copy, Default, Deserialize, JsonSchema)]

@@ -3,7 +3,7 @@
 //! (`financial/ReportingBalance`, the open-item lists and `BankEntryLines`).
 
 use super::{
-    ListSpec, ToolCtx, ToolError, cents, check_limit, fetch_all, fetch_page, next_cursor,
+    ListSpec, ToolCtx, ToolError, cents, chart, check_limit, fetch_all, fetch_page, next_cursor,
     read_cursor, row,
 };
 use crate::server::mcp::{cursor, odata};
@@ -17,18 +17,21 @@ const GL_ACCOUNTS: ListSpec = ListSpec {
     key: "ID",
     select: "ID,Code,Description,BalanceSide,BalanceType,Type,TypeDescription,IsBlocked",
     what: "GL accounts",
+    module: None,
 };
 const TRANSACTION_LINES: ListSpec = ListSpec {
     path: "financialtransaction/TransactionLines",
     key: "ID",
     select: "ID,EntryNumber,Date,FinancialYear,FinancialPeriod,GLAccountCode,GLAccountDescription,JournalCode,JournalDescription,Description,AmountDC,AccountName,InvoiceNumber,VATCode,Currency",
     what: "transactions",
+    module: None,
 };
 const REPORTING_BALANCE: ListSpec = ListSpec {
     path: "financial/ReportingBalance",
     key: "ID",
     select: "ID,BalanceType,GLAccountCode,GLAccountDescription,ReportingYear,ReportingPeriod,Amount,Type",
     what: "reporting balances",
+    module: None,
 };
 const OPEN_ITEMS_SELECT: &str = "HID,Amount,DueDate";
 const RECEIVABLE_TOTALS: ListSpec = ListSpec {
@@ -36,25 +39,22 @@ const RECEIVABLE_TOTALS: ListSpec = ListSpec {
     key: "HID",
     select: OPEN_ITEMS_SELECT,
     what: "receivables",
+    module: None,
 };
 const PAYABLE_TOTALS: ListSpec = ListSpec {
     path: "read/financial/PayablesList",
     key: "HID",
     select: OPEN_ITEMS_SELECT,
     what: "payables",
+    module: None,
 };
 const BANK_LINES: ListSpec = ListSpec {
     path: "financialtransaction/BankEntryLines",
     key: "ID",
     select: "ID,Date,AmountDC",
     what: "bank transactions",
+    module: None,
 };
-
-/// Exact's GL account types that this service groups by.
-const TYPE_CASH: i64 = 10;
-const TYPE_BANK: i64 = 12;
-const TYPE_REVENUE: i64 = 110;
-const TYPE_COST_OF_SALES: i64 = 111;
 
 // ---------------------------------------------------------------------------------------------
 // GL accounts
@@ -360,14 +360,6 @@ struct PlTotals {
     operating_expenses: f64,
 }
 
-fn category(type_code: Option<i64>) -> &'static str {
-    match type_code {
-        Some(TYPE_REVENUE) => "revenue",
-        Some(TYPE_COST_OF_SALES) => "cost_of_sales",
-        _ => "operating_expenses",
-    }
-}
-
 fn period_clause(year: i64, from: i64, to: i64) -> String {
     format!("ReportingYear eq {year} and ReportingPeriod ge {from} and ReportingPeriod le {to}")
 }
@@ -392,26 +384,21 @@ pub async fn profit_loss(
         ));
     }
     let target = ctx.target(args.division)?;
+    let chart = chart::read(ctx, &target).await?;
     let filter = format!("BalanceType eq 'W' and {}", period_clause(year, from, to));
     let rows = fetch_all(ctx, &target, &REPORTING_BALANCE, Some(filter)).await?;
-    let mut by_account: BTreeMap<String, (String, Option<i64>, f64)> = BTreeMap::new();
+    let mut by_account: BTreeMap<String, (String, f64)> = BTreeMap::new();
     for r in &rows {
         let entry = by_account
             .entry(row::text_or_empty(r, "GLAccountCode"))
-            .or_insert_with(|| {
-                (
-                    row::text_or_empty(r, "GLAccountDescription"),
-                    row::int(r, "Type"),
-                    0.0,
-                )
-            });
-        entry.2 += row::num(r, "Amount");
+            .or_insert_with(|| (row::text_or_empty(r, "GLAccountDescription"), 0.0));
+        entry.1 += row::num(r, "Amount");
     }
     let mut totals = PlTotals::default();
     let lines: Vec<ProfitLossLine> = by_account
         .into_iter()
-        .map(|(code, (description, type_code, amount))| {
-            let category = category(type_code);
+        .map(|(code, (description, amount))| {
+            let category = chart.category(&code);
             // Revenue is booked on the credit side (negative); show it positive.
             let shown = if category == "revenue" {
                 -amount
@@ -451,6 +438,31 @@ pub async fn profit_loss(
 
 // ---------------------------------------------------------------------------------------------
 // Financial snapshot
+
+/// The cash and bank accounts' balance at the end of (year, period): their reporting balance of
+/// every earlier period summed (no request when the chart has no such accounts).
+pub async fn cash_balance(
+    ctx: &ToolCtx<'_>,
+    target: &crate::server::mcp::caller::Target,
+    chart: &chart::Chart,
+    year: i64,
+    period: i64,
+) -> Result<f64, ToolError> {
+    let Some(accounts) = chart.filter_codes(&[chart::CASH, chart::BANK]) else {
+        return Ok(0.0);
+    };
+    let balance = fetch_all(
+        ctx,
+        target,
+        &REPORTING_BALANCE,
+        Some(format!(
+            "({accounts}) and (ReportingYear lt {year} or \
+             (ReportingYear eq {year} and ReportingPeriod le {period}))"
+        )),
+    )
+    .await?;
+    Ok(balance.iter().map(|r| row::num(r, "Amount")).sum())
+}
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -503,6 +515,7 @@ pub async fn snapshot(ctx: &ToolCtx<'_>, args: SnapshotArgs) -> Result<SnapshotO
     };
     let period = odata::check_period("period", args.period.unwrap_or(default_period))?;
     let target = ctx.target(args.division)?;
+    let chart = chart::read(ctx, &target).await?;
 
     let pl = fetch_all(
         ctx,
@@ -517,23 +530,13 @@ pub async fn snapshot(ctx: &ToolCtx<'_>, args: SnapshotArgs) -> Result<SnapshotO
     let (mut revenue, mut costs) = (0.0, 0.0);
     for r in &pl {
         let amount = row::num(r, "Amount");
-        if row::int(r, "Type") == Some(TYPE_REVENUE) {
+        if chart.kind(&row::text_or_empty(r, "GLAccountCode")) == Some(chart::REVENUE) {
             revenue -= amount;
         } else {
             costs += amount;
         }
     }
-    let balance = fetch_all(
-        ctx,
-        &target,
-        &REPORTING_BALANCE,
-        Some(format!(
-            "BalanceType eq 'B' and (Type eq {TYPE_CASH} or Type eq {TYPE_BANK}) and \
-             (ReportingYear lt {year} or (ReportingYear eq {year} and ReportingPeriod le {period}))"
-        )),
-    )
-    .await?;
-    let cash: f64 = balance.iter().map(|r| row::num(r, "Amount")).sum();
+    let cash = cash_balance(ctx, &target, &chart, year, period).await?;
 
     let horizon = today.checked_add_days(Days::new(30)).unwrap_or(today);
     let open_totals = |rows: &[serde_json::Value]| {

@@ -3,13 +3,23 @@
 //! act on (bad arguments, a division it may not use, Exact refusing) is an `isError` result with
 //! a message; nothing internal reaches it.
 
+mod aging;
+mod assets;
+mod bank;
+mod chart;
+mod cost_centers;
+mod currencies;
 mod customer;
 mod divisions;
 mod invoices;
 mod items;
+mod journal;
 mod ledger;
 mod relations;
+mod reports;
 pub(super) mod row;
+mod search;
+mod vat;
 
 pub use super::source::Budget;
 use super::{
@@ -51,9 +61,12 @@ impl ToolCtx<'_> {
     }
 
     pub fn target(&self, division: Option<i64>) -> Result<Target, ToolError> {
-        let target = self
-            .caller
-            .resolve(&self.state.exact, division, &self.connections_url())?;
+        let target = self.caller.resolve(
+            &self.state.exact,
+            division,
+            &self.connections_url(),
+            self.state.clock.now(),
+        )?;
         if let Some(note) = self.usage {
             note.set(target.source.connection_id(), target.division);
         }
@@ -93,6 +106,9 @@ pub struct ListSpec {
     pub select: &'static str,
     /// Named in error messages: "sales invoices".
     pub what: &'static str,
+    /// The Exact module that holds the endpoint, when an administration's licence may lack it
+    /// (named when Exact refuses the endpoint).
+    pub module: Option<&'static str>,
 }
 
 /// A page of rows and where the next one starts.
@@ -148,7 +164,11 @@ pub async fn fetch_rows(
         .source
         .list(&ctx.budget, target.division, spec.path, &query, max_rows)
         .await
-        .map_err(ToolError::exact(spec.what))
+        .map_err(|source| ToolError::Exact {
+            what: spec.what,
+            module: spec.module,
+            source,
+        })
 }
 
 /// Every row of a query the call's budget allows (at most [`MAX_SCAN_ROWS`]), for totals and
@@ -165,6 +185,87 @@ pub async fn fetch_all(
         ctx.budget.mark_cut();
     }
     Ok(listed.rows)
+}
+
+/// Every row a `read/…` function answers for `params` (e.g. `year=2026`), within the budget.
+pub async fn fetch_function(
+    ctx: &ToolCtx<'_>,
+    target: &Target,
+    spec: &ListSpec,
+    params: Vec<(&'static str, String)>,
+) -> Result<Vec<Value>, ToolError> {
+    let query = ListQuery {
+        select: spec.select,
+        params,
+        ..Default::default()
+    };
+    let listed = target
+        .source
+        .list(
+            &ctx.budget,
+            target.division,
+            spec.path,
+            &query,
+            MAX_SCAN_ROWS,
+        )
+        .await
+        .map_err(|source| ToolError::Exact {
+            what: spec.what,
+            module: spec.module,
+            source,
+        })?;
+    if listed.more {
+        ctx.budget.mark_cut();
+    }
+    Ok(listed.rows)
+}
+
+/// One page of a list tool: the rows, and the cursor to continue (none at the end).
+pub struct ListPage {
+    pub rows: Vec<Value>,
+    pub cursor: Option<String>,
+}
+
+impl ListPage {
+    pub fn has_more(&self) -> bool {
+        self.cursor.is_some()
+    }
+}
+
+/// A list tool's page of `spec` in the target division: `cursor` (from the previous page) must
+/// continue the same query, and the returned cursor continues this one.
+pub async fn list_page(
+    ctx: &ToolCtx<'_>,
+    target: &Target,
+    (tool, spec): (&str, &ListSpec),
+    filter: Option<String>,
+    limit: usize,
+    cursor: Option<&str>,
+) -> Result<ListPage, ToolError> {
+    list_page_of(ctx, target, (tool, spec), (filter, ""), limit, cursor).await
+}
+
+/// [`list_page`] for a tool that also filters the rows it reads: `also` names those filters,
+/// so a cursor only continues the same question.
+pub async fn list_page_of(
+    ctx: &ToolCtx<'_>,
+    target: &Target,
+    (tool, spec): (&str, &ListSpec),
+    (filter, also): (Option<String>, &str),
+    limit: usize,
+    cursor: Option<&str>,
+) -> Result<ListPage, ToolError> {
+    let fp = cursor::fingerprint(&[
+        &target.division.to_string(),
+        filter.as_deref().unwrap_or(""),
+        also,
+    ]);
+    let after = read_cursor(tool, cursor, &fp)?.map(|p| p.skiptoken);
+    let page = fetch_page(ctx, target, spec, filter, limit, after).await?;
+    Ok(ListPage {
+        rows: page.rows,
+        cursor: page.next.map(|k| next_cursor(tool, &fp, 0, k)),
+    })
 }
 
 /// The cursor argument of `tool`, checked against the query it must continue.
@@ -300,11 +401,62 @@ pub static TOOLS: LazyLock<Vec<Tool>> = LazyLock::new(|| {
             "List open receivables (customers who owe you) and/or payables (what you owe suppliers), with \
              days overdue. Filter by relation, overdue only, or a minimum number of days overdue.",
         ),
+        definition::<bank::TransactionsArgs, bank::TransactionsOutput>(
+            "get_bank_transactions",
+            "Get bank transactions",
+            "List bank statement lines (money in positive, money out negative) with the relation, the \
+             contra account and the invoice they settle. Filter by date and by bank account (its bank \
+             journal code). Totals cover the returned page.",
+        ),
         definition::<ledger::GlArgs, ledger::GlOutput>(
             "get_gl_accounts",
             "Get GL accounts",
             "List the chart of accounts (general ledger accounts): code, description, balance sheet or \
              profit & loss, debit or credit side.",
+        ),
+        definition::<reports::TrialBalanceArgs, reports::TrialBalanceOutput>(
+            "get_trial_balance",
+            "Trial balance",
+            "The trial balance of a financial year through a period: debit, credit and balance per GL \
+             account from the start of the year (with the opening balance), and the totals, which \
+             balance.",
+        ),
+        definition::<bank::ForecastArgs, bank::ForecastOutput>(
+            "get_cashflow_forecast",
+            "Cash-flow forecast",
+            "Forecast the cash position for the next 30, 60 or 90 days, week by week: today's cash and \
+             bank balance plus open receivables and minus open payables on their due dates (overdue \
+             items in the first week), with the lowest point and the recent bank flow.",
+        ),
+        definition::<ledger::ProfitLossArgs, ledger::ProfitLossOutput>(
+            "get_profit_loss",
+            "Profit and loss",
+            "The profit and loss statement for a financial year and a range of periods: revenue, cost of \
+             sales, gross margin, operating expenses and result, with the amount per GL account.",
+        ),
+        definition::<reports::RevenueArgs, reports::RevenueOutput>(
+            "get_revenue",
+            "Revenue by period",
+            "Revenue per period of a financial year as Exact reports it, optionally beside the previous \
+             year with the change per period and in total.",
+        ),
+        definition::<aging::AnalysisArgs, aging::AnalysisOutput>(
+            "get_aging_analysis",
+            "Aging analysis",
+            "Exact's own aging analysis of receivables or payables: the open amounts in Exact's four \
+             age groups (by the age of the items), in total and optionally per customer or supplier.",
+        ),
+        definition::<aging::OpenArgs, aging::OpenOutput>(
+            "get_aging_receivables",
+            "Receivables aging",
+            "Open receivables bucketed by days past their due date (not yet due, 1-30, 31-60, 61-90, \
+             over 90 days overdue), in total and per customer, most overdue first.",
+        ),
+        definition::<aging::OpenArgs, aging::OpenOutput>(
+            "get_aging_payables",
+            "Payables aging",
+            "Open payables bucketed by days past their due date (not yet due, 1-30, 31-60, 61-90, over \
+             90 days overdue), in total and per supplier, most overdue first.",
         ),
         definition::<ledger::TransactionsArgs, ledger::TransactionsOutput>(
             "get_transactions",
@@ -312,11 +464,74 @@ pub static TOOLS: LazyLock<Vec<Tool>> = LazyLock::new(|| {
             "List posted financial transaction lines (journal lines) filtered by financial year and period, \
              GL account, journal or date range. Amounts are debit positive, credit negative.",
         ),
+        definition::<search::Args, search::Output>(
+            "search_transactions",
+            "Search transactions",
+            "Search posted transaction lines with any combination of filters: dates, financial year and \
+             period, journal code or type, GL account, debit or credit, an amount range (absolute), \
+             processed or open, and text in the description.",
+        ),
+        definition::<vat::Args, vat::Output>(
+            "get_vat_summary",
+            "VAT summary",
+            "The VAT of a period, a quarter or a year per VAT code: sales and purchase bases, output \
+             VAT to pay, input VAT to claim, and the balance payable, for preparing the VAT return.",
+        ),
+        definition::<reports::BudgetArgs, reports::BudgetOutput>(
+            "get_budget_comparison",
+            "Budget comparison",
+            "Budget against actual per profit-and-loss account for a range of periods: budget, actual, \
+             variance and variance percentage, whether it is favourable, and totals for revenue, costs \
+             and result.",
+        ),
+        definition::<journal::Args, journal::Output>(
+            "get_journal_entries",
+            "Get journal entries",
+            "List general journal (memorial) entries with their lines: journal, year and period, status \
+             (draft or processed), and per line the GL account, amount and description. Filter by date, \
+             journal, GL account, status, year or period.",
+        ),
         definition::<items::Args, items::Output>(
             "get_items",
             "Get items",
             "List items (products and services) with prices, units and item groups; search by code or \
              description.",
+        ),
+        definition::<currencies::CurrenciesArgs, currencies::CurrenciesOutput>(
+            "get_currencies",
+            "Get currencies",
+            "List the currencies Exact knows for this administration, with their precision and whether \
+             the administration uses them (has exchange rates for them).",
+        ),
+        definition::<currencies::RatesArgs, currencies::RatesOutput>(
+            "get_currency_rates",
+            "Get currency rates",
+            "List exchange rates: one unit of the source currency in the target currency, valid from \
+             the start date. Filter by currencies and dates.",
+        ),
+        definition::<cost_centers::ListArgs, cost_centers::ListOutput>(
+            "get_cost_centers",
+            "Get cost centres",
+            "List cost centres (departments) with their code, description and whether they are still in \
+             use; search by code or description.",
+        ),
+        definition::<cost_centers::ReportArgs, cost_centers::ReportOutput>(
+            "get_cost_center_report",
+            "Cost centre P&L",
+            "Profit and loss per cost centre for a financial year and a range of periods: revenue, cost \
+             of sales, operating expenses and result per cost centre, with the amount per GL account.",
+        ),
+        definition::<assets::AssetsArgs, assets::AssetsOutput>(
+            "get_fixed_assets",
+            "Get fixed assets",
+            "List fixed assets with their group, status, investment date and amount, residual value, \
+             depreciation start and method. Filter by status, asset group or text.",
+        ),
+        definition::<assets::ScheduleArgs, assets::ScheduleOutput>(
+            "get_depreciation_schedule",
+            "Depreciation schedule",
+            "The depreciation per period of a year for one asset or all: the straight-line plan, what \
+             was posted in Exact, and the book value after each period.",
         ),
         definition::<customer::Args, customer::Output>(
             "get_customer_360",
@@ -329,12 +544,6 @@ pub static TOOLS: LazyLock<Vec<Tool>> = LazyLock::new(|| {
             "Financial snapshot",
             "The financial position at a glance: year-to-date revenue, costs and result, cash and bank \
              balance, receivables and payables (with overdue parts), and the cash expected in 30 days.",
-        ),
-        definition::<ledger::ProfitLossArgs, ledger::ProfitLossOutput>(
-            "get_profit_loss",
-            "Profit and loss",
-            "The profit and loss statement for a financial year and a range of periods: revenue, cost of \
-             sales, gross margin, operating expenses and result, with the amount per GL account.",
         ),
     ]
 });
@@ -359,6 +568,25 @@ pub async fn call(
         "get_customer_360" => run(ctx, name, args, |a| customer::get(ctx, a)).await,
         "get_financial_snapshot" => run(ctx, name, args, |a| ledger::snapshot(ctx, a)).await,
         "get_profit_loss" => run(ctx, name, args, |a| ledger::profit_loss(ctx, a)).await,
+        "get_bank_transactions" => run(ctx, name, args, |a| bank::transactions(ctx, a)).await,
+        "get_trial_balance" => run(ctx, name, args, |a| reports::trial_balance(ctx, a)).await,
+        "get_cashflow_forecast" => run(ctx, name, args, |a| bank::forecast(ctx, a)).await,
+        "get_revenue" => run(ctx, name, args, |a| reports::revenue(ctx, a)).await,
+        "get_aging_analysis" => run(ctx, name, args, |a| aging::analysis(ctx, a)).await,
+        "get_aging_receivables" => run(ctx, name, args, |a| aging::receivables(ctx, a)).await,
+        "get_aging_payables" => run(ctx, name, args, |a| aging::payables(ctx, a)).await,
+        "search_transactions" => run(ctx, name, args, |a| search::search(ctx, a)).await,
+        "get_vat_summary" => run(ctx, name, args, |a| vat::summary(ctx, a)).await,
+        "get_budget_comparison" => {
+            run(ctx, name, args, |a| reports::budget_comparison(ctx, a)).await
+        }
+        "get_journal_entries" => run(ctx, name, args, |a| journal::list(ctx, a)).await,
+        "get_currencies" => run(ctx, name, args, |a| currencies::currencies(ctx, a)).await,
+        "get_currency_rates" => run(ctx, name, args, |a| currencies::rates(ctx, a)).await,
+        "get_cost_centers" => run(ctx, name, args, |a| cost_centers::list(ctx, a)).await,
+        "get_cost_center_report" => run(ctx, name, args, |a| cost_centers::report(ctx, a)).await,
+        "get_fixed_assets" => run(ctx, name, args, |a| assets::list(ctx, a)).await,
+        "get_depreciation_schedule" => run(ctx, name, args, |a| assets::schedule(ctx, a)).await,
         _ => return None,
     })
 }
@@ -411,7 +639,11 @@ mod tests {
 
     #[test]
     fn every_tool_declares_object_schemas_and_read_only_annotations() {
-        assert_eq!(TOOLS.len(), 12);
+        assert_eq!(
+            TOOLS.len(),
+            crate::domain::TOOL_COUNT,
+            "the landing page's count"
+        );
         for tool in TOOLS.iter() {
             assert_eq!(
                 tool.input_schema.get("type"),

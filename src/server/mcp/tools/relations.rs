@@ -11,6 +11,7 @@ const ACCOUNTS: ListSpec = ListSpec {
     key: "ID",
     select: "ID,Code,Name,City,Country,Email,Phone,Website,Status,IsSales,IsSupplier,Blocked,VATNumber,ChamberOfCommerce",
     what: "relations",
+    module: None,
 };
 
 #[derive(Debug, Clone, Copy, Default, Deserialize, JsonSchema)]
