@@ -136,13 +136,17 @@ impl Session {
         }
     }
 
-    /// Calls `tool`, checks its result against the output schema and returns it. The service's
-    /// 60 calls a minute are respected by moving the clock on a minute now and then.
-    async fn call(&mut self, tool: &str, args: Value) -> Value {
+    /// The service allows 60 calls a minute: the clock moves on a minute every 40 calls.
+    fn pace(&mut self) {
         self.calls += 1;
-        if self.calls % 40 == 0 {
+        if self.calls.is_multiple_of(40) {
             self.app.clock.advance(61);
         }
+    }
+
+    /// Calls `tool`, checks its result against the output schema and returns it.
+    async fn call(&mut self, tool: &str, args: Value) -> Value {
+        self.pace();
         let value = data(&call(&self.client, tool, args.clone()).await);
         let schema = Value::Object(self.schemas[tool].clone());
         let validator = jsonschema::validator_for(&schema).unwrap();
@@ -157,10 +161,7 @@ impl Session {
 
     /// The tool error `tool` answers with.
     async fn refused(&mut self, tool: &str, args: Value) -> String {
-        self.calls += 1;
-        if self.calls % 40 == 0 {
-            self.app.clock.advance(61);
-        }
+        self.pace();
         error_text(&call(&self.client, tool, args).await)
     }
 
@@ -1138,7 +1139,7 @@ async fn no_call_passes_the_request_cap_on_the_largest_company() {
             let mut args = args.clone();
             args["division"] = json!(largest);
             sim_control(&s.app, "reset-log").await;
-            s.calls += 1;
+            s.pace();
             let result = call(&s.client, tool, args.clone()).await;
             let made = sim_requests(&s.app).await.len();
             assert!(
@@ -1156,9 +1157,6 @@ async fn no_call_passes_the_request_cap_on_the_largest_company() {
                         .contains("Narrow the query")
                 );
                 cut += 1;
-            }
-            if s.calls % 40 == 0 {
-                s.app.clock.advance(61);
             }
         }
     }
@@ -1254,4 +1252,35 @@ async fn a_licence_without_a_module_is_said_plainly_and_the_rest_still_works() {
         .await;
     s.call("get_budget_comparison", json!({ "division": 101 }))
         .await;
+}
+
+#[tokio::test]
+async fn exact_ages_its_lists_on_its_clock_and_our_buckets_use_ours() {
+    let mut s = Session::start().await;
+    let ours = s
+        .call("get_aging_receivables", json!({ "division": 101 }))
+        .await;
+    let exacts = s
+        .call("get_aging_analysis", json!({ "division": 101 }))
+        .await;
+    // Exact's clock runs three weeks ahead of ours.
+    sim_control(&s.app, "advance?seconds=1814400").await;
+    let ours_later = s
+        .call("get_aging_receivables", json!({ "division": 101 }))
+        .await;
+    let exacts_later = s
+        .call("get_aging_analysis", json!({ "division": 101 }))
+        .await;
+    assert_eq!(ours["buckets"], ours_later["buckets"], "our rule, our day");
+    assert_eq!(ours["as_of"], json!("2026-11-21"));
+    assert_ne!(
+        exacts["groups"], exacts_later["groups"],
+        "Exact's rule, Exact's day"
+    );
+    assert_eq!(exacts["total"], exacts_later["total"]);
+    let first = |v: &Value| cents(&v["groups"][0]["amount"]);
+    assert!(
+        first(&exacts_later) < first(&exacts),
+        "items moved to older groups"
+    );
 }
