@@ -34,6 +34,15 @@ pub fn clean_text(field: &str, value: &str) -> Result<String, ToolError> {
     Ok(value.to_string())
 }
 
+/// An optional search term or code: `None` when absent or blank, else checked as
+/// [`clean_text`] does.
+pub fn optional_text(field: &str, value: Option<&str>) -> Result<Option<String>, ToolError> {
+    value
+        .filter(|v| !v.trim().is_empty())
+        .map(|v| clean_text(field, v))
+        .transpose()
+}
+
 /// A GUID argument, normalised to lower-case hyphenated form.
 pub fn parse_guid(field: &str, value: &str) -> Result<String, ToolError> {
     uuid::Uuid::try_parse(value.trim())

@@ -5,9 +5,10 @@
 //!
 //! Field lists: Exact's REST reference for HRMCostcenters and FinancialReportingBalance.
 
-use super::{ListSpec, ToolCtx, ToolError, cents, chart, check_limit, fetch_all, list_page, row};
+use super::{
+    ListSpec, ToolCtx, ToolError, cents, chart, check_limit, fetch_all, list_page, periods, row,
+};
 use crate::server::mcp::odata;
-use chrono::Datelike;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -164,21 +165,7 @@ pub struct ReportOutput {
 }
 
 pub async fn report(ctx: &ToolCtx<'_>, args: ReportArgs) -> Result<ReportOutput, ToolError> {
-    let today = ctx.today();
-    let this_year = i64::from(today.year());
-    let year = odata::check_year("year", args.year.unwrap_or(this_year))?;
-    let from = odata::check_period("period_from", args.period_from.unwrap_or(1))?;
-    let default_to = if year == this_year {
-        i64::from(today.month())
-    } else {
-        12
-    };
-    let to = odata::check_period("period_to", args.period_to.unwrap_or(default_to))?;
-    if from > to {
-        return Err(ToolError::invalid(
-            "`period_from` is after `period_to`; swap them.",
-        ));
-    }
+    let (year, from, to) = periods::period_range(ctx, args.year, args.period_from, args.period_to)?;
     let mut clauses = vec![format!(
         "BalanceType eq 'W' and ReportingYear eq {year} and ReportingPeriod ge {from} and ReportingPeriod le {to}"
     )];

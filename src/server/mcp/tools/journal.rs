@@ -146,12 +146,7 @@ pub async fn list(ctx: &ToolCtx<'_>, args: Args) -> Result<Output, ToolError> {
     const TOOL: &str = "get_journal_entries";
     let limit = check_limit(args.limit, 100, 500)?;
     let (from, to) = odata::date_range(args.from_date.as_deref(), args.to_date.as_deref())?;
-    let text = |name: &str, v: &Option<String>| -> Result<Option<String>, ToolError> {
-        v.as_deref()
-            .filter(|s| !s.trim().is_empty())
-            .map(|s| odata::clean_text(name, s))
-            .transpose()
-    };
+    let text = |name: &str, v: &Option<String>| odata::optional_text(name, v.as_deref());
     let lines_filter = LineFilter {
         from,
         to,

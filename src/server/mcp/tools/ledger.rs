@@ -4,10 +4,10 @@
 
 use super::{
     ListSpec, ToolCtx, ToolError, cents, chart, check_limit, fetch_all, fetch_page, next_cursor,
-    read_cursor, row,
+    periods, read_cursor, row,
 };
 use crate::server::mcp::{cursor, odata};
-use chrono::{Datelike, Days};
+use chrono::Days;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -368,21 +368,7 @@ pub async fn profit_loss(
     ctx: &ToolCtx<'_>,
     args: ProfitLossArgs,
 ) -> Result<ProfitLossOutput, ToolError> {
-    let today = ctx.today();
-    let this_year = i64::from(today.year());
-    let year = odata::check_year("year", args.year.unwrap_or(this_year))?;
-    let from = odata::check_period("period_from", args.period_from.unwrap_or(1))?;
-    let default_to = if year == this_year {
-        i64::from(today.month())
-    } else {
-        12
-    };
-    let to = odata::check_period("period_to", args.period_to.unwrap_or(default_to))?;
-    if from > to {
-        return Err(ToolError::invalid(
-            "`period_from` is after `period_to`; swap them.",
-        ));
-    }
+    let (year, from, to) = periods::period_range(ctx, args.year, args.period_from, args.period_to)?;
     let target = ctx.target(args.division)?;
     let chart = chart::read(ctx, &target).await?;
     let filter = format!("BalanceType eq 'W' and {}", period_clause(year, from, to));
@@ -506,14 +492,7 @@ pub struct SnapshotOutput {
 
 pub async fn snapshot(ctx: &ToolCtx<'_>, args: SnapshotArgs) -> Result<SnapshotOutput, ToolError> {
     let today = ctx.today();
-    let this_year = i64::from(today.year());
-    let year = odata::check_year("year", args.year.unwrap_or(this_year))?;
-    let default_period = if year == this_year {
-        i64::from(today.month())
-    } else {
-        12
-    };
-    let period = odata::check_period("period", args.period.unwrap_or(default_period))?;
+    let (year, period) = periods::year_and_period(ctx, args.year, ("period", args.period))?;
     let target = ctx.target(args.division)?;
     let chart = chart::read(ctx, &target).await?;
 

@@ -15,6 +15,7 @@ mod invoices;
 mod items;
 mod journal;
 mod ledger;
+mod periods;
 mod relations;
 mod reports;
 pub(super) mod row;

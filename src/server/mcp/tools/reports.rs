@@ -5,7 +5,7 @@
 //! Field lists: Exact's REST reference for FinancialReportingBalance,
 //! ReadFinancialRevenueListByYear and BudgetBudgets.
 
-use super::{ListSpec, ToolCtx, ToolError, cents, chart, fetch_all, fetch_function, row};
+use super::{ListSpec, ToolCtx, ToolError, cents, chart, fetch_all, fetch_function, periods, row};
 use crate::server::mcp::odata;
 use chrono::Datelike;
 use schemars::JsonSchema;
@@ -33,24 +33,6 @@ const BUDGETS: ListSpec = ListSpec {
     what: "budgets",
     module: Some("Budgets"),
 };
-
-/// The year (default: this year) and the last period (default: this month in this year, else
-/// 12) a report covers.
-fn year_and_period(
-    ctx: &ToolCtx<'_>,
-    year: Option<i64>,
-    (name, period): (&str, Option<i64>),
-) -> Result<(i64, i64), ToolError> {
-    let today = ctx.today();
-    let this_year = i64::from(today.year());
-    let year = odata::check_year("year", year.unwrap_or(this_year))?;
-    let default = if year == this_year {
-        i64::from(today.month())
-    } else {
-        12
-    };
-    Ok((year, odata::check_period(name, period.unwrap_or(default))?))
-}
 
 // ---------------------------------------------------------------------------------------------
 // Trial balance
@@ -99,7 +81,7 @@ pub async fn trial_balance(
     ctx: &ToolCtx<'_>,
     args: TrialBalanceArgs,
 ) -> Result<TrialBalanceOutput, ToolError> {
-    let (year, period) = year_and_period(ctx, args.year, ("period", args.period))?;
+    let (year, period) = periods::year_and_period(ctx, args.year, ("period", args.period))?;
     let target = ctx.target(args.division)?;
     let rows = fetch_all(
         ctx,
@@ -336,13 +318,7 @@ pub async fn budget_comparison(
     ctx: &ToolCtx<'_>,
     args: BudgetArgs,
 ) -> Result<BudgetOutput, ToolError> {
-    let (year, to) = year_and_period(ctx, args.year, ("period_to", args.period_to))?;
-    let from = odata::check_period("period_from", args.period_from.unwrap_or(1))?;
-    if from > to {
-        return Err(ToolError::invalid(
-            "`period_from` is after `period_to`; swap them.",
-        ));
-    }
+    let (year, from, to) = periods::period_range(ctx, args.year, args.period_from, args.period_to)?;
     let target = ctx.target(args.division)?;
     let range = |y: &str, p: &str| format!("{y} eq {year} and {p} ge {from} and {p} le {to}");
     let budgets = fetch_all(

@@ -156,10 +156,7 @@ fn filter(args: &Args) -> Result<Option<String>, ToolError> {
         ));
     }
     let text = |name: &str, v: &Option<String>| -> Result<Option<String>, ToolError> {
-        v.as_deref()
-            .filter(|s| !s.trim().is_empty())
-            .map(|s| odata::clean_text(name, s).map(|s| odata::text(&s)))
-            .transpose()
+        Ok(odata::optional_text(name, v.as_deref())?.map(|s| odata::text(&s)))
     };
     if let Some(j) = text("journal_code", &args.journal_code)? {
         clauses.push(format!("JournalCode eq {j}"));
