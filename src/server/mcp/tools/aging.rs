@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-const OPEN_SELECT: &str = "HID,AccountId,AccountCode,AccountName,Amount,DueDate,InvoiceDate";
+const OPEN_SELECT: &str = "HID,AccountId,AccountCode,AccountName,Amount,DueDate";
 const RECEIVABLES: ListSpec = ListSpec {
     path: "read/financial/ReceivablesList",
     key: "HID",
@@ -29,7 +29,7 @@ const PAYABLES: ListSpec = ListSpec {
     what: "payables",
     module: None,
 };
-const AGING_SELECT: &str = "AccountId,AccountCode,AccountName,AgeGroup1,AgeGroup1Amount,AgeGroup1Description,AgeGroup2,AgeGroup2Amount,AgeGroup2Description,AgeGroup3,AgeGroup3Amount,AgeGroup3Description,AgeGroup4,AgeGroup4Amount,AgeGroup4Description,CurrencyCode,TotalAmount";
+const AGING_SELECT: &str = "AccountId,AccountCode,AccountName,AgeGroup1,AgeGroup1Amount,AgeGroup1Description,AgeGroup2,AgeGroup2Amount,AgeGroup2Description,AgeGroup3,AgeGroup3Amount,AgeGroup3Description,AgeGroup4,AgeGroup4Amount,AgeGroup4Description,TotalAmount";
 const AGING_RECEIVABLES: ListSpec = ListSpec {
     path: "read/financial/AgingReceivablesList",
     key: "AccountId",

@@ -25,7 +25,7 @@ const ASSETS: ListSpec = ListSpec {
 const METHODS: ListSpec = ListSpec {
     path: "assets/DepreciationMethods",
     key: "ID",
-    select: "ID,Code,Type,Periods",
+    select: "ID,Type,Periods",
     what: "depreciation methods",
     module: MODULE,
 };
@@ -191,6 +191,7 @@ pub struct ScheduleArgs {
     /// One asset's ID (GUID, see get_fixed_assets); all assets when omitted.
     pub asset_id: Option<String>,
     /// Financial year (default: the current year).
+    #[schemars(range(min = 1900, max = 2100))]
     pub year: Option<i64>,
     /// Schedule rows per page, 1 to 1000 (default 100); a page holds whole assets.
     #[schemars(range(min = 1, max = 1000))]

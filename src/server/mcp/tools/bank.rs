@@ -33,7 +33,7 @@ const BANK_JOURNAL_LINES: ListSpec = ListSpec {
 const BANK_JOURNALS: ListSpec = ListSpec {
     path: "financial/Journals",
     key: "Code",
-    select: "Code,Description,Type,GLAccountCode,BankAccountIBAN",
+    select: "Code,Description,GLAccountCode,BankAccountIBAN",
     what: "journals",
     module: None,
 };

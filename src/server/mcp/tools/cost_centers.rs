@@ -119,6 +119,7 @@ pub struct ReportArgs {
     /// Only this cost centre (its code); all, and the lines without one, when omitted.
     pub cost_center_code: Option<String>,
     /// Financial year (default: the current year).
+    #[schemars(range(min = 1900, max = 2100))]
     pub year: Option<i64>,
     /// First period, 1 to 13 (default 1).
     #[schemars(range(min = 1, max = 13))]

@@ -17,7 +17,7 @@ use serde_json::Value;
 const ENTRIES: ListSpec = ListSpec {
     path: "generaljournalentry/GeneralJournalEntries",
     key: "EntryID",
-    select: "EntryID,EntryNumber,FinancialYear,FinancialPeriod,JournalCode,JournalDescription,Currency,Status,StatusDescription,Type,TypeDescription,Reversal",
+    select: "EntryID,EntryNumber,FinancialYear,FinancialPeriod,JournalCode,JournalDescription,Currency,Status,TypeDescription,Reversal",
     what: "general journal entries",
     module: None,
 };
@@ -64,6 +64,7 @@ pub struct Args {
     #[serde(default)]
     pub status: Status,
     /// Financial year, e.g. 2026.
+    #[schemars(range(min = 1900, max = 2100))]
     pub financial_year: Option<i64>,
     /// Financial period, 1 to 13.
     #[schemars(range(min = 1, max = 13))]

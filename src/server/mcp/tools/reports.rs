@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 const REPORTING_BALANCE: ListSpec = ListSpec {
     path: "financial/ReportingBalance",
     key: "ID",
-    select: "ID,BalanceType,GLAccountCode,GLAccountDescription,ReportingYear,ReportingPeriod,Amount,AmountDebit,AmountCredit",
+    select: "ID,BalanceType,GLAccountCode,GLAccountDescription,Amount,AmountDebit,AmountCredit",
     what: "reporting balances",
     module: None,
 };
@@ -29,7 +29,7 @@ const REVENUE_BY_YEAR: ListSpec = ListSpec {
 const BUDGETS: ListSpec = ListSpec {
     path: "budget/Budgets",
     key: "ID",
-    select: "ID,BudgetScenarioCode,BudgetScenarioDescription,GLAccountCode,GLAccountDescription,ReportingYear,ReportingPeriod,AmountDC",
+    select: "ID,BudgetScenarioCode,BudgetScenarioDescription,GLAccountCode,GLAccountDescription,AmountDC",
     what: "budgets",
     module: Some("Budgets"),
 };
@@ -43,6 +43,7 @@ pub struct TrialBalanceArgs {
     /// Division code (see list_divisions); the default division when omitted.
     pub division: Option<i64>,
     /// Financial year (default: the current year).
+    #[schemars(range(min = 1900, max = 2100))]
     pub year: Option<i64>,
     /// Up to and including this period, 1 to 13 (default: the current month in the current
     /// year, else 12).
@@ -145,6 +146,7 @@ pub struct RevenueArgs {
     /// Division code (see list_divisions); the default division when omitted.
     pub division: Option<i64>,
     /// Financial year (default: the current year).
+    #[schemars(range(min = 1900, max = 2100))]
     pub year: Option<i64>,
     /// Also give the previous year's revenue per period and the change (default false).
     #[serde(default)]
@@ -252,6 +254,7 @@ pub struct BudgetArgs {
     /// Division code (see list_divisions); the default division when omitted.
     pub division: Option<i64>,
     /// Financial year (default: the current year).
+    #[schemars(range(min = 1900, max = 2100))]
     pub year: Option<i64>,
     /// First period, 1 to 13 (default 1).
     #[schemars(range(min = 1, max = 13))]

@@ -69,6 +69,7 @@ pub struct Args {
     /// Lines dated on or before this day (YYYY-MM-DD).
     pub to_date: Option<String>,
     /// Financial year, e.g. 2026.
+    #[schemars(range(min = 1900, max = 2100))]
     pub financial_year: Option<i64>,
     /// Financial period, 1 to 13.
     #[schemars(range(min = 1, max = 13))]

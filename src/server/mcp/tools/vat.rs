@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 const VAT_CODES: ListSpec = ListSpec {
     path: "vat/VATCodes",
     key: "ID",
-    select: "ID,Code,Description,Percentage,GLToPayCode,GLToClaimCode,IsBlocked",
+    select: "ID,Code,Description,Percentage,GLToPayCode,GLToClaimCode",
     what: "VAT codes",
     module: None,
 };
@@ -32,6 +32,7 @@ pub struct Args {
     /// Division code (see list_divisions); the default division when omitted.
     pub division: Option<i64>,
     /// Financial year (default: the current year).
+    #[schemars(range(min = 1900, max = 2100))]
     pub year: Option<i64>,
     /// One period, 1 to 13 (not with `quarter`).
     #[schemars(range(min = 1, max = 13))]
