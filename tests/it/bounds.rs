@@ -1,6 +1,7 @@
 //! Every loop that calls Exact has a bound, and a result that was cut says so: a tool call makes
 //! at most `MAX_REQUESTS_PER_CALL` Exact requests (counted in the simulator's request log) and
 //! marks its result `truncated`; the divisions of a consent are read to the end, page by page.
+use super::tool_session::lift_rate_limits;
 use exact_mcp::server::mcp::source::MAX_REQUESTS_PER_CALL;
 use serde_json::{Value, json};
 use std::collections::HashSet;
@@ -9,18 +10,6 @@ use test_kit::{
     exact::connected,
     mcp::{T0_DAY, call, connected_user, data, key_for, mcp, sim_control, sim_requests},
 };
-
-/// Lifts the simulator's rate limits, so a test counts requests instead of waiting for a minute.
-async fn lift_rate_limits(app: &TestApp) {
-    let res = app
-        .client
-        .post(app.at("/sim/exact/_control/limits"))
-        .json(&json!({ "minutely": 100_000, "daily": 1_000_000 }))
-        .send()
-        .await
-        .unwrap();
-    assert!(res.status().is_success());
-}
 
 /// The REST calls the simulator logged for `division` since the log was last reset.
 async fn exact_requests(app: &TestApp, division: i64) -> usize {

@@ -3,18 +3,16 @@
 //! and its figures against figures this file computes from the simulator's rows itself (never by
 //! calling the tool's code): paging returns every row once, the trial balance balances, aging
 //! buckets add up to the open items, the VAT summary is the VAT accounts' movement.
-use exact_mcp::{
-    domain::{Email, Plan},
-    server::{accounts, audit::Actor, connections, db::users, mcp::source::MAX_REQUESTS_PER_CALL},
+use super::tool_session::{
+    Session, all, assert_cents, cents, code, day, gl_codes, int, profit_loss_codes, sum_cents,
+    today,
 };
-use serde_json::{Map, Value, json};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use exact_mcp::{domain::TOOL_COUNT, server::mcp::source::MAX_REQUESTS_PER_CALL};
+use serde_json::{Value, json};
+use std::collections::{BTreeMap, HashSet};
 use test_kit::{
     TestApp,
-    mcp::{
-        McpClient, T0_DAY, call, connected_user, data, error_text, key_for, mcp, sim_control,
-        sim_requests, sim_rows,
-    },
+    mcp::{call, data, sim_control, sim_requests},
 };
 
 const NEW_TOOLS: [&str; 17] = [
@@ -36,184 +34,6 @@ const NEW_TOOLS: [&str; 17] = [
     "get_fixed_assets",
     "get_depreciation_schedule",
 ];
-
-/// Every company's rows, straight from the simulator's data.
-fn all(division: i64, path: &str) -> Vec<Value> {
-    sim_rows(division, path, None)
-}
-
-fn cents(v: &Value) -> i64 {
-    (v.as_f64().unwrap_or(0.0) * 100.0).round() as i64
-}
-
-/// Days since the epoch of an Exact date.
-fn day(v: &Value) -> i64 {
-    demo_books::parse_exact_date(v.as_str().unwrap()).unwrap() / demo_books::DAY_MS
-}
-
-fn int(v: &Value) -> i64 {
-    v.as_i64().unwrap()
-}
-
-/// The codes of the GL accounts of Exact's `types` (e.g. 110 revenue, 10 cash, 12 bank).
-fn gl_codes(division: i64, types: &[i64]) -> HashSet<String> {
-    all(division, "financial/GLAccounts")
-        .iter()
-        .filter(|g| types.contains(&int(&g["Type"])))
-        .map(|g| g["Code"].as_str().unwrap().to_string())
-        .collect()
-}
-
-fn profit_loss_codes(division: i64) -> HashSet<String> {
-    all(division, "financial/GLAccounts")
-        .iter()
-        .filter(|g| g["BalanceType"] == "W")
-        .map(|g| g["Code"].as_str().unwrap().to_string())
-        .collect()
-}
-
-fn code(line: &Value) -> &str {
-    line["GLAccountCode"].as_str().unwrap()
-}
-
-/// An app with a connected user (all four companies), its MCP client and the tools' output
-/// schemas; calls are validated against them.
-struct Session {
-    app: TestApp,
-    client: McpClient,
-    schemas: HashMap<String, Map<String, Value>>,
-    calls: usize,
-}
-
-impl Session {
-    async fn start() -> Session {
-        let app = TestApp::spawn().await;
-        let (_, connection) = connected_user(&app, "ada@example.com", &[101, 202, 303, 404]).await;
-        // A plan that keeps all four administrations active.
-        let email = Email::parse("ada@example.com").unwrap();
-        accounts::set_plan(
-            &app.state.db,
-            app.state.clock.as_ref(),
-            Actor::CommandLine,
-            &email,
-            Plan::Enterprise,
-        )
-        .await
-        .unwrap();
-        let ada = users::by_email(&app.state.db, &email)
-            .await
-            .unwrap()
-            .unwrap();
-        for division in [101, 202, 303, 404] {
-            connections::set_division_active(&app.state, &ada, &connection, division, true)
-                .await
-                .unwrap();
-        }
-        let key = key_for(&app, "ada@example.com").await;
-        Session::on(app, &key).await
-    }
-
-    async fn on(app: TestApp, key: &str) -> Session {
-        lift_rate_limits(&app).await;
-        let client = mcp(&app, key).await;
-        let schemas = client
-            .list_all_tools()
-            .await
-            .unwrap()
-            .into_iter()
-            .map(|t| {
-                (
-                    t.name.to_string(),
-                    (*t.output_schema.clone().expect("output schema")).clone(),
-                )
-            })
-            .collect();
-        Session {
-            app,
-            client,
-            schemas,
-            calls: 0,
-        }
-    }
-
-    /// The service allows 60 calls a minute: the clock moves on a minute every 40 calls.
-    fn pace(&mut self) {
-        self.calls += 1;
-        if self.calls.is_multiple_of(40) {
-            self.app.clock.advance(61);
-        }
-    }
-
-    /// Calls `tool`, checks its result against the output schema and returns it.
-    async fn call(&mut self, tool: &str, args: Value) -> Value {
-        self.pace();
-        let value = data(&call(&self.client, tool, args.clone()).await);
-        let schema = Value::Object(self.schemas[tool].clone());
-        let validator = jsonschema::validator_for(&schema).unwrap();
-        let errors: Vec<String> = validator
-            .iter_errors(&value)
-            .map(|e| e.to_string())
-            .collect();
-        assert!(errors.is_empty(), "{tool} {args}: {errors:?}\n{value}");
-        assert_eq!(value["truncated"], json!(false), "{tool} {args}: {value}");
-        value
-    }
-
-    /// The tool error `tool` answers with.
-    async fn refused(&mut self, tool: &str, args: Value) -> String {
-        self.pace();
-        error_text(&call(&self.client, tool, args).await)
-    }
-
-    /// Every row of a list tool, page by page; no row twice (a row is known by its `id` fields).
-    async fn every_page(&mut self, tool: &str, args: Value, list: &str, id: &[&str]) -> Vec<Value> {
-        let mut rows = Vec::new();
-        let mut seen = HashSet::new();
-        let mut cursor: Option<String> = None;
-        loop {
-            let mut a = args.clone();
-            if let Some(c) = &cursor {
-                a["cursor"] = json!(c);
-            }
-            let page = self.call(tool, a).await;
-            for r in page[list].as_array().unwrap() {
-                let key: Vec<String> = id.iter().map(|f| r[*f].to_string()).collect();
-                assert!(seen.insert(key.join("/")), "{tool}: {key:?} twice");
-                rows.push(r.clone());
-            }
-            assert_eq!(page["has_more"], json!(page["cursor"].is_string()));
-            match page["cursor"].as_str() {
-                Some(c) => cursor = Some(c.to_string()),
-                None => return rows,
-            }
-        }
-    }
-}
-
-/// Lifts the simulator's rate limits, so tests count requests instead of waiting a minute.
-async fn lift_rate_limits(app: &TestApp) {
-    let res = app
-        .client
-        .post(app.at("/sim/exact/_control/limits"))
-        .json(&json!({ "minutely": 100_000, "daily": 1_000_000 }))
-        .send()
-        .await
-        .unwrap();
-    assert!(res.status().is_success());
-}
-
-fn sum_cents(values: impl Iterator<Item = i64>) -> i64 {
-    values.sum()
-}
-
-fn assert_cents(got: &Value, want: i64, what: &str) {
-    assert_eq!(cents(got), want, "{what}");
-}
-
-/// The tests' "today": the clock starts at T0 and moves by minutes.
-fn today() -> i64 {
-    T0_DAY
-}
 
 #[tokio::test]
 async fn bank_forecast_and_aging_tools_agree_with_the_books() {
@@ -1180,7 +1000,7 @@ async fn demo_keys_answer_every_new_tool_with_data_for_each_company() {
         .await
         .unwrap();
     assert!(
-        landing.contains("29 read-only tools"),
+        landing.contains(&format!("{TOOL_COUNT} read-only tools")),
         "the landing page's tool count"
     );
     let demo: Value = app
@@ -1228,7 +1048,7 @@ async fn demo_keys_answer_every_new_tool_with_data_for_each_company() {
     }
     // In process: the demo never called the simulator.
     assert!(sim_requests(&s.app).await.is_empty());
-    assert_eq!(s.schemas.len(), 29, "tools/list");
+    assert_eq!(s.schemas.len(), TOOL_COUNT, "tools/list");
 }
 
 #[tokio::test]

@@ -14,7 +14,7 @@ use test_kit::{
     },
 };
 
-const TOOLS: [&str; 29] = [
+const TOOLS: [&str; 33] = [
     "list_divisions",
     "get_relations",
     "search_relations",
@@ -36,12 +36,16 @@ const TOOLS: [&str; 29] = [
     "get_budget_comparison",
     "get_journal_entries",
     "get_items",
+    "get_stock_positions",
     "get_currencies",
     "get_currency_rates",
     "get_cost_centers",
     "get_cost_center_report",
     "get_fixed_assets",
     "get_depreciation_schedule",
+    "get_sales_prices",
+    "get_purchase_prices",
+    "get_margin_analysis",
     "get_customer_360",
     "get_financial_snapshot",
 ];

@@ -28,6 +28,7 @@ mod items;
 mod journal;
 mod ledger;
 mod outstanding;
+mod prices;
 mod random;
 mod reports;
 mod sales_invoices;
@@ -136,6 +137,10 @@ fn generate(division: i64, t: &Trade) -> HashMap<&'static str, Vec<Row>> {
         &assets,
     );
     let budgets = budgets::rows(&books, &chart.by_code, &booked.reporting_balance);
+    let mut items = items;
+    let stock = prices::stock(&books, &mut items);
+    let sales_prices = prices::sales_prices(&books, &items, &accounts.all, &accounts.sales);
+    let supplier_items = prices::supplier_items(&books, &items, &accounts.all, &accounts.suppliers);
     let revenue = reports::revenue(&booked.reporting_balance, &chart.by_code);
     let receivables = outstanding::list(&books, &accounts.all, &sales, entries::SALES_JOURNAL);
     let payables = outstanding::list(&books, &accounts.all, &purchases, entries::PURCHASE_JOURNAL);
@@ -175,6 +180,9 @@ fn generate(division: i64, t: &Trade) -> HashMap<&'static str, Vec<Row>> {
         ),
         ("hrm/Costcenters", cost_centers::rows(&books)),
         ("assets/Assets", assets::rows(&books, &assets)),
+        ("inventory/ItemWarehouses", stock),
+        ("logistics/SalesItemPrices", sales_prices),
+        ("logistics/SupplierItem", supplier_items),
         (
             "assets/DepreciationMethods",
             assets::methods(&books, &assets),

@@ -43,6 +43,14 @@ pub fn optional_text(field: &str, value: Option<&str>) -> Result<Option<String>,
         .transpose()
 }
 
+/// The filter of a `search` argument over a code and a description (`None` when blank).
+pub fn code_or_description_contains(search: Option<&str>) -> Result<Option<String>, ToolError> {
+    Ok(optional_text("search", search)?.map(|s| {
+        let s = text(&s);
+        format!("substringof({s}, Code) eq true or substringof({s}, Description) eq true")
+    }))
+}
+
 /// A GUID argument, normalised to lower-case hyphenated form.
 pub fn parse_guid(field: &str, value: &str) -> Result<String, ToolError> {
     uuid::Uuid::try_parse(value.trim())

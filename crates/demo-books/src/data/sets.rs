@@ -264,6 +264,8 @@ const ITEM_FIELDS: &[Field] = &[
     f("CostPriceCurrency", T::String),
     f("StandardSalesPrice", T::Double),
     f("SalesVatCode", T::String),
+    // Quantity in stock: the item's warehouses' current stock summed.
+    f("Stock", T::Double),
     f("StartDate", T::DateTime),
     f("EndDate", T::DateTime),
     f("Created", T::DateTime),
@@ -521,6 +523,66 @@ const DEPRECIATION_METHOD_FIELDS: &[Field] = &[
     f("Division", T::Int),
 ];
 
+const ITEM_WAREHOUSE_FIELDS: &[Field] = &[
+    f("ID", T::Guid),
+    f("Item", T::Guid),
+    f("ItemCode", T::String),
+    f("ItemDescription", T::String),
+    f("ItemUnit", T::String),
+    f("ItemUnitDescription", T::String),
+    f("ItemIsStockItem", T::Bool),
+    f("Warehouse", T::Guid),
+    f("WarehouseCode", T::String),
+    f("WarehouseDescription", T::String),
+    f("CurrentStock", T::Double),
+    f("PlannedStockIn", T::Double),
+    f("PlannedStockOut", T::Double),
+    f("ProjectedStock", T::Double),
+    f("ReservedStock", T::Double),
+    // The minimum quantity to keep in stock.
+    f("SafetyStock", T::Double),
+    f("ReorderPoint", T::Double),
+    f("MaximumStock", T::Double),
+    f("Division", T::Int),
+];
+
+const SALES_ITEM_PRICE_FIELDS: &[Field] = &[
+    f("ID", T::Guid),
+    f("Item", T::Guid),
+    f("ItemCode", T::String),
+    f("ItemDescription", T::String),
+    // A customer's price agreement; null for the general sales price.
+    f("Account", T::Guid),
+    f("AccountName", T::String),
+    f("Price", T::Double),
+    f("Currency", T::String),
+    // The minimum quantity the price applies from.
+    f("Quantity", T::Double),
+    f("StartDate", T::DateTime),
+    f("EndDate", T::DateTime),
+    f("Unit", T::String),
+    f("UnitDescription", T::String),
+    f("NumberOfItemsPerUnit", T::Double),
+    f("Division", T::Int),
+];
+
+const SUPPLIER_ITEM_FIELDS: &[Field] = &[
+    f("ID", T::Guid),
+    f("Item", T::Guid),
+    f("ItemCode", T::String),
+    f("ItemDescription", T::String),
+    f("Supplier", T::Guid),
+    f("SupplierCode", T::String),
+    f("SupplierDescription", T::String),
+    f("SupplierItemCode", T::String),
+    f("MainSupplier", T::Bool),
+    f("PurchasePrice", T::Double),
+    f("Currency", T::String),
+    f("PurchaseUnit", T::String),
+    f("PurchaseUnitFactor", T::Double),
+    f("Division", T::Int),
+];
+
 const DIVISION_FIELDS: &[Field] = &[
     f("Code", T::Int),
     f("Description", T::String),
@@ -723,6 +785,24 @@ pub static ENTITY_SETS: &[EntitySet] = &[
             "ID",
             DEPRECIATION_METHOD_FIELDS,
         ),
+    ),
+    set(
+        "inventory/ItemWarehouses",
+        "Exact.Web.Api.Models.Inventory.ItemWarehouse",
+        "ID",
+        ITEM_WAREHOUSE_FIELDS,
+    ),
+    set(
+        "logistics/SalesItemPrices",
+        "Exact.Web.Api.Models.Logistics.SalesItemPrice",
+        "ID",
+        SALES_ITEM_PRICE_FIELDS,
+    ),
+    set(
+        "logistics/SupplierItem",
+        "Exact.Web.Api.Models.Logistics.SupplierItem",
+        "ID",
+        SUPPLIER_ITEM_FIELDS,
     ),
     set(
         "system/Divisions",

@@ -568,3 +568,42 @@ fn vat_lines_go_to_their_codes_accounts_and_budgets_cover_every_pl_account() {
         }
     }
 }
+
+#[test]
+fn stock_and_prices_agree_with_the_items() {
+    for c in COMPANIES {
+        let all = |p: &str| super::rows(c.division, p).unwrap();
+        let items = all("logistics/Items");
+        let positions = all("inventory/ItemWarehouses");
+        let prices = all("logistics/SalesItemPrices");
+        let supplied = all("logistics/SupplierItem");
+        for item in items {
+            let own = |rows: &'static [Row], field: &str| -> Vec<&'static Row> {
+                rows.iter().filter(|r| r[field] == item["ID"]).collect()
+            };
+            let stock: f64 = own(positions, "Item")
+                .iter()
+                .map(|p| p["CurrentStock"].as_f64().unwrap())
+                .sum();
+            assert_eq!(item["Stock"].as_f64().unwrap(), stock);
+            if item["IsStockItem"] != true {
+                assert!(own(positions, "Item").is_empty());
+            }
+            let general: Vec<&Row> = own(prices, "Item")
+                .into_iter()
+                .filter(|p| p["Account"].is_null())
+                .collect();
+            assert_eq!(general.len(), usize::from(item["IsSalesItem"] == true));
+            for p in general {
+                assert_eq!(cents(&p["Price"]), cents(&item["StandardSalesPrice"]));
+            }
+            for s in own(supplied, "Item") {
+                assert_eq!(
+                    cents(&s["PurchasePrice"]),
+                    cents(&item["CostPriceStandard"])
+                );
+                assert_eq!(item["IsPurchaseItem"], true);
+            }
+        }
+    }
+}

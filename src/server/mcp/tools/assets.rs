@@ -133,11 +133,8 @@ pub async fn list(ctx: &ToolCtx<'_>, args: AssetsArgs) -> Result<AssetsOutput, T
             odata::text(&odata::clean_text("asset_group", g)?)
         ));
     }
-    if let Some(s) = args.search.as_deref().filter(|s| !s.trim().is_empty()) {
-        let s = odata::text(&odata::clean_text("search", s)?);
-        clauses.push(format!(
-            "substringof({s}, Code) eq true or substringof({s}, Description) eq true"
-        ));
+    if let Some(search) = odata::code_or_description_contains(args.search.as_deref())? {
+        clauses.push(search);
     }
     let target = ctx.target(args.division)?;
     let page = list_page(

@@ -68,11 +68,8 @@ pub async fn list(ctx: &ToolCtx<'_>, args: ListArgs) -> Result<ListOutput, ToolE
     let limit = check_limit(args.limit, 100, 500)?;
     let today = ctx.today();
     let mut clauses = Vec::new();
-    if let Some(s) = args.search.as_deref().filter(|s| !s.trim().is_empty()) {
-        let s = odata::text(&odata::clean_text("search", s)?);
-        clauses.push(format!(
-            "substringof({s}, Code) eq true or substringof({s}, Description) eq true"
-        ));
+    if let Some(search) = odata::code_or_description_contains(args.search.as_deref())? {
+        clauses.push(search);
     }
     if args.active_only.unwrap_or(true) {
         // `Active` is obsolete in Exact's documentation; the end date says it.

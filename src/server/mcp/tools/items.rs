@@ -82,11 +82,8 @@ pub async fn get(ctx: &ToolCtx<'_>, args: Args) -> Result<Output, ToolError> {
     const TOOL: &str = "get_items";
     let limit = check_limit(args.limit, 100, 500)?;
     let mut clauses = Vec::new();
-    if let Some(s) = args.search.as_deref().filter(|s| !s.trim().is_empty()) {
-        let s = odata::text(&odata::clean_text("search", s)?);
-        clauses.push(format!(
-            "substringof({s}, Code) eq true or substringof({s}, Description) eq true"
-        ));
+    if let Some(search) = odata::code_or_description_contains(args.search.as_deref())? {
+        clauses.push(search);
     }
     clauses.push(
         match args.item_type {

@@ -119,13 +119,7 @@ pub async fn gl_accounts(ctx: &ToolCtx<'_>, args: GlArgs) -> Result<GlOutput, To
         GlType::Profitloss => "BalanceType eq 'W'".to_string(),
         GlType::All => String::new(),
     };
-    let search = match args.search.as_deref() {
-        Some(s) if !s.trim().is_empty() => {
-            let s = odata::text(&odata::clean_text("search", s)?);
-            format!("substringof({s}, Code) eq true or substringof({s}, Description) eq true")
-        }
-        _ => String::new(),
-    };
+    let search = odata::code_or_description_contains(args.search.as_deref())?.unwrap_or_default();
     let target = ctx.target(args.division)?;
     let filter = odata::all_of(vec![kind, search]);
     let fp = cursor::fingerprint(&[

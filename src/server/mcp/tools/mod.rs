@@ -16,10 +16,12 @@ mod items;
 mod journal;
 mod ledger;
 mod periods;
+mod prices;
 mod relations;
 mod reports;
 pub(super) mod row;
 mod search;
+mod stock;
 mod vat;
 
 pub use super::source::Budget;
@@ -498,6 +500,13 @@ pub static TOOLS: LazyLock<Vec<Tool>> = LazyLock::new(|| {
             "List items (products and services) with prices, units and item groups; search by code or \
              description.",
         ),
+        definition::<stock::Args, stock::Output>(
+            "get_stock_positions",
+            "Get stock positions",
+            "Stock per item and warehouse: in stock, planned in and out, projected, and the safety \
+             stock (the minimum) with the reorder point. Filter by item code or warehouse, or only what \
+             is below its minimum.",
+        ),
         definition::<currencies::CurrenciesArgs, currencies::CurrenciesOutput>(
             "get_currencies",
             "Get currencies",
@@ -533,6 +542,25 @@ pub static TOOLS: LazyLock<Vec<Tool>> = LazyLock::new(|| {
             "Depreciation schedule",
             "The depreciation per period of a year for one asset or all: the straight-line plan, what \
              was posted in Exact, and the book value after each period.",
+        ),
+        definition::<prices::SalesArgs, prices::SalesOutput>(
+            "get_sales_prices",
+            "Get sales prices",
+            "List sales prices: each item's general sales price and customers' price agreements, with \
+             the quantity they apply from and their dates. Filter by item or customer.",
+        ),
+        definition::<prices::PurchaseArgs, prices::PurchaseOutput>(
+            "get_purchase_prices",
+            "Get purchase prices",
+            "List items with their standard cost price and what their suppliers charge (main supplier \
+             first). Filter by item, purchase items only, or text.",
+        ),
+        definition::<prices::MarginArgs, prices::MarginOutput>(
+            "get_margin_analysis",
+            "Margin analysis",
+            "Margin per sales item: general sales price against standard cost price, the margin and its \
+             percentage. Filter by a margin percentage range to find items sold at a loss or below \
+             target.",
         ),
         definition::<customer::Args, customer::Output>(
             "get_customer_360",
@@ -588,6 +616,10 @@ pub async fn call(
         "get_cost_center_report" => run(ctx, name, args, |a| cost_centers::report(ctx, a)).await,
         "get_fixed_assets" => run(ctx, name, args, |a| assets::list(ctx, a)).await,
         "get_depreciation_schedule" => run(ctx, name, args, |a| assets::schedule(ctx, a)).await,
+        "get_stock_positions" => run(ctx, name, args, |a| stock::positions(ctx, a)).await,
+        "get_sales_prices" => run(ctx, name, args, |a| prices::sales(ctx, a)).await,
+        "get_purchase_prices" => run(ctx, name, args, |a| prices::purchase(ctx, a)).await,
+        "get_margin_analysis" => run(ctx, name, args, |a| prices::margins(ctx, a)).await,
         _ => return None,
     })
 }
