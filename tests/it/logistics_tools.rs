@@ -100,8 +100,11 @@ async fn stock_prices_and_margins_agree_with_the_items() {
             .iter()
             .find(|i| id(&i["ID"]) == id(&p["item_id"]))
             .unwrap();
-        if p["account_id"].is_null() {
+        if p["account_id"].is_null() && p["end_date"].is_null() {
             assert_eq!(cents(&p["price"]), cents(&item["StandardSalesPrice"]));
+        } else if p["account_id"].is_null() {
+            // An earlier general price, ended.
+            assert!(p["end_date"].as_str().unwrap() < "2026-11-21");
         } else {
             assert!(cents(&p["price"]) < cents(&item["StandardSalesPrice"]));
             assert!(p["account_name"].is_string());
@@ -163,9 +166,16 @@ async fn stock_prices_and_margins_agree_with_the_items() {
         )
         .await;
     let items_303 = all(303, "logistics/Items");
+    // The general price in force: not the ones that ended (listed before them, cheaper).
+    assert!(
+        all(303, "logistics/SalesItemPrices")
+            .iter()
+            .any(|p| p["Account"].is_null() && p["EndDate"].is_string()),
+        "some items had an earlier price"
+    );
     let general: HashMap<String, i64> = all(303, "logistics/SalesItemPrices")
         .iter()
-        .filter(|p| p["Account"].is_null())
+        .filter(|p| p["Account"].is_null() && p["EndDate"].is_null())
         .map(|p| (id(&p["Item"]), cents(&p["Price"])))
         .collect();
     let sold: Vec<&Value> = items_303
@@ -279,18 +289,7 @@ async fn bad_arguments_are_refused_before_exact_and_the_cap_holds() {
 
 #[tokio::test]
 async fn demo_keys_answer_the_stock_and_price_tools_for_each_company() {
-    let app = TestApp::spawn().await;
-    let demo: Value = app
-        .client
-        .post(app.at("/api/demo-key"))
-        .header(reqwest::header::ORIGIN, &app.url)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let mut s = Session::on(app, demo["key"].as_str().unwrap()).await;
+    let mut s = Session::demo(TestApp::spawn().await).await;
     for company in demo_books::COMPANIES {
         for tool in TOOLS {
             let v = s.call(tool, json!({ "division": company.division })).await;

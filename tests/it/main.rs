@@ -23,6 +23,7 @@ mod retention;
 mod simulator;
 mod smtp_tls;
 mod tool_session;
+mod trade_tools;
 mod ui_texts;
 mod usage;
 mod vault_rotation;

@@ -14,41 +14,8 @@ use test_kit::{
     },
 };
 
-const TOOLS: [&str; 33] = [
-    "list_divisions",
-    "get_relations",
-    "search_relations",
-    "get_sales_invoices",
-    "get_purchase_invoices",
-    "get_outstanding_invoices",
-    "get_bank_transactions",
-    "get_gl_accounts",
-    "get_trial_balance",
-    "get_cashflow_forecast",
-    "get_profit_loss",
-    "get_revenue",
-    "get_aging_analysis",
-    "get_aging_receivables",
-    "get_aging_payables",
-    "get_transactions",
-    "search_transactions",
-    "get_vat_summary",
-    "get_budget_comparison",
-    "get_journal_entries",
-    "get_items",
-    "get_stock_positions",
-    "get_currencies",
-    "get_currency_rates",
-    "get_cost_centers",
-    "get_cost_center_report",
-    "get_fixed_assets",
-    "get_depreciation_schedule",
-    "get_sales_prices",
-    "get_purchase_prices",
-    "get_margin_analysis",
-    "get_customer_360",
-    "get_financial_snapshot",
-];
+/// The catalogue's names (../shared/tool-catalogue.md), in its order.
+const TOOLS: [&str; 47] = crate::trade_tools::CATALOGUE;
 
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() < 0.011

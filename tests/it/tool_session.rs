@@ -88,6 +88,22 @@ impl Session {
         Session::on(app, &key).await
     }
 
+    /// A session on `app` with a demo key: the four demo companies, read in process.
+    pub async fn demo(app: TestApp) -> Session {
+        let demo: Value = app
+            .client
+            .post(app.at("/api/demo-key"))
+            .header(reqwest::header::ORIGIN, &app.url)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let key = demo["key"].as_str().unwrap().to_string();
+        Session::on(app, &key).await
+    }
+
     pub async fn on(app: TestApp, key: &str) -> Session {
         lift_rate_limits(&app).await;
         let client = mcp(&app, key).await;

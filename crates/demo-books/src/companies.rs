@@ -26,3 +26,14 @@ pub const COMPANIES: [Company; 4] = [
         name: "Bouwbedrijf Stevig Fundament B.V.",
     },
 ];
+
+/// The modules a demo company's licence lacks: a bakery runs no projects, a builder sells no
+/// subscriptions. Their endpoints answer 403, as Exact's do.
+const LACKING: [(i64, &str); 2] = [(101, "Projects"), (404, "Subscriptions")];
+
+/// Whether the licence of demo company `division` includes `module` (as the entity sets name it).
+pub fn has_module(division: i64, module: &str) -> bool {
+    !LACKING
+        .iter()
+        .any(|(d, m)| *d == division && m.eq_ignore_ascii_case(module))
+}

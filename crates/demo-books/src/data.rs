@@ -21,24 +21,33 @@ mod booking;
 mod budgets;
 mod contacts;
 mod cost_centers;
+mod crm;
 mod currencies;
+mod documents;
 mod entries;
 mod gl_accounts;
 mod items;
 mod journal;
 mod ledger;
+mod orders;
 mod outstanding;
 mod prices;
+mod projects;
 mod random;
 mod reports;
 mod sales_invoices;
 mod sets;
+mod staff;
+mod subscriptions;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod trade_tests;
 mod trades;
 mod values;
 mod vat_codes;
 
+pub use documents::media_type;
 pub use reports::{AGE_GROUPS, age_group};
 pub use sets::{ENTITY_SETS, EntitySet, entity_set};
 
@@ -92,10 +101,42 @@ pub fn sizes(division: i64) -> Option<Sizes> {
 pub fn rows(division: i64, path: &str) -> Option<&'static [Row]> {
     let set = entity_set(path)?;
     let data = DATA.get(&division)?;
-    data.get(set.path).map(Vec::as_slice)
+    data.sets.get(set.path).map(Vec::as_slice)
 }
 
-static DATA: LazyLock<HashMap<i64, HashMap<&'static str, Vec<Row>>>> = LazyLock::new(|| {
+/// The file of attachment `id` (its GUID, any case) in a company: `(file name, bytes)`.
+pub fn attachment(division: i64, id: &str) -> Option<(String, Vec<u8>)> {
+    DATA.get(&division)?
+        .files
+        .iter()
+        .find_map(|f| f.read(division, id))
+}
+
+/// Where Exact serves attachment files: its own site, outside `/api/v1`.
+pub const EXACT_SITE: &str = "https://start.exactonline.nl";
+
+/// Puts `site` (scheme and host, no trailing slash) before the relative `Url` of document
+/// attachment rows, as the server that answers for them does.
+pub fn absolute_urls(path: &str, rows: &mut [serde_json::Value], site: &str) {
+    if !path.eq_ignore_ascii_case("documents/DocumentAttachments") {
+        return;
+    }
+    for row in rows {
+        if let Some(url) = row.get_mut("Url")
+            && let Some(relative) = url.as_str().filter(|u| u.starts_with('/'))
+        {
+            *url = serde_json::Value::String(format!("{site}{relative}"));
+        }
+    }
+}
+
+/// A company's entity sets, and the files its document attachments hold.
+struct Company {
+    sets: HashMap<&'static str, Vec<Row>>,
+    files: Vec<documents::StoredFile>,
+}
+
+static DATA: LazyLock<HashMap<i64, Company>> = LazyLock::new(|| {
     COMPANIES
         .iter()
         .filter_map(|c| Some((c.division, generate(c.division, trade(c.division)?))))
@@ -110,7 +151,7 @@ struct Books<'a> {
     last_day: i64,
 }
 
-fn generate(division: i64, t: &Trade) -> HashMap<&'static str, Vec<Row>> {
+fn generate(division: i64, t: &Trade) -> Company {
     let books = Books {
         division,
         trade: t,
@@ -144,8 +185,59 @@ fn generate(division: i64, t: &Trade) -> HashMap<&'static str, Vec<Row>> {
     let revenue = reports::revenue(&booked.reporting_balance, &chart.by_code);
     let receivables = outstanding::list(&books, &accounts.all, &sales, entries::SALES_JOURNAL);
     let payables = outstanding::list(&books, &accounts.all, &purchases, entries::PURCHASE_JOURNAL);
+    let staff = staff::staff(&books);
+    let trade_cx = orders::Context {
+        books: &books,
+        accounts: &accounts.all,
+        items: &items,
+        staff: &staff,
+    };
+    let sales_orders = orders::sales(&trade_cx, &sales, &accounts.sales);
+    let purchase_orders = orders::purchases(&trade_cx, &purchases, &accounts.suppliers);
+    let (quotations, opportunities) = crm::rows(
+        &crm::Context {
+            books: &books,
+            accounts: &accounts.all,
+            customers: &accounts.sales,
+            staff: &staff,
+        },
+        &sales_orders,
+    );
+    let (sales_orders, sales_order_lines) = orders::sales_rows(&trade_cx, &sales_orders);
+    let (purchase_orders, purchase_order_lines) =
+        orders::purchase_rows(&trade_cx, &purchase_orders);
+    let (projects, time_transactions, invoice_terms) = projects::rows(&projects::Context {
+        books: &books,
+        accounts: &accounts.all,
+        customers: &accounts.sales,
+        items: &items,
+        staff: &staff,
+    });
+    let (subscriptions, subscription_lines, subscription_types) =
+        subscriptions::rows(&subscriptions::Context {
+            books: &books,
+            accounts: &accounts.all,
+            customers: &accounts.sales,
+            items: &items,
+        });
+    let (documents, attachments, files) =
+        documents::rows(&books, &accounts.all, &sales, &accounts.sales);
     let divisions = divisions();
-    HashMap::from([
+    let sets = HashMap::from([
+        ("salesorder/SalesOrders", sales_orders),
+        ("salesorder/SalesOrderLines", sales_order_lines),
+        ("purchaseorder/PurchaseOrders", purchase_orders),
+        ("purchaseorder/PurchaseOrderLines", purchase_order_lines),
+        ("crm/Quotations", quotations),
+        ("crm/Opportunities", opportunities),
+        ("project/Projects", projects),
+        ("project/TimeTransactions", time_transactions),
+        ("project/InvoiceTerms", invoice_terms),
+        ("subscription/Subscriptions", subscriptions),
+        ("subscription/SubscriptionLines", subscription_lines),
+        ("subscription/SubscriptionTypes", subscription_types),
+        ("documents/Documents", documents),
+        ("documents/DocumentAttachments", attachments),
         ("crm/Accounts", accounts.rows),
         ("crm/Contacts", contacts),
         ("financial/Journals", journals(&books, &chart.by_code)),
@@ -199,7 +291,8 @@ fn generate(division: i64, t: &Trade) -> HashMap<&'static str, Vec<Row>> {
         ("read/financial/PayablesList", payables),
         ("system/Divisions", divisions.clone()),
         ("hrm/Divisions", divisions),
-    ])
+    ]);
+    Company { sets, files }
 }
 
 /// `financial/Journals`: the bank, purchase, sales and memorial journals.

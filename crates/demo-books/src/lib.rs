@@ -13,8 +13,8 @@ mod dates;
 mod local;
 pub mod odata;
 
-pub use companies::{COMPANIES, Company};
-pub use data::{Sizes, sizes};
+pub use companies::{COMPANIES, Company, has_module};
+pub use data::{EXACT_SITE, Sizes, attachment, media_type, sizes};
 pub use dates::{DAY_MS, civil_from_days, days_from_civil, exact_date, parse_exact_date};
 pub use local::{LocalError, query};
 

@@ -14,6 +14,8 @@ pub enum LocalError {
     NotFound,
     /// A query option the endpoint refuses with 400, with the message it gives.
     BadRequest(String),
+    /// The company's licence lacks the module that holds the set (the endpoint's 403).
+    Forbidden,
 }
 
 impl fmt::Display for LocalError {
@@ -21,6 +23,7 @@ impl fmt::Display for LocalError {
         match self {
             LocalError::NotFound => f.write_str("Resource not found."),
             LocalError::BadRequest(message) => f.write_str(message),
+            LocalError::Forbidden => f.write_str("Forbidden"),
         }
     }
 }
@@ -44,6 +47,9 @@ pub fn query(
     today: i64,
 ) -> Result<Vec<Value>, LocalError> {
     let set = data::entity_set(path.trim_start_matches('/')).ok_or(LocalError::NotFound)?;
+    if set.module.is_some_and(|m| !crate::has_module(division, m)) {
+        return Err(LocalError::Forbidden);
+    }
     let rows = data::view(division, set, pairs, today)
         .map_err(LocalError::BadRequest)?
         .ok_or(LocalError::NotFound)?;
@@ -52,8 +58,9 @@ pub fn query(
         fields: set.fields,
     };
     let q = odata::parse_query(pairs, schema).map_err(LocalError::BadRequest)?;
-    let page = odata::apply(&rows, &q, set.key, Some(max_rows), |_| None)
+    let mut page = odata::apply(&rows, &q, set.key, Some(max_rows), |_| None)
         .map_err(LocalError::BadRequest)?;
+    data::absolute_urls(set.path, &mut page.rows, data::EXACT_SITE);
     Ok(page.rows)
 }
 

@@ -209,7 +209,7 @@ fn entity_set(sim: &Simulator, r: &Request<'_>) -> Response {
             "type": set.type_name,
         }))
     };
-    let page = match odata::apply(
+    let mut page = match odata::apply(
         rows,
         &query,
         set.key,
@@ -219,6 +219,9 @@ fn entity_set(sim: &Simulator, r: &Request<'_>) -> Response {
         Ok(p) => p,
         Err(message) => return exact_error(StatusCode::BAD_REQUEST, &message),
     };
+    // Attachments are served from the site itself (or where a test moved them).
+    let site = sim.attachment_site().unwrap_or_else(|| base.clone());
+    data::absolute_urls(set.path, &mut page.rows, &site);
     if bare {
         return Json(json!({ "d": page.rows })).into_response();
     }
@@ -273,6 +276,50 @@ fn encode(s: &str) -> String {
         }
     }
     out
+}
+
+/// `GET /docs/SysAttachment.aspx?ID=…&_Division_=…&Download=1`: an attachment's file, for a
+/// bearer token granted its division (without `Download=1`, Exact shows a page about it).
+pub(super) async fn attachment(
+    State(sim): State<Simulator>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Response {
+    let Some(granted) = authorize(&sim, &headers) else {
+        return unauthorized();
+    };
+    let pairs: Vec<(String, String)> =
+        url::form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes())
+            .into_owned()
+            .collect();
+    let get = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    };
+    let division = get("_Division_").and_then(|d| d.parse::<i64>().ok());
+    let Some(division) = division.filter(|d| granted.contains(d)) else {
+        return exact_error(StatusCode::FORBIDDEN, "Forbidden");
+    };
+    let Some((name, bytes)) = get("ID").and_then(|id| demo_books::attachment(division, id)) else {
+        return exact_error(StatusCode::NOT_FOUND, "Attachment not found.");
+    };
+    if get("Download") != Some("1") {
+        let page = format!("<html><body><p>{name}</p></body></html>");
+        return ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response();
+    }
+    (
+        [
+            (header::CONTENT_TYPE, demo_books::media_type(&name)),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
 }
 
 #[cfg(test)]

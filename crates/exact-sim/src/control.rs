@@ -339,6 +339,21 @@ pub(super) async fn switch_off_module(
     Json(json!({ "division": m.division, "module": m.module })).into_response()
 }
 
+#[derive(Deserialize)]
+pub(super) struct AttachmentSite {
+    site: Option<String>,
+}
+
+/// `POST /_control/attachment-site?site=http://elsewhere.example`: attachment URLs point there
+/// from now on (without `site`: at the simulator again), to show a client never follows them.
+pub(super) async fn move_attachments(
+    State(sim): State<Simulator>,
+    Query(a): Query<AttachmentSite>,
+) -> Response {
+    sim.set_attachment_site(a.site.clone());
+    Json(json!({ "site": a.site })).into_response()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -152,6 +152,8 @@ struct World {
     page_size: Option<usize>,
     /// (division, module) pairs whose licence lacks the module: its endpoints answer 403.
     modules_off: Vec<(i64, String)>,
+    /// Where attachment URLs point, when a test moved them off the simulator's own site.
+    attachment_site: Option<String>,
 }
 
 /// The codes of the extra administrations start here (the demo companies are 101..404).
@@ -387,13 +389,24 @@ impl Simulator {
             .push((division, module.to_string()));
     }
 
+    /// Points attachment URLs at `site` (scheme and host) instead of the simulator itself.
+    pub fn set_attachment_site(&self, site: Option<String>) {
+        self.world().attachment_site = site;
+    }
+
+    /// Where attachment URLs point, when moved.
+    pub fn attachment_site(&self) -> Option<String> {
+        self.world().attachment_site.clone()
+    }
+
     /// Whether the licence of `division` has `module`.
     pub fn has_module(&self, division: i64, module: &str) -> bool {
-        !self
-            .world()
-            .modules_off
-            .iter()
-            .any(|(d, m)| *d == division && m.eq_ignore_ascii_case(module))
+        demo_books::has_module(division, module)
+            && !self
+                .world()
+                .modules_off
+                .iter()
+                .any(|(d, m)| *d == division && m.eq_ignore_ascii_case(module))
     }
 
     /// Rows per page of a list.
@@ -469,6 +482,7 @@ pub fn router(sim: Simulator) -> Router {
         .route("/_control/divisions", post(control::set_divisions))
         .route("/_control/page-size", post(control::set_page_size))
         .route("/_control/module-off", post(control::switch_off_module))
+        .route("/_control/attachment-site", post(control::move_attachments))
         .route_layer(middleware::from_fn(control::local_tools_only));
     Router::new()
         .route(
@@ -477,6 +491,7 @@ pub fn router(sim: Simulator) -> Router {
         )
         .route("/api/oauth2/token", post(oauth::token_endpoint))
         .route("/api/v1/{*rest}", get(api::api))
+        .route("/docs/SysAttachment.aspx", get(api::attachment))
         .merge(control)
         .fallback(api::not_found)
         .layer(middleware::from_fn_with_state(

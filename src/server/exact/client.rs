@@ -410,7 +410,7 @@ impl Exact {
         Ok(())
     }
 
-    fn check_breaker(&self, connection_id: &str) -> Result<(), ExactError> {
+    pub(super) fn check_breaker(&self, connection_id: &str) -> Result<(), ExactError> {
         let now = self.now();
         let breakers = self.0.breakers.lock().unwrap_or_else(|e| e.into_inner());
         match breakers.get(connection_id) {

@@ -44,6 +44,10 @@ pub enum ExactError {
     /// reaching Exact.
     #[error("calls to Exact are paused after repeated failures")]
     CircuitOpen { retry_after: Duration },
+    /// A file address from Exact's data that is not on Exact's own site (or redirects away):
+    /// not followed, and no token sent.
+    #[error("the file's address is not on Exact Online")]
+    ForeignUrl,
     /// Something on our side (database, vault, a response we cannot read).
     #[error("internal error: {0}")]
     Internal(String),
@@ -73,6 +77,7 @@ impl ExactError {
             ExactError::Unavailable(_) => "unavailable",
             ExactError::Timeout => "timeout",
             ExactError::CircuitOpen { .. } => "circuit_open",
+            ExactError::ForeignUrl => "foreign_url",
             ExactError::Internal(_) => "internal",
         }
     }
@@ -101,6 +106,7 @@ impl ExactError {
                 "Exact Online failed several times in a row; calls are paused for {} seconds.",
                 retry_after.as_secs().max(1)
             ),
+            ExactError::ForeignUrl => "The file's address does not point to Exact Online, so it was not opened (no credentials were sent).".to_string(),
             ExactError::Internal(_) => "Something went wrong on our side. Try again; if it persists, contact support.".to_string(),
         }
     }

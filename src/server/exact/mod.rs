@@ -4,12 +4,14 @@
 
 mod client;
 mod error;
+mod files;
 mod identity;
 mod oauth;
 mod tokens;
 
 pub use client::{ListPage, RateWindow, split_list};
 pub use error::ExactError;
+pub use files::{Downloaded, on_exact_site};
 pub use identity::Identity;
 pub use oauth::{TokenError, TokenGrant};
 pub use tokens::{Authorized, KeepAlive};

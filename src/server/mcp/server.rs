@@ -116,6 +116,7 @@ impl ServerHandler for ExactMcp {
             request_id: &request_id,
             usage: note.as_deref(),
             budget: tools::Budget::default(),
+            resolved: Default::default(),
         };
         let started = std::time::Instant::now();
         let result = tools::call(&ctx, &request.name, request.arguments).await;

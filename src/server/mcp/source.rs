@@ -2,7 +2,7 @@
 //! token refresh, rate-limit tracking, retries and circuit breaker), or, for demo keys, the
 //! simulator's fictional companies read in-process (stateless and deterministic).
 
-use crate::server::exact::{Exact, ExactError, split_list};
+use crate::server::exact::{Downloaded, Exact, ExactError, split_list};
 use serde_json::Value;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
@@ -224,6 +224,54 @@ async fn exact_pages(
     Ok(Listed { rows, more })
 }
 
+impl Source {
+    /// The file at `url` (a document attachment's `Url`), up to `max_bytes`; `None` when the
+    /// call has no Exact request left. Only Exact's own site is read (see
+    /// [`crate::server::exact::on_exact_site`]).
+    pub async fn download(
+        &self,
+        budget: &Budget,
+        division: i64,
+        url: &str,
+        max_bytes: usize,
+    ) -> Result<Option<Downloaded>, ExactError> {
+        if budget.take_requests(1) == 0 {
+            budget.mark_cut();
+            return Ok(None);
+        }
+        match self {
+            Source::Exact {
+                exact,
+                connection_id,
+            } => exact
+                .download(connection_id, url, max_bytes)
+                .await
+                .map(Some),
+            Source::Demo { .. } => demo_file(division, url, max_bytes).map(Some),
+        }
+    }
+}
+
+/// A demo attachment's file, from its URL on Exact's site.
+fn demo_file(division: i64, url: &str, max_bytes: usize) -> Result<Downloaded, ExactError> {
+    let site = url::Url::parse(demo_books::EXACT_SITE)
+        .map_err(|_| ExactError::Internal("demo site".into()))?;
+    let url = crate::server::exact::on_exact_site(&site, url)?;
+    let id = url
+        .query_pairs()
+        .find(|(k, _)| k.eq_ignore_ascii_case("ID"))
+        .map(|(_, v)| v.into_owned())
+        .ok_or(ExactError::NotFound)?;
+    let (name, bytes) = demo_books::attachment(division, &id).ok_or(ExactError::NotFound)?;
+    if bytes.len() > max_bytes {
+        return Err(ExactError::ResponseTooLarge { limit: max_bytes });
+    }
+    Ok(Downloaded {
+        bytes,
+        content_type: Some(demo_books::media_type(&name)),
+    })
+}
+
 /// The demo's rows, read in process, counted against the budget as Exact's pages of
 /// [`demo_books::PAGE_SIZE`] would be.
 fn demo_pages(
@@ -251,6 +299,7 @@ fn demo_pages(
     let mut rows = demo_books::query(division, path, &owned, allowed.saturating_add(1), today)
         .map_err(|e| match e {
             demo_books::LocalError::NotFound => ExactError::NotFound,
+            demo_books::LocalError::Forbidden => ExactError::Forbidden { status: 403 },
             demo_books::LocalError::BadRequest(message) => ExactError::BadRequest {
                 status: 400,
                 message,

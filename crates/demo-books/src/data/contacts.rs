@@ -10,7 +10,7 @@ use super::{
 use crate::odata::Row;
 use serde_json::json;
 
-const FIRST_NAMES: &[&str] = &[
+pub(super) const FIRST_NAMES: &[&str] = &[
     "Anna", "Bram", "Chantal", "Daan", "Eva", "Finn", "Gerda", "Hans", "Iris", "Joost", "Kim",
     "Lars", "Marieke", "Niels", "Olga", "Pieter", "Rianne", "Sem", "Tess", "Wouter", "Yvonne",
     "Zoë",

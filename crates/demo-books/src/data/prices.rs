@@ -79,7 +79,8 @@ pub(super) fn stock(books: &Books, items: &mut [Row]) -> Vec<Row> {
 }
 
 /// The general sales price of each sales item (its standard sales price) and, for one item in
-/// four, a price agreement with a customer at 5 to 15% off.
+/// four, a price agreement with a customer at 5 to 15% off. One item in five had another general
+/// price until mid-2025: that one has ended, and the current one starts the day after.
 pub(super) fn sales_prices(
     books: &Books,
     items: &[Row],
@@ -94,7 +95,8 @@ pub(super) fn sales_prices(
         .filter(|i| i.get("IsSalesItem").and_then(Value::as_bool) == Some(true))
     {
         let price = cents(item, "StandardSalesPrice");
-        let mut push = |account: Option<&Acct>, cents: i64| {
+        let changed = books.first_day + 180;
+        let mut push = |account: Option<&Acct>, cents: i64, (start, end): (i64, Option<i64>)| {
             rows.push(obj(json!({
                 "ID": guid(division, "salesitemprice", rows.len()),
                 "Item": text(item, "ID"),
@@ -105,18 +107,24 @@ pub(super) fn sales_prices(
                 "Price": money(cents),
                 "Currency": "EUR",
                 "Quantity": 0.0,
-                "StartDate": date(books.first_day),
-                "EndDate": Value::Null,
+                "StartDate": date(start),
+                "EndDate": end.map(date),
                 "Unit": text(item, "Unit"),
                 "UnitDescription": text(item, "UnitDescription"),
                 "NumberOfItemsPerUnit": 1.0,
                 "Division": division,
             })));
         };
-        push(None, price);
+        if rng.chance(20) {
+            push(None, price * 90 / 100, (books.first_day, Some(changed)));
+            push(None, price, (changed + 1, None));
+        } else {
+            push(None, price, (books.first_day, None));
+        }
         if rng.chance(25) && !customers.is_empty() {
             let customer = &accounts[customers[rng.below(customers.len())]];
-            push(Some(customer), price * (100 - rng.between(5, 15)) / 100);
+            let agreed = price * (100 - rng.between(5, 15)) / 100;
+            push(Some(customer), agreed, (books.first_day, None));
         }
     }
     rows

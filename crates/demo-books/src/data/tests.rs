@@ -39,7 +39,7 @@ fn every_company_has_the_promised_rows_and_they_are_stable() {
         // Generated again from scratch: identical.
         let again = generate(c.division, trade(c.division).unwrap());
         assert_eq!(
-            again["crm/Accounts"],
+            again.sets["crm/Accounts"],
             rows(c.division, "crm/Accounts").unwrap()
         );
     }
@@ -589,13 +589,20 @@ fn stock_and_prices_agree_with_the_items() {
             if item["IsStockItem"] != true {
                 assert!(own(positions, "Item").is_empty());
             }
+            // One general price in force (no end date); some items also had an earlier one.
             let general: Vec<&Row> = own(prices, "Item")
                 .into_iter()
-                .filter(|p| p["Account"].is_null())
+                .filter(|p| p["Account"].is_null() && p["EndDate"].is_null())
                 .collect();
             assert_eq!(general.len(), usize::from(item["IsSalesItem"] == true));
             for p in general {
                 assert_eq!(cents(&p["Price"]), cents(&item["StandardSalesPrice"]));
+            }
+            let ended = own(prices, "Item")
+                .into_iter()
+                .filter(|p| p["Account"].is_null() && p["EndDate"].is_string());
+            for p in ended {
+                assert!(cents(&p["Price"]) < cents(&item["StandardSalesPrice"]));
             }
             for s in own(supplied, "Item") {
                 assert_eq!(
@@ -605,5 +612,11 @@ fn stock_and_prices_agree_with_the_items() {
                 assert_eq!(item["IsPurchaseItem"], true);
             }
         }
+        assert!(
+            prices
+                .iter()
+                .any(|p| p["Account"].is_null() && p["EndDate"].is_string()),
+            "some general prices have ended"
+        );
     }
 }

@@ -61,3 +61,9 @@ pub(super) fn slug(name: &str) -> String {
     let out = out.trim_end_matches('-');
     out.strip_suffix("-b-v").unwrap_or(out).to_string()
 }
+
+/// The day (since the epoch) of a date written by [`date`].
+pub(super) fn parse_day(value: Option<&Value>) -> Option<i64> {
+    let ms = crate::dates::parse_exact_date(value?.as_str()?)?;
+    Some(ms.div_euclid(DAY_MS))
+}

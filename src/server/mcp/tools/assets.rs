@@ -104,7 +104,7 @@ pub struct Asset {
     pub cost_center: Option<String>,
 }
 
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, Default, Serialize, JsonSchema)]
 pub struct AssetsOutput {
     pub division: i64,
     pub assets: Vec<Asset>,
@@ -113,6 +113,8 @@ pub struct AssetsOutput {
     pub total_investment: f64,
     pub has_more: bool,
     pub cursor: Option<String>,
+    /// Set when the administration's licence lacks the fixed assets module (the list is empty).
+    pub unavailable: Option<String>,
 }
 
 pub async fn list(ctx: &ToolCtx<'_>, args: AssetsArgs) -> Result<AssetsOutput, ToolError> {
@@ -154,6 +156,7 @@ pub async fn list(ctx: &ToolCtx<'_>, args: AssetsArgs) -> Result<AssetsOutput, T
         assets,
         has_more: page.has_more(),
         cursor: page.cursor,
+        unavailable: None,
     })
 }
 
@@ -213,7 +216,7 @@ pub struct ScheduleRow {
     pub book_value_end: Option<f64>,
 }
 
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, Default, Serialize, JsonSchema)]
 pub struct ScheduleOutput {
     pub division: i64,
     pub year: i64,
@@ -224,6 +227,8 @@ pub struct ScheduleOutput {
     pub has_more: bool,
     pub cursor: Option<String>,
     pub method: String,
+    /// Set when the administration's licence lacks the fixed assets module (nothing is listed).
+    pub unavailable: Option<String>,
 }
 
 /// An asset's straight-line plan: the depreciable amount (investment minus residual value, in
@@ -376,5 +381,8 @@ pub async fn schedule(ctx: &ToolCtx<'_>, args: ScheduleArgs) -> Result<ScheduleO
                  last month taking the rest. Posted: the asset's depreciation entries (transaction \
                  type 70) on profit-and-loss accounts. Only periods with either are listed."
             .to_string(),
+        unavailable: None,
     })
 }
+
+super::unavailable_is_empty!(AssetsOutput, ScheduleOutput);

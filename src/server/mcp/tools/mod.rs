@@ -3,25 +3,47 @@
 //! act on (bad arguments, a division it may not use, Exact refusing) is an `isError` result with
 //! a message; nothing internal reaches it.
 
+/// [`Unavailable`] for outputs with `Default`, a `division` and an `unavailable` message: empty
+/// but for those two.
+macro_rules! unavailable_is_empty {
+    ($($output:ty),+ $(,)?) => {
+        $(impl $crate::server::mcp::tools::Unavailable for $output {
+            fn unavailable(division: i64, message: String) -> Self {
+                Self {
+                    division,
+                    unavailable: Some(message),
+                    ..Default::default()
+                }
+            }
+        })+
+    };
+}
+use unavailable_is_empty;
+
 mod aging;
 mod assets;
 mod bank;
 mod chart;
 mod cost_centers;
+mod crm;
 mod currencies;
 mod customer;
 mod divisions;
+mod documents;
 mod invoices;
 mod items;
 mod journal;
 mod ledger;
+mod orders;
 mod periods;
 mod prices;
+mod projects;
 mod relations;
 mod reports;
 pub(super) mod row;
 mod search;
 mod stock;
+mod subscriptions;
 mod vat;
 
 pub use super::source::Budget;
@@ -49,7 +71,13 @@ pub struct ToolCtx<'a> {
     pub usage: Option<&'a UsageNote>,
     /// The call's Exact requests and rows (fresh per call); every read goes through it.
     pub budget: Budget,
+    /// The division the call resolved, once it has (see [`ToolCtx::target`]).
+    pub resolved: ResolvedDivision,
 }
+
+/// The division a call resolved to, set once by [`ToolCtx::target`].
+#[derive(Debug, Default)]
+pub struct ResolvedDivision(std::sync::OnceLock<i64>);
 
 impl ToolCtx<'_> {
     /// Where people manage connections and divisions.
@@ -73,7 +101,13 @@ impl ToolCtx<'_> {
         if let Some(note) = self.usage {
             note.set(target.source.connection_id(), target.division);
         }
+        let _ = self.resolved.0.set(target.division);
         Ok(target)
+    }
+
+    /// The division [`Self::target`] resolved, if it was called.
+    pub fn resolved_division(&self) -> Option<i64> {
+        self.resolved.0.get().copied()
     }
 
     /// Today in UTC, from the service's clock.
@@ -221,6 +255,89 @@ pub async fn fetch_function(
         ctx.budget.mark_cut();
     }
     Ok(listed.rows)
+}
+
+/// IDs one request asks about (`Field eq guid'…' or …`, well under Exact's URL limit).
+pub const IDS_PER_REQUEST: usize = 25;
+
+/// Rows of `spec` whose `field` is one of `ids` (GUIDs, as read from Exact rows), also filtered
+/// by `extra`, in requests of [`IDS_PER_REQUEST`] IDs; up to `per_id` rows expected per ID. A read
+/// cut short marks the call partial.
+pub async fn fetch_for_ids(
+    ctx: &ToolCtx<'_>,
+    target: &Target,
+    (spec, field): (&ListSpec, &str),
+    ids: &[String],
+    extra: Option<&str>,
+    per_id: usize,
+) -> Result<Vec<Value>, ToolError> {
+    let mut rows = Vec::new();
+    let mut unique: Vec<String> = ids
+        .iter()
+        .filter_map(|id| odata::parse_guid(field, id).ok())
+        .collect();
+    unique.sort_unstable();
+    unique.dedup();
+    for chunk in unique.chunks(IDS_PER_REQUEST) {
+        let any = chunk
+            .iter()
+            .map(|id| format!("{field} eq {}", odata::guid(id)))
+            .collect::<Vec<_>>()
+            .join(" or ");
+        let filter = odata::all_of(vec![any, extra.unwrap_or_default().to_string()]);
+        let listed = fetch_rows(ctx, target, spec, filter, None, chunk.len() * per_id).await?;
+        if listed.more {
+            ctx.budget.mark_cut();
+        }
+        rows.extend(listed.rows);
+    }
+    Ok(rows)
+}
+
+/// The rows of `rows` whose `field` is the GUID `id` (any case).
+pub fn rows_of<'a>(
+    rows: &'a [Value],
+    field: &'a str,
+    id: &'a str,
+) -> impl Iterator<Item = &'a Value> {
+    rows.iter()
+        .filter(move |r| row::text(r, field).is_some_and(|v| v.eq_ignore_ascii_case(id)))
+}
+
+/// What a tool over a module an administration may lack answers when its licence lacks it: an
+/// ordinary result saying so, not an error.
+pub trait Unavailable: Sized {
+    fn unavailable(division: i64, message: String) -> Self;
+}
+
+/// The result of a tool over a module an administration may lack (`tool`, e.g.
+/// `projects::projects(ctx, args)`): when Exact refused the module, the tool's ordinary "not in
+/// this licence" answer for the division it resolved instead of an error.
+pub async fn unless_lacking<O: Unavailable>(
+    ctx: &ToolCtx<'_>,
+    tool: impl Future<Output = Result<O, ToolError>>,
+) -> Result<O, ToolError> {
+    let outcome = tool.await;
+    match (outcome, ctx.resolved_division()) {
+        (
+            Err(ToolError::Exact {
+                what,
+                module: Some(module),
+                source:
+                    crate::server::exact::ExactError::Forbidden { .. }
+                    | crate::server::exact::ExactError::NotFound,
+            }),
+            Some(division),
+        ) => Ok(O::unavailable(
+            division,
+            format!(
+                "This Exact Online administration has no {what}: its licence does not include the \
+                 {module} module (or the connected Exact user has no rights for it). Nothing is \
+                 wrong with the connection; the other tools still work."
+            ),
+        )),
+        (other, _) => other,
+    }
 }
 
 /// One page of a list tool: the rows, and the cursor to continue (none at the end).
@@ -494,6 +611,26 @@ pub static TOOLS: LazyLock<Vec<Tool>> = LazyLock::new(|| {
              (draft or processed), and per line the GL account, amount and description. Filter by date, \
              journal, GL account, status, year or period.",
         ),
+        definition::<orders::SalesArgs, orders::OrdersOutput>(
+            "get_sales_orders",
+            "Get sales orders",
+            "List sales orders with their amount and how far they are delivered and invoiced (open, \
+             partial, complete, canceled), optionally with their lines. Filter by status, customer \
+             and order date.",
+        ),
+        definition::<orders::PurchaseArgs, orders::OrdersOutput>(
+            "get_purchase_orders",
+            "Get purchase orders",
+            "List purchase orders with their amount and how far they are received and invoiced \
+             (open, partial, complete, canceled), optionally with their lines. Filter by status, \
+             supplier and order date.",
+        ),
+        definition::<crm::QuotationsArgs, crm::QuotationsOutput>(
+            "get_quotations",
+            "Get quotations",
+            "List quotations (offers) with amount, validity and status: draft, sent, accepted, \
+             rejected, or earlier versions (reviewed). Filter by customer and quotation date.",
+        ),
         definition::<items::Args, items::Output>(
             "get_items",
             "Get items",
@@ -506,6 +643,30 @@ pub static TOOLS: LazyLock<Vec<Tool>> = LazyLock::new(|| {
             "Stock per item and warehouse: in stock, planned in and out, projected, and the safety \
              stock (the minimum) with the reorder point. Filter by item code or warehouse, or only what \
              is below its minimum.",
+        ),
+        definition::<projects::ProjectsArgs, projects::ProjectsOutput>(
+            "get_projects",
+            "Get projects",
+            "List projects with customer, type (fixed price, time and material, ...), manager, dates \
+             and budget. Filter by status (active, completed, archived), customer or text.",
+        ),
+        definition::<projects::TimeArgs, projects::TimeOutput>(
+            "get_time_transactions",
+            "Get time transactions",
+            "List hours written on projects: date, project, employee, hour type, quantity, price and \
+             amount, and their approval status. Filter by project, employee, dates and status.",
+        ),
+        definition::<projects::TermsArgs, projects::TermsOutput>(
+            "get_project_invoices",
+            "Get project invoice terms",
+            "List projects' invoice terms (instalments): amount, planned invoice date, the work \
+             period and whether it is invoiced. Filter by project or customer.",
+        ),
+        definition::<projects::WipArgs, projects::WipOutput>(
+            "get_wip_overview",
+            "Work in progress",
+            "Work in progress per project: the value of final hours against what has been invoiced \
+             on its terms, with the difference still to invoice (or invoiced ahead).",
         ),
         definition::<currencies::CurrenciesArgs, currencies::CurrenciesOutput>(
             "get_currencies",
@@ -542,6 +703,48 @@ pub static TOOLS: LazyLock<Vec<Tool>> = LazyLock::new(|| {
             "Depreciation schedule",
             "The depreciation per period of a year for one asset or all: the straight-line plan, what \
              was posted in Exact, and the book value after each period.",
+        ),
+        definition::<documents::AttachmentsArgs, documents::AttachmentsOutput>(
+            "get_document_attachments",
+            "Get document attachments",
+            "List the files attached to Exact documents (invoices, contracts, scans): name, size, \
+             type and the document they belong to. Filter by document.",
+        ),
+        definition::<documents::ContentArgs, documents::ContentOutput>(
+            "get_document_content",
+            "Get document content",
+            "Read one attachment's file: text files as text, others as base64, up to 2 MiB (larger \
+             files answer with their details and where to open them).",
+        ),
+        definition::<crm::OpportunitiesArgs, crm::OpportunitiesOutput>(
+            "get_opportunities",
+            "Get opportunities",
+            "List sales opportunities with amount, probability, weighted amount, stage, owner and \
+             expected close date. Filter by status (open, won, lost), account, owner or name.",
+        ),
+        definition::<crm::FunnelArgs, crm::FunnelOutput>(
+            "get_sales_funnel",
+            "Sales funnel",
+            "The sales pipeline by stage: open opportunities, amount and weighted amount per stage, \
+             won and lost totals and the win rate, for opportunities created in a date range.",
+        ),
+        definition::<subscriptions::ContractsArgs, subscriptions::ContractsOutput>(
+            "get_sales_contracts",
+            "Get sales contracts",
+            "List subscriptions (recurring sales contracts) with customer, invoice period, dates, \
+             lines and their monthly value. Filter by customer or active only.",
+        ),
+        definition::<orders::ContractsArgs, orders::ContractsOutput>(
+            "get_purchase_contracts",
+            "Get purchase contracts",
+            "What is agreed with suppliers, from their purchase orders: per supplier the orders, \
+             amounts, ordering frequency and what is still open. Filter by supplier or active only.",
+        ),
+        definition::<subscriptions::RecurringArgs, subscriptions::RecurringOutput>(
+            "get_recurring_revenue",
+            "Recurring revenue",
+            "Monthly and annual recurring revenue (MRR, ARR) from active subscriptions, per \
+             subscription type and for the largest customers, with what churned in the last year.",
         ),
         definition::<prices::SalesArgs, prices::SalesOutput>(
             "get_sales_prices",
@@ -607,19 +810,80 @@ pub async fn call(
         "search_transactions" => run(ctx, name, args, |a| search::search(ctx, a)).await,
         "get_vat_summary" => run(ctx, name, args, |a| vat::summary(ctx, a)).await,
         "get_budget_comparison" => {
-            run(ctx, name, args, |a| reports::budget_comparison(ctx, a)).await
+            run(ctx, name, args, |a| {
+                unless_lacking(ctx, reports::budget_comparison(ctx, a))
+            })
+            .await
         }
         "get_journal_entries" => run(ctx, name, args, |a| journal::list(ctx, a)).await,
         "get_currencies" => run(ctx, name, args, |a| currencies::currencies(ctx, a)).await,
         "get_currency_rates" => run(ctx, name, args, |a| currencies::rates(ctx, a)).await,
         "get_cost_centers" => run(ctx, name, args, |a| cost_centers::list(ctx, a)).await,
         "get_cost_center_report" => run(ctx, name, args, |a| cost_centers::report(ctx, a)).await,
-        "get_fixed_assets" => run(ctx, name, args, |a| assets::list(ctx, a)).await,
-        "get_depreciation_schedule" => run(ctx, name, args, |a| assets::schedule(ctx, a)).await,
+        "get_fixed_assets" => {
+            run(ctx, name, args, |a| {
+                unless_lacking(ctx, assets::list(ctx, a))
+            })
+            .await
+        }
+        "get_depreciation_schedule" => {
+            run(ctx, name, args, |a| {
+                unless_lacking(ctx, assets::schedule(ctx, a))
+            })
+            .await
+        }
         "get_stock_positions" => run(ctx, name, args, |a| stock::positions(ctx, a)).await,
         "get_sales_prices" => run(ctx, name, args, |a| prices::sales(ctx, a)).await,
         "get_purchase_prices" => run(ctx, name, args, |a| prices::purchase(ctx, a)).await,
         "get_margin_analysis" => run(ctx, name, args, |a| prices::margins(ctx, a)).await,
+        "get_sales_orders" => run(ctx, name, args, |a| orders::sales(ctx, a)).await,
+        "get_purchase_orders" => run(ctx, name, args, |a| orders::purchase(ctx, a)).await,
+        "get_quotations" => run(ctx, name, args, |a| crm::quotations(ctx, a)).await,
+        "get_projects" => {
+            run(ctx, name, args, |a| {
+                unless_lacking(ctx, projects::projects(ctx, a))
+            })
+            .await
+        }
+        "get_time_transactions" => {
+            run(ctx, name, args, |a| {
+                unless_lacking(ctx, projects::time(ctx, a))
+            })
+            .await
+        }
+        "get_project_invoices" => {
+            run(ctx, name, args, |a| {
+                unless_lacking(ctx, projects::terms(ctx, a))
+            })
+            .await
+        }
+        "get_wip_overview" => {
+            run(ctx, name, args, |a| {
+                unless_lacking(ctx, projects::wip(ctx, a))
+            })
+            .await
+        }
+        "get_document_attachments" => {
+            run(ctx, name, args, |a| documents::attachments(ctx, a)).await
+        }
+        "get_document_content" => run(ctx, name, args, |a| documents::content(ctx, a)).await,
+        "get_opportunities" => run(ctx, name, args, |a| crm::opportunities(ctx, a)).await,
+        "get_sales_funnel" => run(ctx, name, args, |a| crm::funnel(ctx, a)).await,
+        "get_sales_contracts" => {
+            run(ctx, name, args, |a| {
+                unless_lacking(ctx, subscriptions::contracts(ctx, a))
+            })
+            .await
+        }
+        "get_purchase_contracts" => {
+            run(ctx, name, args, |a| orders::purchase_contracts(ctx, a)).await
+        }
+        "get_recurring_revenue" => {
+            run(ctx, name, args, |a| {
+                unless_lacking(ctx, subscriptions::recurring(ctx, a))
+            })
+            .await
+        }
         _ => return None,
     })
 }

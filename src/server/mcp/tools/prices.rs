@@ -7,7 +7,7 @@
 //! LogisticsSupplierItem.
 
 use super::{
-    ListSpec, ToolCtx, ToolError, cents, check_limit, fetch_rows, list_page, list_page_of, row,
+    ListSpec, ToolCtx, ToolError, cents, check_limit, fetch_for_ids, list_page, list_page_of, row,
 };
 use crate::server::mcp::{caller::Target, odata};
 use schemars::JsonSchema;
@@ -50,11 +50,7 @@ const GENERAL_PRICES: ListSpec = ListSpec {
     module: None,
 };
 
-/// Items one request asks about (`Item eq guid'…' or …`, well under Exact's URL limit).
-const ITEMS_PER_REQUEST: usize = 25;
-
-/// Rows about the page's `items` from `spec`, also filtered by `extra`, in requests of
-/// [`ITEMS_PER_REQUEST`] items.
+/// Rows about the page's `items` from `spec`, also filtered by `extra`.
 async fn for_items(
     ctx: &ToolCtx<'_>,
     target: &Target,
@@ -62,28 +58,8 @@ async fn for_items(
     items: &[Value],
     extra: Option<&str>,
 ) -> Result<Vec<Value>, ToolError> {
-    let mut rows = Vec::new();
-    for chunk in items.chunks(ITEMS_PER_REQUEST) {
-        let ids: Vec<String> = chunk
-            .iter()
-            .filter_map(|i| row::text(i, "ID"))
-            .filter_map(|id| odata::parse_guid("ID", &id).ok())
-            .map(|id| format!("Item eq {}", odata::guid(&id)))
-            .collect();
-        if ids.is_empty() {
-            continue;
-        }
-        let filter = odata::all_of(vec![
-            ids.join(" or "),
-            extra.unwrap_or_default().to_string(),
-        ]);
-        let listed = fetch_rows(ctx, target, spec, filter, None, chunk.len() * 20).await?;
-        if listed.more {
-            ctx.budget.mark_cut();
-        }
-        rows.extend(listed.rows);
-    }
-    Ok(rows)
+    let ids: Vec<String> = items.iter().filter_map(|i| row::text(i, "ID")).collect();
+    fetch_for_ids(ctx, target, (spec, "Item"), &ids, extra, 20).await
 }
 
 /// The rows of `rows` about item `id`.
@@ -389,14 +365,12 @@ pub async fn margins(ctx: &ToolCtx<'_>, args: MarginArgs) -> Result<MarginOutput
         args.cursor.as_deref(),
     )
     .await?;
-    let prices = for_items(
-        ctx,
-        &target,
-        &GENERAL_PRICES,
-        &page.rows,
-        Some("Account eq null"),
-    )
-    .await?;
+    // The general prices in force today: no customer, not ended.
+    let in_force = format!(
+        "Account eq null and (EndDate eq null or EndDate ge {})",
+        odata::datetime(ctx.today())
+    );
+    let prices = for_items(ctx, &target, &GENERAL_PRICES, &page.rows, Some(&in_force)).await?;
     let items: Vec<Margin> = page
         .rows
         .iter()
@@ -435,8 +409,8 @@ pub async fn margins(ctx: &ToolCtx<'_>, args: MarginArgs) -> Result<MarginOutput
         items,
         has_more: page.has_more(),
         cursor: page.cursor,
-        method: "Sales price: the item's general sales price (no customer, from the lowest \
-                 quantity), else its standard sales price; cost: its standard cost price; margin \
+        method: "Sales price: the item's general sales price in force today (no customer, not \
+                 ended, from the lowest quantity), else its standard sales price; cost: its standard cost price; margin \
                  = price - cost; margin_percentage = margin / price x 100, one decimal."
             .to_string(),
     })

@@ -5,7 +5,10 @@
 //! Field lists: Exact's REST reference for FinancialReportingBalance,
 //! ReadFinancialRevenueListByYear and BudgetBudgets.
 
-use super::{ListSpec, ToolCtx, ToolError, cents, chart, fetch_all, fetch_function, periods, row};
+use super::{
+    ListSpec, ToolCtx, ToolError, Unavailable, cents, chart, fetch_all, fetch_function, periods,
+    row,
+};
 use crate::server::mcp::odata;
 use chrono::Datelike;
 use schemars::JsonSchema;
@@ -281,7 +284,7 @@ pub struct BudgetLine {
     pub favourable: bool,
 }
 
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, Default, Serialize, JsonSchema)]
 pub struct BudgetTotals {
     pub budget: f64,
     pub actual: f64,
@@ -289,7 +292,7 @@ pub struct BudgetTotals {
     pub variance_percentage: Option<f64>,
 }
 
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, Default, Serialize, JsonSchema)]
 pub struct BudgetOutput {
     pub division: i64,
     pub year: i64,
@@ -306,6 +309,19 @@ pub struct BudgetOutput {
     pub result: BudgetTotals,
     pub lines: Vec<BudgetLine>,
     pub method: String,
+    /// Set when the administration's licence lacks the budget module (nothing is compared).
+    pub unavailable: Option<String>,
+}
+
+impl Unavailable for BudgetOutput {
+    fn unavailable(division: i64, message: String) -> Self {
+        BudgetOutput {
+            division,
+            currency: "EUR".into(),
+            unavailable: Some(message),
+            ..Default::default()
+        }
+    }
 }
 
 fn totals(budget: f64, actual: f64) -> BudgetTotals {
@@ -426,5 +442,6 @@ pub async fn budget_comparison(
                  are shown positive; variance = actual - budget; variance_percentage = variance / \
                  |budget| x 100, one decimal; amounts rounded to the cent."
                 .to_string(),
+        unavailable: None,
     })
 }
