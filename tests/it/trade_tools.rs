@@ -796,3 +796,32 @@ async fn demo_keys_answer_every_new_tool_for_each_company() {
         }
     }
 }
+
+#[tokio::test]
+async fn every_catalogue_tool_answers_on_a_demo_key_for_each_company() {
+    let mut s = Session::demo(TestApp::spawn().await).await;
+    for company in demo_books::COMPANIES {
+        let d = company.division;
+        let customer = all(d, "crm/Accounts")
+            .into_iter()
+            .find(|a| a["Status"] == "C")
+            .unwrap();
+        let attachment = all(d, "documents/DocumentAttachments")[0]["ID"].clone();
+        for tool in CATALOGUE {
+            let mut args = json!({ "division": d });
+            match tool {
+                // Every tool's result is checked against its output schema (and is no error).
+                "list_divisions" => args = json!({}),
+                "search_relations" => args["query"] = json!("a"),
+                "get_customer_360" => args["customer_id"] = customer["ID"].clone(),
+                "get_document_content" => args["attachment_id"] = attachment.clone(),
+                _ => {}
+            }
+            let v = s.call(tool, args).await;
+            if tool != "list_divisions" {
+                assert_eq!(int(&v["division"]), d, "{tool}");
+            }
+        }
+    }
+    assert_eq!(s.calls, 4 * CATALOGUE.len());
+}
