@@ -23,43 +23,149 @@ pub struct UserSummary {
     pub role: Role,
     pub plan: Plan,
     pub status: AccountStatus,
+    /// Whether the address was proven.
+    pub verified: bool,
     pub created_at: i64,
+    /// Counted calls this month.
+    pub calls_used: i64,
+    /// A connection needs a new Exact consent.
+    pub needs_reconsent: bool,
     /// Apps connected through OAuth (live grants).
     pub connected_apps: i64,
 }
 
-pub const USERS_PAGE_SIZE: i64 = 50;
+/// A page of the admin user list and how many accounts the search finds in all.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct UserList {
+    pub users: Vec<UserSummary>,
+    pub total: i64,
+    /// From 0.
+    pub page: u32,
+    pub pages: u32,
+}
 
+/// Searches the accounts: text in the address or name, plan, status, role, only those needing a
+/// new Exact consent; sorted newest (default), oldest, email or usage; a page of
+/// [`crate::domain::USERS_PER_PAGE`]. Empty values mean "any".
 #[server(prefix = "/api/admin", endpoint = "users")]
-pub async fn list_users(page: u32) -> Result<Vec<UserSummary>, ApiError> {
-    use crate::server::accounts;
+pub async fn list_users(
+    page: u32,
+    search: Option<String>,
+    plan: Option<String>,
+    status: Option<String>,
+    role: Option<String>,
+    needs_reconsent: Option<bool>,
+    sort: Option<String>,
+) -> Result<UserList, ApiError> {
+    use crate::domain::{RawSearch, USERS_PER_PAGE, UserSearch};
+    use crate::server::{account_admin, accounts};
     require_admin().await?;
     let (state, _) = context()?;
-    let rows = accounts::list(
-        &state.db,
-        USERS_PAGE_SIZE,
-        i64::from(page) * USERS_PAGE_SIZE,
-    )
-    .await
-    .map_err(internal)?;
-    let ids: Vec<String> = rows.iter().map(|u| u.id.clone()).collect();
+    let query = UserSearch::parse(RawSearch {
+        text: search.as_deref().unwrap_or_default(),
+        plan: plan.as_deref().unwrap_or_default(),
+        status: status.as_deref().unwrap_or_default(),
+        role: role.as_deref().unwrap_or_default(),
+        needs_reconsent: needs_reconsent.unwrap_or(false),
+        sort: sort.as_deref().unwrap_or_default(),
+        page,
+    })
+    .map_err(|e| refuse(http::StatusCode::UNPROCESSABLE_ENTITY, &e.to_string()))?;
+    let admins = &state.settings.admin_emails;
+    let found = account_admin::search(&state.db, admins, &query)
+        .await
+        .map_err(internal)?;
+    let ids: Vec<String> = found.users.iter().map(|u| u.user.id.clone()).collect();
     let apps = crate::server::authorization::connected_app_counts(&state.db, &ids)
         .await
         .map_err(internal)?;
-    Ok(rows
+    let users = found
+        .users
         .into_iter()
-        .map(|u| UserSummary {
-            connected_apps: apps.get(&u.id).copied().unwrap_or(0),
+        .map(|l| UserSummary {
+            connected_apps: apps.get(&l.user.id).copied().unwrap_or(0),
             // The role the account has now, as every guard sees it.
-            role: accounts::role_of(&state.settings.admin_emails, &u),
-            id: u.id,
-            email: u.email,
-            display_name: u.display_name,
-            plan: u.plan,
-            status: u.status,
-            created_at: u.created_at,
+            role: accounts::role_of(admins, &l.user),
+            verified: l.user.email_verified_at.is_some(),
+            calls_used: l.calls_used,
+            needs_reconsent: l.needs_reconsent,
+            id: l.user.id,
+            email: l.user.email,
+            display_name: l.user.display_name,
+            plan: l.user.plan,
+            status: l.user.status,
+            created_at: l.user.created_at,
         })
-        .collect())
+        .collect();
+    let per_page = i64::from(USERS_PER_PAGE);
+    Ok(UserList {
+        users,
+        total: found.total,
+        page: query.page,
+        pages: u32::try_from((found.total + per_page - 1) / per_page).unwrap_or(u32::MAX),
+    })
+}
+
+/// An account's calls this month and quota warning level before a reset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct UsageWas {
+    pub calls_used: i64,
+    pub warning_level: i64,
+}
+
+/// Sets an account's calls this month and its quota warning back to 0; audited with the old
+/// values.
+#[server(prefix = "/api/admin", endpoint = "reset-usage")]
+pub async fn admin_reset_usage(user_id: String) -> Result<UsageWas, ApiError> {
+    use crate::server::{account_admin, audit::Actor};
+    let admin = require_admin().await?;
+    let (state, parts) = context()?;
+    let user = existing_user(&state, &user_id).await?;
+    let ip = client_ip(&parts);
+    let actor = Actor::User {
+        id: &admin.user.id,
+        ip: &ip,
+    };
+    let before = account_admin::reset_usage(&state.db, state.clock.as_ref(), actor, &user).await?;
+    Ok(UsageWas {
+        calls_used: before.calls_used,
+        warning_level: before.warning_level,
+    })
+}
+
+/// Deletes an account once its address is typed again (the cascade of a person's own deletion).
+#[server(prefix = "/api/admin", endpoint = "delete-user")]
+pub async fn admin_delete_user(user_id: String, confirm_email: String) -> Result<(), ApiError> {
+    use crate::server::{account_admin, audit::Actor};
+    let admin = require_admin().await?;
+    let (state, parts) = context()?;
+    let user = existing_user(&state, &user_id).await?;
+    let typed = parse_email(&confirm_email)?;
+    let ip = client_ip(&parts);
+    let actor = Actor::User {
+        id: &admin.user.id,
+        ip: &ip,
+    };
+    account_admin::delete(&state.db, state.clock.as_ref(), actor, &user, &typed)
+        .await
+        .map_err(Into::into)
+}
+
+/// The account with this id (a UUID), or 404.
+#[cfg(feature = "ssr")]
+async fn existing_user(
+    state: &crate::server::state::AppState,
+    user_id: &str,
+) -> Result<crate::server::db::users::UserRow, ApiError> {
+    use crate::server::{accounts::AccountError, db::users};
+    let id = uuid::Uuid::try_parse(user_id.trim())
+        .map_err(|_| ApiError::from(AccountError::NotFound))?
+        .hyphenated()
+        .to_string();
+    users::by_id(&state.db, &id)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| AccountError::NotFound.into())
 }
 
 #[server(prefix = "/api/admin", endpoint = "set-plan")]

@@ -8,6 +8,7 @@ mod connection;
 mod mcp_setup;
 mod plan;
 mod usage;
+mod user_search;
 
 pub use account::{
     AccountStatus, Email, InvalidEmail, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, Me,
@@ -28,4 +29,7 @@ pub use usage::{
     CHART_HEIGHT, CHART_WIDTH, CallStatus, ChartBar, DailyUsage, Notification, NotificationList,
     RateLimitState, RecentCall, RejectReason, UsageBreakdown, UsageOverview, UsageSummary,
     chart_bars, is_counted_method, warning_level,
+};
+pub use user_search::{
+    MAX_SEARCH_CHARS, RawSearch, SearchProblem, USERS_PER_PAGE, UserSearch, UserSort,
 };

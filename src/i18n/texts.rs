@@ -590,11 +590,45 @@ pub struct AdminTexts {
     pub tickets_col_subject: &'static str,
     pub tickets_col_user: &'static str,
     pub tickets_none: &'static str,
+    pub search_label: &'static str,
+    pub search_button: &'static str,
+    pub any_plan: &'static str,
+    pub any_status: &'static str,
+    pub any_role: &'static str,
+    pub needs_reconsent_filter: &'static str,
+    pub sort_label: &'static str,
+    pub sort_newest: &'static str,
+    pub sort_oldest: &'static str,
+    pub sort_email: &'static str,
+    pub sort_usage: &'static str,
+    pub col_usage: &'static str,
+    pub col_created: &'static str,
+    pub col_actions: &'static str,
+    pub reconsent_badge: &'static str,
+    pub change_plan: &'static str,
+    pub reset_usage: &'static str,
+    pub suspend: &'static str,
+    pub reactivate: &'static str,
+    pub delete: &'static str,
+    pub delete_confirm_label: &'static str,
+    pub confirm_reset: &'static str,
+    pub confirm_suspend: &'static str,
+    pub done: &'static str,
+    pub previous: &'static str,
+    pub next: &'static str,
+    pub no_users: &'static str,
+    pub(super) page_of: Template,
 }
 
 impl AdminTexts {
     pub fn jobs_ran(&self, slot: &str, status: &str) -> String {
         self.jobs_ran.fill(&[("slot", &slot), ("status", &status)])
+    }
+
+    /// "Page 2 of 7 (321 accounts)"; pages count from 1 here.
+    pub fn page_of(&self, page: u32, pages: u32, total: i64) -> String {
+        self.page_of
+            .fill(&[("page", &page), ("pages", &pages), ("total", &total)])
     }
 }
 
@@ -727,6 +761,7 @@ mod tests {
                     &["D4", "9111", "9112", "9113"],
                 ),
                 (t.admin.jobs_ran("S1", "S2"), &["S1", "S2"]),
+                (t.admin.page_of(9114, 9115, 9116), &["9114", "9115", "9116"]),
                 (t.expiry.body("N3", "D5"), &["N3", "D5"]),
                 (t.expiry.mail_body("N4", "D6", "L3"), &["N4", "D6", "L3"]),
             ];

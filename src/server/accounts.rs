@@ -303,6 +303,10 @@ pub async fn set_plan(
     plan: Plan,
 ) -> Result<(), AccountError> {
     let now = clock.now();
+    let old = users::by_email(db, email)
+        .await?
+        .ok_or(AccountError::NotFound)?
+        .plan;
     if !users::set_plan(db, email, plan, now).await? {
         return Err(AccountError::NotFound);
     }
@@ -314,7 +318,7 @@ pub async fn set_plan(
             action: "user.set_plan",
             target_type: "user",
             target_id: email.as_str(),
-            detail: serde_json::json!({ "plan": plan.as_str() }),
+            detail: serde_json::json!({ "plan": { "old": old.as_str(), "new": plan.as_str() } }),
         },
     )
     .await?;
@@ -331,6 +335,10 @@ pub async fn set_status(
     status: crate::domain::AccountStatus,
 ) -> Result<(), AccountError> {
     let now = clock.now();
+    let old = users::by_email(db, email)
+        .await?
+        .ok_or(AccountError::NotFound)?
+        .status;
     let Some(user_id) = users::set_status(db, email, status, now).await? else {
         return Err(AccountError::NotFound);
     };
@@ -346,7 +354,7 @@ pub async fn set_status(
             action: "user.set_status",
             target_type: "user",
             target_id: email.as_str(),
-            detail: serde_json::json!({ "status": status.as_str() }),
+            detail: serde_json::json!({ "status": { "old": old.as_str(), "new": status.as_str() } }),
         },
     )
     .await?;

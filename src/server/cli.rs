@@ -2,12 +2,13 @@
 //! print one result line and exit 0, or one clear error line and exit non-zero.
 
 use super::{
+    account_admin,
     accounts::{self, CreateAccount},
     app,
     audit::Actor,
     clock::{Clock, SystemClock},
     config::{Settings, TokenKey},
-    db::{Db, migrate},
+    db::{Db, migrate, users},
     telemetry,
 };
 use crate::domain::Plan;
@@ -109,6 +110,27 @@ pub enum UserAction {
         /// free, starter, pro or enterprise.
         #[arg(long)]
         plan: Plan,
+    },
+    /// Suspend an account (its sessions end and its keys stop at once) or reactivate it.
+    SetStatus {
+        #[arg(long)]
+        email: String,
+        /// active or suspended.
+        #[arg(long, value_parser = ["active", "suspended"])]
+        status: String,
+    },
+    /// Set an account's calls this month and its quota warning back to 0.
+    ResetUsage {
+        #[arg(long)]
+        email: String,
+    },
+    /// Delete an account and its data (usage totals stay, anonymised).
+    Delete {
+        #[arg(long)]
+        email: String,
+        /// The account's address again, to confirm.
+        #[arg(long)]
+        confirm_email: String,
     },
 }
 
@@ -309,8 +331,40 @@ async fn user_command(db: &Db, settings: &Settings, action: UserAction) -> anyho
             accounts::set_plan(db, &SystemClock, Actor::CommandLine, &email, plan).await?;
             println!("plan set: {email} is now on {plan}");
         }
+        UserAction::SetStatus { email, status } => {
+            let email = parse_email(&email)?;
+            let status = crate::domain::AccountStatus::from_stored(&status);
+            accounts::set_status(db, &SystemClock, Actor::CommandLine, &email, status).await?;
+            println!("status set: {email} is now {}", status.as_str());
+        }
+        UserAction::ResetUsage { email } => {
+            let user = existing_user(db, &email).await?;
+            let before =
+                account_admin::reset_usage(db, &SystemClock, Actor::CommandLine, &user).await?;
+            println!(
+                "usage reset: {} had {} calls this month (warning level {}), now 0",
+                user.email, before.calls_used, before.warning_level
+            );
+        }
+        UserAction::Delete {
+            email,
+            confirm_email,
+        } => {
+            let user = existing_user(db, &email).await?;
+            let typed = parse_email(&confirm_email)?;
+            account_admin::delete(db, &SystemClock, Actor::CommandLine, &user, &typed).await?;
+            println!("account deleted: {}", user.email);
+        }
     }
     Ok(())
+}
+
+/// The account with the `--email` of a user command.
+async fn existing_user(db: &Db, email: &str) -> Result<users::UserRow, accounts::AccountError> {
+    let email = parse_email(email)?;
+    accounts::by_email(db, &email)
+        .await?
+        .ok_or(accounts::AccountError::NotFound)
 }
 
 /// The `--email` of a user command, refused with the account services' message.

@@ -1,6 +1,7 @@
 //! Everything that touches the world: settings, database, HTTP, and (in later modules) Exact,
 //! MCP, usage and jobs. Compiled only into the server binary.
 
+pub mod account_admin;
 pub mod accounts;
 pub mod api_keys;
 pub mod app;

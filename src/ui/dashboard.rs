@@ -2,7 +2,6 @@
 //! enforced on the server (the page guard and every server function), never by hiding links.
 
 use super::account::{INPUT, LABEL, OutboxHint, error_of, error_text};
-use crate::api::admin::list_users;
 use crate::api::auth::{Logout, whoami};
 use crate::api::settings::{ChangeEmail, ChangePassword, DeleteAccount, SignOutEverywhere};
 use crate::domain::Role;
@@ -125,53 +124,17 @@ pub fn DashboardPage(section: DashboardSection) -> impl IntoView {
     }
 }
 
-/// The admin panel: for now the user list. The page guard answers 403 to non-admins before this
-/// renders, and `list_users` checks again on its own.
+/// The admin panel: the user list with its actions, and the jobs. The page guard answers 403 to
+/// non-admins before this renders, and every server function checks again on its own.
 #[component]
 pub fn AdminPage() -> impl IntoView {
     let t = use_texts();
-    let users = Resource::new(|| (), |_| list_users(0));
-    let th = "px-3 py-2 text-left font-semibold";
-    let td = "px-3 py-2";
     view! {
         <Title text=t.admin.title/>
         <section class="mx-auto max-w-6xl px-4 py-10">
             <h1 class="text-2xl font-bold text-slate-900 dark:text-white">{t.admin.title}</h1>
             <p class="mt-4 text-slate-600 dark:text-slate-400">{t.admin.lead}</p>
-            <h2 class="mt-8 text-lg font-semibold">{t.admin.users_heading}</h2>
-            <Suspense fallback=move || view! { <p class="mt-4 text-slate-500">{t.common.loading}</p> }>
-                {move || users.get().map(|r| match r {
-                    Ok(users) => view! {
-                        <div class="mt-4 overflow-x-auto rounded-xl border border-slate-200 dark:border-slate-800">
-                            <table id="admin-users" class="min-w-full text-sm">
-                                <thead class="bg-slate-50 dark:bg-slate-900">
-                                    <tr>
-                                        <th scope="col" class=th>{t.admin.col_email}</th>
-                                        <th scope="col" class=th>{t.admin.col_name}</th>
-                                        <th scope="col" class=th>{t.admin.col_role}</th>
-                                        <th scope="col" class=th>{t.admin.col_plan}</th>
-                                        <th scope="col" class=th>{t.admin.col_status}</th>
-                                        <th scope="col" class=th>{t.admin.col_apps}</th>
-                                    </tr>
-                                </thead>
-                                <tbody>
-                                    {users.into_iter().map(|u| view! {
-                                        <tr class="border-t border-slate-200 dark:border-slate-800">
-                                            <td class=td>{u.email}</td>
-                                            <td class=td>{u.display_name}</td>
-                                            <td class=td>{u.role.as_str()}</td>
-                                            <td class=td>{u.plan.display_name()}</td>
-                                            <td class=td>{u.status.as_str()}</td>
-                                            <td class="admin-apps px-3 py-2">{u.connected_apps}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
-                    }.into_any(),
-                    Err(e) => view! { <p role="alert" class="mt-4 text-red-600">{error_text(t, &e)}</p> }.into_any(),
-                })}
-            </Suspense>
+            <super::admin_users::AdminUsers/>
             <super::admin_jobs::AdminJobs/>
         </section>
     }

@@ -3,6 +3,7 @@
 
 mod account;
 mod admin_jobs;
+mod admin_users;
 mod connections;
 mod copy;
 mod dashboard;

@@ -306,12 +306,17 @@ async fn every_admin_server_function_refuses_everyone_but_admins() {
     let app = TestApp::spawn().await;
     create_user(&app, "anna@bakkerij.example", false).await;
     create_user(&app, "root@exact-mcp.example", true).await;
+    // The account the per-account functions (reset usage, delete) act on.
+    create_user(&app, "temp@bakkerij.example", false).await;
+    let temp = test_kit::mcp::user_id(&app, "temp@bakkerij.example").await;
     let form = [
         ("page", "0"),
         ("email", "anna@bakkerij.example"),
         ("plan", "pro"),
         ("suspended", "false"),
         ("name", "cleanup"),
+        ("user_id", temp.as_str()),
+        ("confirm_email", "temp@bakkerij.example"),
     ];
 
     for path in &endpoints {
@@ -330,6 +335,12 @@ async fn every_admin_server_function_refuses_everyone_but_admins() {
         .await
         .unwrap();
     assert_eq!(plan, "free", "nothing changed");
+    let temp_left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE id = $1")
+        .bind(&temp)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(temp_left, 1, "nothing deleted");
 
     let admin = test_kit::client();
     admin
@@ -339,7 +350,10 @@ async fn every_admin_server_function_refuses_everyone_but_admins() {
         .send()
         .await
         .unwrap();
-    for path in &endpoints {
+    // Deletions last: the other functions still find the account.
+    let mut in_order = endpoints.clone();
+    in_order.sort_by_key(|p| p.contains("delete"));
+    for path in &in_order {
         let res = admin
             .post(app.at(path))
             .header(header::ORIGIN, &app.url)
@@ -367,7 +381,7 @@ async fn admins_list_users_change_plans_and_suspend_with_an_audit_trail() {
 
     let res = post(&app, "/api/admin/users", &[("page", "0")]).await;
     let users: serde_json::Value = res.json().await.unwrap();
-    let emails: Vec<&str> = users
+    let emails: Vec<&str> = users["users"]
         .as_array()
         .unwrap()
         .iter()
@@ -424,8 +438,16 @@ async fn admins_list_users_change_plans_and_suspend_with_an_audit_trail() {
     .fetch_all(app.state.db.pool())
     .await
     .unwrap();
-    assert!(actions.contains(&("user.set_plan".into(), r#"{"plan":"pro"}"#.into())));
-    assert!(actions.contains(&("user.set_status".into(), r#"{"status":"suspended"}"#.into())));
+    let set_plan = r#"{"plan":{"new":"pro","old":"free"}}"#;
+    let set_status = r#"{"status":{"new":"suspended","old":"active"}}"#;
+    assert!(
+        actions.contains(&("user.set_plan".into(), set_plan.into())),
+        "{actions:?}"
+    );
+    assert!(
+        actions.contains(&("user.set_status".into(), set_status.into())),
+        "{actions:?}"
+    );
 }
 
 #[tokio::test]

@@ -1111,7 +1111,7 @@ async fn people_see_and_revoke_their_connected_apps_and_admins_see_the_count() {
         .json()
         .await
         .unwrap();
-    let ada = users
+    let ada = users["users"]
         .as_array()
         .unwrap()
         .iter()

@@ -465,7 +465,7 @@ async fn user_create_and_set_plan_from_the_command_line() {
 }
 
 /// The command line changes a plan through the same service as the admin page, so it leaves the
-/// same audit row (`user.set_plan`, the account's address, the new plan; see
+/// same audit row (`user.set_plan`, the account's address, the old and new plan; see
 /// account_settings.rs for the admin page's), with no actor account and no address.
 #[tokio::test]
 async fn set_plan_from_the_command_line_is_audited_like_the_admin_page() {
@@ -522,11 +522,108 @@ async fn set_plan_from_the_command_line_is_audited_like_the_admin_page() {
             "user.set_plan".to_string(),
             "user".to_string(),
             "anna@bakkerij.example".to_string(),
-            r#"{"plan":"pro"}"#.to_string(),
+            r#"{"plan":{"new":"pro","old":"free"}}"#.to_string(),
             None,
             String::new(),
         )]
     );
+    db.close().await;
+}
+
+/// Suspending, resetting usage and deleting from the command line go through the admin page's
+/// services: the same audit rows (old and new values), with no actor account and no address.
+#[tokio::test]
+async fn status_usage_and_deletion_from_the_command_line_are_audited_like_the_admin_page() {
+    let database = TestDatabase::create().await;
+    let url = database.url().to_string();
+    let run = |args: &[&str]| run_with_stdin(args, &url, "kaas-brood-fiets-42\n", &[]);
+    let out = run(&["user", "create", "--email", "anna@bakkerij.example"]);
+    assert!(out.status.success(), "{:?}", text(&out));
+    let db = database.connect().await;
+    sqlx::query("UPDATE users SET api_calls_used = 42, rate_limit_warning_sent = 80")
+        .execute(db.pool())
+        .await
+        .unwrap();
+    let email = ["--email", "anna@bakkerij.example"];
+    for args in [
+        &[
+            "user",
+            "set-status",
+            email[0],
+            email[1],
+            "--status",
+            "suspended",
+        ][..],
+        &["user", "reset-usage", email[0], email[1]][..],
+    ] {
+        let out = run(args);
+        assert!(out.status.success(), "{args:?}: {:?}", text(&out));
+    }
+    let out = run(&["user", "reset-usage", "--email", "ghost@bakkerij.example"]);
+    assert!(!out.status.success(), "an unknown account");
+    let out = run(&["user", "set-status", email[0], email[1], "--status", "gone"]);
+    assert!(!out.status.success(), "an unknown status");
+    let (status, used): (String, i64) = sqlx::query_as("SELECT status, api_calls_used FROM users")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert_eq!((status.as_str(), used), ("suspended", 0));
+    let id: String = sqlx::query_scalar("SELECT id FROM users")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    // Deleting wants the address typed again.
+    let out = run(&[
+        "user",
+        "delete",
+        email[0],
+        email[1],
+        "--confirm-email",
+        "x@y.example",
+    ]);
+    assert!(!out.status.success());
+    let out = run(&[
+        "user",
+        "delete",
+        email[0],
+        email[1],
+        "--confirm-email",
+        "anna@bakkerij.example",
+    ]);
+    assert!(out.status.success(), "{:?}", text(&out));
+
+    let rows: Vec<(String, String, String, Option<String>, String)> = sqlx::query_as(
+        "SELECT action, target_id, detail, actor_user_id, ip FROM audit_log \
+         WHERE action LIKE 'user.%' ORDER BY created_at, action",
+    )
+    .fetch_all(db.pool())
+    .await
+    .unwrap();
+    let detail = |action: &str| -> serde_json::Value {
+        let row = rows.iter().find(|r| r.0 == action).unwrap();
+        assert_eq!(
+            (row.3.as_deref(), row.4.as_str()),
+            (None, ""),
+            "{action}: the command line"
+        );
+        serde_json::from_str(&row.2).unwrap()
+    };
+    assert_eq!(
+        detail("user.reset_usage"),
+        serde_json::json!({ "calls_used": { "old": 42, "new": 0 }, "warning_level": { "old": 80, "new": 0 } })
+    );
+    assert_eq!(detail("user.delete")["status"]["old"], "suspended");
+    assert_eq!(rows.iter().find(|r| r.0 == "user.delete").unwrap().1, id);
+    // The status change named her address; deleting her anonymised it.
+    assert!(
+        rows.iter()
+            .any(|r| r.0 == "user.set_status" && r.1.starts_with("deleted:"))
+    );
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(left, 0);
     db.close().await;
 }
 

@@ -5,6 +5,7 @@
 mod account_security;
 mod account_settings;
 mod accounts;
+mod admin_panel;
 mod authorization;
 mod bounds;
 mod call_path;

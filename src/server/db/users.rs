@@ -1,7 +1,7 @@
 //! The `users` table.
 
 use super::{Db, DbError};
-use crate::domain::{AccountStatus, Email, Plan, Role};
+use crate::domain::{AccountStatus, Email, Plan, Role, UserSearch};
 use sqlx::{Row, any::AnyRow};
 
 #[derive(Debug, Clone)]
@@ -257,4 +257,167 @@ pub async fn unbind_exact_user_without_connection(
     .await?
     .rows_affected();
     Ok(changed == 1)
+}
+
+/// One account in the admin list: the user, this month's counted calls, and whether one of its
+/// connections needs a new Exact consent.
+#[derive(Debug, Clone)]
+pub struct ListedUser {
+    pub user: UserRow,
+    pub calls_used: i64,
+    pub needs_reconsent: bool,
+}
+
+/// The filter of [`search`] and [`count`], one static text with every value bound:
+/// $1 text ('' for any) and $2 its LIKE pattern, $3 plan, $4 status, $5 role ('admin', 'user' or
+/// ''), $6 the `ADMIN_EMAILS` list as `,a@x,b@y,` (the role rule of `accounts::role_of`: granted
+/// in the row, or listed and verified), $7 1 for "needs a new consent only".
+macro_rules! users_where {
+    () => {
+        "WHERE ($1 = '' OR lower(email) LIKE $2 ESCAPE '\\' OR lower(display_name) LIKE $2 ESCAPE '\\') \
+         AND ($3 = '' OR plan = $3) \
+         AND ($4 = '' OR status = $4) \
+         AND ($5 = '' OR $5 = CASE WHEN role = 'admin' OR (email_verified_at IS NOT NULL AND $6 LIKE \
+             '%,' || REPLACE(REPLACE(REPLACE(email, '\\', '\\\\'), '%', '\\%'), '_', '\\_') || ',%' ESCAPE '\\') \
+             THEN 'admin' ELSE 'user' END) \
+         AND ($7 = 0 OR EXISTS (SELECT 1 FROM connections c WHERE c.user_id = users.id AND c.status = 'needs_reauth')) "
+    };
+}
+
+/// The bound values of [`users_where!`] for a search.
+struct Filter {
+    text: String,
+    pattern: String,
+    plan: String,
+    status: String,
+    role: String,
+    admins: String,
+    reconsent: i64,
+}
+
+impl Filter {
+    fn of(search: &UserSearch, admin_emails: &[String]) -> Filter {
+        let text = search.text.clone().unwrap_or_default();
+        let escaped = text
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        Filter {
+            pattern: format!("%{escaped}%"),
+            text,
+            plan: search
+                .plan
+                .map(|p| p.as_str().to_string())
+                .unwrap_or_default(),
+            status: search
+                .status
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_default(),
+            role: search
+                .role
+                .map(|r| r.as_str().to_string())
+                .unwrap_or_default(),
+            admins: format!(",{},", admin_emails.join(",").to_lowercase()),
+            reconsent: i64::from(search.needs_reconsent),
+        }
+    }
+}
+
+/// One page of the accounts a search finds, in its order.
+pub async fn search(
+    db: &Db,
+    search: &UserSearch,
+    admin_emails: &[String],
+    per_page: i64,
+) -> Result<Vec<ListedUser>, DbError> {
+    let f = Filter::of(search, admin_emails);
+    let rows = sqlx::query(concat!(
+        "SELECT id, email, password_hash, display_name, role, plan, status, locale, created_at, \
+         email_verified_at, api_calls_used, \
+         CASE WHEN EXISTS (SELECT 1 FROM connections c WHERE c.user_id = users.id \
+         AND c.status = 'needs_reauth') THEN 1 ELSE 0 END AS needs_reconsent FROM users ",
+        users_where!(),
+        "ORDER BY CASE WHEN $8 = 'email' THEN email END ASC, \
+         CASE WHEN $8 = 'usage' THEN api_calls_used END DESC, \
+         CASE WHEN $8 = 'oldest' THEN created_at END ASC, \
+         created_at DESC, id DESC LIMIT $9 OFFSET $10"
+    ))
+    .bind(&f.text)
+    .bind(&f.pattern)
+    .bind(&f.plan)
+    .bind(&f.status)
+    .bind(&f.role)
+    .bind(&f.admins)
+    .bind(f.reconsent)
+    .bind(search.sort.as_str())
+    .bind(per_page)
+    .bind(i64::from(search.page) * per_page)
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(ListedUser {
+                user: from_row(r)?,
+                calls_used: r.try_get("api_calls_used")?,
+                needs_reconsent: r.try_get::<i64, _>("needs_reconsent")? == 1,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(Into::into)
+}
+
+/// How many accounts a search finds in all.
+pub async fn count(db: &Db, search: &UserSearch, admin_emails: &[String]) -> Result<i64, DbError> {
+    let f = Filter::of(search, admin_emails);
+    Ok(
+        sqlx::query_scalar(concat!("SELECT COUNT(*) FROM users ", users_where!()))
+            .bind(&f.text)
+            .bind(&f.pattern)
+            .bind(&f.plan)
+            .bind(&f.status)
+            .bind(&f.role)
+            .bind(&f.admins)
+            .bind(f.reconsent)
+            .fetch_one(db.pool())
+            .await?,
+    )
+}
+
+/// This month's counter and quota warning level before a reset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UsageBefore {
+    pub calls_used: i64,
+    pub warning_level: i64,
+}
+
+/// Sets one account's monthly counter and warning level back to 0 and returns what they were
+/// (read and written in one transaction, the row locked on Postgres); `None` without the account.
+pub async fn reset_usage(db: &Db, id: &str, now: i64) -> Result<Option<UsageBefore>, DbError> {
+    let _turn = db.write_turn().await;
+    let mut tx = db.begin_write().await?;
+    let lock = match db.backend() {
+        super::Backend::Postgres => {
+            "SELECT api_calls_used, rate_limit_warning_sent FROM users WHERE id = $1 FOR UPDATE"
+        }
+        super::Backend::Sqlite => {
+            "SELECT api_calls_used, rate_limit_warning_sent FROM users WHERE id = $1"
+        }
+    };
+    let Some(row) = sqlx::query(lock).bind(id).fetch_optional(&mut *tx).await? else {
+        return Ok(None);
+    };
+    let before = UsageBefore {
+        calls_used: row.try_get(0)?,
+        warning_level: row.try_get(1)?,
+    };
+    sqlx::query(
+        "UPDATE users SET api_calls_used = 0, rate_limit_warning_sent = 0, updated_at = $1 \
+         WHERE id = $2",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Some(before))
 }
