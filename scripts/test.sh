@@ -72,15 +72,21 @@ cargo leptos build --frontend-only
 test -x target/debug/exact-mcp || cargo build -p exact-mcp --features "$dev_features" --bin exact-mcp
 e2e_dir=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-env -i PATH="$PATH" HOME="$HOME" \
-  DATABASE_URL="sqlite://$e2e_dir/e2e.db" DATA_DIR="$e2e_dir" \
-  LEPTOS_SITE_ADDR="127.0.0.1:$port" PUBLIC_URL="http://127.0.0.1:$port" LEPTOS_SITE_ROOT="$root/target/site" \
-  RUST_LOG=warn target/debug/exact-mcp serve >"$e2e_dir/server.log" 2>&1 &
+e2e_env() {
+  env -i PATH="$PATH" HOME="$HOME" \
+    DATABASE_URL="sqlite://$e2e_dir/e2e.db" DATA_DIR="$e2e_dir" \
+    LEPTOS_SITE_ADDR="127.0.0.1:$port" PUBLIC_URL="http://127.0.0.1:$port" LEPTOS_SITE_ROOT="$root/target/site" \
+    RUST_LOG=warn "$@"
+}
+# The administrator the admin panel's browser test signs in as, made the way an operator does.
+e2e_admin="e2e-admin@exact-mcp.example"
+printf '%s\n' "kaas-brood-fiets-42" | e2e_env target/debug/exact-mcp user create --email "$e2e_admin" --admin >/dev/null
+e2e_env target/debug/exact-mcp serve >"$e2e_dir/server.log" 2>&1 &
 server=$!
 cleanup() { kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; }
 trap cleanup EXIT
 step "E2E: browser tests (Chromium via playwright-rs)"
-if ! (cd end2end && E2E_BASE_URL="http://127.0.0.1:$port" cargo test); then
+if ! (cd end2end && E2E_BASE_URL="http://127.0.0.1:$port" E2E_ADMIN_EMAIL="$e2e_admin" cargo test); then
   echo "--- server log ---" >&2; tail -50 "$e2e_dir/server.log" >&2
   exit 1
 fi

@@ -190,9 +190,9 @@ fn user_table(
     view! {
         {rows}
         <nav class="mt-3 flex items-center gap-3 text-sm" aria-label=t.admin.users_heading>
-            <button id="admin-prev" class=BUTTON disabled=page == 0 on:click=turn(page.saturating_sub(1))>{t.admin.previous}</button>
+            <button id="admin-prev" class=BUTTON disabled={page == 0} on:click=turn(page.saturating_sub(1))>{t.admin.previous}</button>
             <span id="admin-page">{t.admin.page_of(page + 1, pages, list.total)}</span>
-            <button id="admin-next" class=BUTTON disabled=page + 1 >= pages on:click=turn(page + 1)>{t.admin.next}</button>
+            <button id="admin-next" class=BUTTON disabled={page + 1 >= pages} on:click=turn(page + 1)>{t.admin.next}</button>
         </nav>
     }
 }
