@@ -42,6 +42,8 @@ async fn flow(page: &Page, base: &str) -> Result<(), String> {
     wait_for_text_containing(&page.locator("h1"), "Ask your AI assistant", NAVIGATION).await?;
     sign_in(page, base, &admin_email()).await?;
 
+    // Signed in, the header offers the admin panel instead of "Sign in".
+    wait_for_text_containing(&page.locator("#header-admin"), "Admin", NAVIGATION).await?;
     open_hydrated(page, &format!("{base}/admin")).await?;
     fill(page, "#admin-search", &target).await?;
     click(page, "#admin-search-button").await?;

@@ -131,6 +131,19 @@ pub async fn whoami() -> Result<Me, ApiError> {
     })
 }
 
+/// The signed-in person for the page header, `None` for a visitor: never a 401, so a page that
+/// asks keeps its own status.
+#[server(prefix = "/api", endpoint = "header-account")]
+pub async fn header_account() -> Result<Option<Me>, ApiError> {
+    let signed_in = super::guard::current_user().await?;
+    Ok(signed_in.map(|s| Me {
+        email: s.user.email,
+        display_name: s.user.display_name,
+        role: s.user.role,
+        plan: s.user.plan,
+    }))
+}
+
 /// Replaces any session this browser had with a new one (no fixation) and sends it to the
 /// dashboard, or answers where a waiting authorization request continues.
 #[cfg(feature = "ssr")]

@@ -13,29 +13,28 @@ use leptos::prelude::use_context;
 
 /// The signed-in user for a server function, or an error that says to sign in (HTTP 401).
 pub async fn require_user() -> Result<SignedIn, ApiError> {
+    current_user().await?.ok_or_else(|| {
+        let lang = use_context::<http::request::Parts>()
+            .map_or(crate::i18n::Lang::En, |p| locale::lang_of(&p.headers));
+        refuse(StatusCode::UNAUTHORIZED, lang.texts().common.please_sign_in)
+    })
+}
+
+/// Who is calling, if anyone: `None` for a visitor (not an error, for what every page asks).
+pub async fn current_user() -> Result<Option<SignedIn>, ApiError> {
     let state = use_context::<AppState>().ok_or_else(|| internal("request context missing"))?;
     let parts =
         use_context::<http::request::Parts>().ok_or_else(|| internal("request context missing"))?;
-    match session::resolve(&state, &parts.headers).await {
-        Ok(Some(signed_in)) => Ok(signed_in),
-        Ok(None) => Err(refuse(
-            StatusCode::UNAUTHORIZED,
+    session::resolve(&state, &parts.headers).await.map_err(|e| {
+        tracing::error!(error = %e, "session lookup failed");
+        refuse(
+            StatusCode::SERVICE_UNAVAILABLE,
             locale::lang_of(&parts.headers)
                 .texts()
                 .common
-                .please_sign_in,
-        )),
-        Err(e) => {
-            tracing::error!(error = %e, "session lookup failed");
-            Err(refuse(
-                StatusCode::SERVICE_UNAVAILABLE,
-                locale::lang_of(&parts.headers)
-                    .texts()
-                    .common
-                    .something_went_wrong,
-            ))
-        }
-    }
+                .something_went_wrong,
+        )
+    })
 }
 
 /// An admin for a server function; anyone else gets HTTP 403. The role is asked anew on every

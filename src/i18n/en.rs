@@ -18,6 +18,9 @@ pub static TEXTS: Texts = Texts {
         theme_toggle_label: "Switch between light and dark theme",
         theme_toggle_title: "Switch theme",
         language_label: "Language",
+        my_dashboard: "Dashboard",
+        admin_link: "Admin",
+        account_menu: "Your account",
     },
     common: CommonTexts {
         loading: "Loading…",

@@ -18,6 +18,9 @@ pub static TEXTS: Texts = Texts {
         theme_toggle_label: "Wissel tussen licht en donker thema",
         theme_toggle_title: "Thema wisselen",
         language_label: "Taal",
+        my_dashboard: "Dashboard",
+        admin_link: "Beheer",
+        account_menu: "Je account",
     },
     common: CommonTexts {
         loading: "Laden…",

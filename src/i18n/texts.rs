@@ -83,6 +83,9 @@ pub struct ShellTexts {
     pub theme_toggle_label: &'static str,
     pub theme_toggle_title: &'static str,
     pub language_label: &'static str,
+    pub my_dashboard: &'static str,
+    pub admin_link: &'static str,
+    pub account_menu: &'static str,
 }
 
 /// Words many pages share.

@@ -5,6 +5,37 @@ use super::theme::ThemeToggle;
 use crate::i18n::{Lang, use_lang, use_texts};
 use leptos::prelude::*;
 
+/// The header's account links: "Sign in" and "Get started" for a visitor; the dashboard (and
+/// the admin panel for an admin) for someone signed in, asked of the server once per page load.
+#[component]
+fn AccountLinks() -> impl IntoView {
+    let t = use_texts();
+    let me = Resource::new(|| (), |_| crate::api::auth::header_account());
+    let link = "hidden rounded-md px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-100 sm:inline-block dark:text-slate-200 dark:hover:bg-slate-800";
+    let primary = "hidden rounded-md bg-emerald-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-emerald-700 sm:inline-block";
+    let visitor = move || {
+        view! {
+            <a id="header-sign-in" href="/login" class=link>{t.shell.sign_in}</a>
+            <a href="/register" class=primary>{t.shell.get_started}</a>
+        }
+    };
+    view! {
+        <Transition fallback=visitor>
+            {move || me.get().map(|r| match r {
+                Ok(Some(me)) => view! {
+                    <span id="account-menu" class="contents" aria-label=t.shell.account_menu>
+                        {(me.role == crate::domain::Role::Admin).then(|| view! {
+                            <a id="header-admin" href="/admin" class=link>{t.shell.admin_link}</a>
+                        })}
+                        <a id="header-dashboard" href="/dashboard" class=primary title=me.email>{t.shell.my_dashboard}</a>
+                    </span>
+                }.into_any(),
+                Ok(None) | Err(_) => visitor().into_any(),
+            })}
+        </Transition>
+    }
+}
+
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let (menu_open, set_menu_open) = signal(false);
@@ -24,8 +55,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                         <NavLinks/>
                     </div>
                     <div class="flex items-center gap-1">
-                        <a href="/login" class="hidden rounded-md px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-100 sm:inline-block dark:text-slate-200 dark:hover:bg-slate-800">{t.shell.sign_in}</a>
-                        <a href="/register" class="hidden rounded-md bg-emerald-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-emerald-700 sm:inline-block">{t.shell.get_started}</a>
+                        <AccountLinks/>
                         <LanguageSwitch/>
                         <ThemeToggle/>
                         <button

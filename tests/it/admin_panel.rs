@@ -351,3 +351,33 @@ async fn each_admin_action_changes_the_account_and_leaves_its_audit_row() {
         assert_eq!(res.status(), StatusCode::NOT_FOUND, "{id}");
     }
 }
+
+/// The header offers "Sign in" to visitors and the dashboard (and, to admins, the admin panel)
+/// to whoever is signed in, on every page.
+#[tokio::test]
+async fn the_header_shows_the_account_links_of_whoever_looks() {
+    let app = TestApp::spawn().await;
+    app.create_user("root@exact-mcp.example", PASSWORD, true)
+        .await;
+    app.create_user("anna@bakkerij.example", PASSWORD, false)
+        .await;
+    let page = |client: reqwest::Client, path: &'static str| {
+        let url = app.at(path);
+        async move { client.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let visitor = page(test_kit::client(), "/").await;
+    assert!(visitor.contains("header-sign-in"));
+    assert!(!visitor.contains("header-dashboard"));
+    let anna = signed_in(&app, "anna@bakkerij.example").await;
+    for path in ["/", "/dashboard", "/dashboard/keys"] {
+        let html = page(anna.clone(), path).await;
+        assert!(html.contains("id=\"header-dashboard\""), "{path}");
+        assert!(
+            !html.contains("id=\"header-admin\""),
+            "{path}: not an admin"
+        );
+    }
+    let root = signed_in(&app, "root@exact-mcp.example").await;
+    let html = page(root, "/dashboard").await;
+    assert!(html.contains("id=\"header-admin\""));
+}
