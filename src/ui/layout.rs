@@ -6,11 +6,16 @@ use crate::i18n::{Lang, use_lang, use_texts};
 use leptos::prelude::*;
 
 /// The header's account links: "Sign in" and "Get started" for a visitor; the dashboard (and
-/// the admin panel for an admin) for someone signed in, asked of the server once per page load.
+/// the admin panel for an admin) for someone signed in, asked of the server on each navigation.
 #[component]
 fn AccountLinks() -> impl IntoView {
     let t = use_texts();
-    let me = Resource::new(|| (), |_| crate::api::auth::header_account());
+    // Asked again on every navigation: signing in or out moves to another page without a reload.
+    let location = leptos_router::hooks::use_location();
+    let me = Resource::new(
+        move || location.pathname.get(),
+        |_| crate::api::auth::header_account(),
+    );
     let link = "hidden rounded-md px-3 py-1.5 text-sm text-slate-700 hover:bg-slate-100 sm:inline-block dark:text-slate-200 dark:hover:bg-slate-800";
     let primary = "hidden rounded-md bg-emerald-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-emerald-700 sm:inline-block";
     let visitor = move || {
