@@ -63,6 +63,17 @@ pub fn parse_guid(field: &str, value: &str) -> Result<String, ToolError> {
         })
 }
 
+/// `Field eq guid'…'` for an optional GUID argument (`None` when absent), checked as
+/// [`parse_guid`] does under the argument's name.
+pub fn guid_clause(
+    field: &str,
+    (arg, value): (&str, Option<&str>),
+) -> Result<Option<String>, ToolError> {
+    value
+        .map(|v| parse_guid(arg, v).map(|id| format!("{field} eq {}", guid(&id))))
+        .transpose()
+}
+
 /// `guid'…'` for an already parsed GUID.
 pub fn guid(parsed: &str) -> String {
     format!("guid'{parsed}'")

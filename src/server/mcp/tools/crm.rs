@@ -141,10 +141,10 @@ pub async fn quotations(
     const TOOL: &str = "get_quotations";
     let limit = check_limit(args.limit, 100, 500)?;
     let mut clauses = Vec::new();
-    if let Some(id) = &args.customer_id {
-        let id = odata::parse_guid("customer_id", id)?;
-        clauses.push(format!("OrderAccount eq {}", odata::guid(&id)));
-    }
+    clauses.extend(odata::guid_clause(
+        "OrderAccount",
+        ("customer_id", args.customer_id.as_deref()),
+    )?);
     clauses.extend(odata::date_clauses(
         "QuotationDate",
         odata::date_range(args.from_date.as_deref(), args.to_date.as_deref())?,
@@ -302,14 +302,14 @@ pub async fn opportunities(
     const TOOL: &str = "get_opportunities";
     let limit = check_limit(args.limit, 100, 500)?;
     let mut clauses = Vec::new();
-    if let Some(id) = &args.account_id {
-        let id = odata::parse_guid("account_id", id)?;
-        clauses.push(format!("Account eq {}", odata::guid(&id)));
-    }
-    if let Some(id) = &args.owner_id {
-        let id = odata::parse_guid("owner_id", id)?;
-        clauses.push(format!("Owner eq {}", odata::guid(&id)));
-    }
+    clauses.extend(odata::guid_clause(
+        "Account",
+        ("account_id", args.account_id.as_deref()),
+    )?);
+    clauses.extend(odata::guid_clause(
+        "Owner",
+        ("owner_id", args.owner_id.as_deref()),
+    )?);
     if let Some(s) = odata::optional_text("search", args.search.as_deref())? {
         clauses.push(format!("substringof({}, Name) eq true", odata::text(&s)));
     }

@@ -96,12 +96,7 @@ pub async fn attachments(
 ) -> Result<AttachmentsOutput, ToolError> {
     const TOOL: &str = "get_document_attachments";
     let limit = check_limit(args.limit, 100, 500)?;
-    let filter = args
-        .document_id
-        .as_deref()
-        .map(|id| odata::parse_guid("document_id", id))
-        .transpose()?
-        .map(|id| format!("Document eq {}", odata::guid(&id)));
+    let filter = odata::guid_clause("Document", ("document_id", args.document_id.as_deref()))?;
     let target = ctx.target(args.division)?;
     let page = list_page(
         ctx,

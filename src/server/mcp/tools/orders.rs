@@ -296,10 +296,10 @@ async fn orders(ctx: &ToolCtx<'_>, book: &Book, q: Query<'_>) -> Result<OrdersOu
     let limit = check_limit(q.limit, 50, 200)?;
     let (relation_arg, relation_field, relation_name) = book.relation;
     let mut clauses = Vec::new();
-    if let Some(id) = q.relation {
-        let id = odata::parse_guid(relation_arg, id)?;
-        clauses.push(format!("{relation_field} eq {}", odata::guid(&id)));
-    }
+    clauses.extend(odata::guid_clause(
+        relation_field,
+        (relation_arg, q.relation),
+    )?);
     clauses.extend(odata::date_clauses(
         "OrderDate",
         odata::date_range(q.dates.0, q.dates.1)?,
@@ -463,12 +463,7 @@ pub async fn purchase_contracts(
     args: ContractsArgs,
 ) -> Result<ContractsOutput, ToolError> {
     let limit = check_limit(args.limit, 50, 200)?;
-    let filter = args
-        .supplier_id
-        .as_deref()
-        .map(|id| odata::parse_guid("supplier_id", id))
-        .transpose()?
-        .map(|id| format!("Supplier eq {}", odata::guid(&id)));
+    let filter = odata::guid_clause("Supplier", ("supplier_id", args.supplier_id.as_deref()))?;
     let target = ctx.target(args.division)?;
     let rows = super::fetch_all(ctx, &target, &PURCHASE_ORDERS, filter).await?;
     let recent = ctx

@@ -156,10 +156,10 @@ pub async fn projects(ctx: &ToolCtx<'_>, args: ProjectsArgs) -> Result<ProjectsO
     const TOOL: &str = "get_projects";
     let limit = check_limit(args.limit, 100, 500)?;
     let mut clauses = Vec::new();
-    if let Some(id) = &args.account_id {
-        let id = odata::parse_guid("account_id", id)?;
-        clauses.push(format!("Account eq {}", odata::guid(&id)));
-    }
+    clauses.extend(odata::guid_clause(
+        "Account",
+        ("account_id", args.account_id.as_deref()),
+    )?);
     if let Some(s) = odata::code_or_description_contains(args.search.as_deref())? {
         clauses.push(s);
     }
@@ -298,14 +298,14 @@ pub async fn time(ctx: &ToolCtx<'_>, args: TimeArgs) -> Result<TimeOutput, ToolE
     const TOOL: &str = "get_time_transactions";
     let limit = check_limit(args.limit, 200, 1000)?;
     let mut clauses = Vec::new();
-    if let Some(id) = &args.project_id {
-        let id = odata::parse_guid("project_id", id)?;
-        clauses.push(format!("Project eq {}", odata::guid(&id)));
-    }
-    if let Some(id) = &args.employee_id {
-        let id = odata::parse_guid("employee_id", id)?;
-        clauses.push(format!("Employee eq {}", odata::guid(&id)));
-    }
+    clauses.extend(odata::guid_clause(
+        "Project",
+        ("project_id", args.project_id.as_deref()),
+    )?);
+    clauses.extend(odata::guid_clause(
+        "Employee",
+        ("employee_id", args.employee_id.as_deref()),
+    )?);
     clauses.extend(odata::date_clauses(
         "Date",
         odata::named_date_range(
@@ -614,10 +614,10 @@ pub async fn wip(ctx: &ToolCtx<'_>, args: WipArgs) -> Result<WipOutput, ToolErro
     const TOOL: &str = "get_wip_overview";
     let limit = check_limit(args.limit, 20, 200)?;
     let mut clauses = Vec::new();
-    if let Some(id) = &args.account_id {
-        let id = odata::parse_guid("account_id", id)?;
-        clauses.push(format!("Account eq {}", odata::guid(&id)));
-    }
+    clauses.extend(odata::guid_clause(
+        "Account",
+        ("account_id", args.account_id.as_deref()),
+    )?);
     if args.status == WipStatus::Active {
         clauses.extend(status_clause(ProjectStatus::Active, ctx.today()));
     }

@@ -266,10 +266,10 @@ pub async fn contracts(
     const TOOL: &str = "get_sales_contracts";
     let limit = check_limit(args.limit, 50, 200)?;
     let mut clauses = Vec::new();
-    if let Some(id) = &args.account_id {
-        let id = odata::parse_guid("account_id", id)?;
-        clauses.push(format!("OrderedBy eq {}", odata::guid(&id)));
-    }
+    clauses.extend(odata::guid_clause(
+        "OrderedBy",
+        ("account_id", args.account_id.as_deref()),
+    )?);
     let today = ctx.today();
     if args.active_only {
         clauses.push(active_clause(today));
