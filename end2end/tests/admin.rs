@@ -1,6 +1,7 @@
 //! The admin panel in the browser: an administrator (created by `scripts/test.sh` with the CLI,
 //! `E2E_ADMIN_EMAIL`) finds a new account by its address, changes its plan, resets its usage,
-//! suspends and reactivates it, each confirmed on the page and visible in the row.
+//! suspends and reactivates it, each confirmed on the page and visible in the row; then answers
+//! the ticket the account opened on its Support page, and the person reads the reply there.
 
 mod support;
 
@@ -38,6 +39,19 @@ async fn confirm(page: &Page, row: &str, nth: usize, button: &str) -> Result<(),
 
 async fn flow(page: &Page, base: &str) -> Result<(), String> {
     let target = register(page, base, "admin-target").await?;
+    // The new account asks for help on its Support page.
+    let subject = format!("Help for {target}");
+    open_hydrated(page, &format!("{base}/dashboard/support")).await?;
+    fill(page, "#support-subject", &subject).await?;
+    fill(
+        page,
+        "#support-text",
+        "My assistant cannot see my invoices.",
+    )
+    .await?;
+    click(page, "#support-send").await?;
+    wait_for_text_containing(&page.locator("#support-result"), "was sent", NAVIGATION).await?;
+    wait_for_text_containing(&page.locator("#my-tickets"), &subject, NAVIGATION).await?;
     click(page, "#sign-out").await?;
     wait_for_text_containing(&page.locator("h1"), "Ask your AI assistant", NAVIGATION).await?;
     sign_in(page, base, &admin_email()).await?;
@@ -45,6 +59,13 @@ async fn flow(page: &Page, base: &str) -> Result<(), String> {
     // Signed in, the header offers the admin panel instead of "Sign in".
     wait_for_text_containing(&page.locator("#header-admin"), "Admin", NAVIGATION).await?;
     open_hydrated(page, &format!("{base}/admin")).await?;
+    wait_for_text_containing(
+        &page.locator("#fig-open-tickets"),
+        "Open tickets",
+        NAVIGATION,
+    )
+    .await?;
+    open_hydrated(page, &format!("{base}/admin/users")).await?;
     fill(page, "#admin-search", &target).await?;
     click(page, "#admin-search-button").await?;
     let row = format!("tr[data-email=\"{target}\"]");
@@ -103,6 +124,37 @@ async fn flow(page: &Page, base: &str) -> Result<(), String> {
     if plan != "pro" {
         return Err(format!("the plan shows {plan}, not pro"));
     }
+
+    // The ticket: answered from the admin panel, read by the person on the Support page.
+    let reply = "Reconnect Exact under Connections; your invoices will show again.";
+    open_hydrated(page, &format!("{base}/admin/tickets?status=open")).await?;
+    let card = format!("li.ticket[data-subject=\"{subject}\"]");
+    fill(
+        page,
+        &format!("{card} .reply-form textarea[name=text]"),
+        reply,
+    )
+    .await?;
+    click(page, &format!("{card} .send-reply")).await?;
+    wait_for_text_containing(
+        &page.locator("#ticket-result"),
+        "reply was sent",
+        NAVIGATION,
+    )
+    .await?;
+    wait_for_text_containing(&page.locator(format!("{card} .reply")), reply, NAVIGATION).await?;
+    open_hydrated(page, &format!("{base}/dashboard")).await?;
+    click(page, "#sign-out").await?;
+    wait_for_text_containing(&page.locator("h1"), "Ask your AI assistant", NAVIGATION).await?;
+    sign_in(page, base, &target).await?;
+    open_hydrated(page, &format!("{base}/dashboard/support")).await?;
+    wait_for_text_containing(&page.locator("#my-tickets .reply"), reply, NAVIGATION).await?;
+    wait_for_text_containing(
+        &page.locator("#my-tickets .ticket"),
+        "in progress",
+        NAVIGATION,
+    )
+    .await?;
     Ok(())
 }
 

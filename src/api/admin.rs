@@ -1,7 +1,10 @@
 //! Admin server functions, all under `/api/admin/`. Each calls `require_admin` first; anyone else
 //! gets 401 (signed out) or 403 (signed in, not an admin). Every change is audited.
 
-use crate::domain::{AccountStatus, Plan, Role};
+use crate::domain::{
+    AccountStatus, AdminOverview, ApiKeySummary, AuditPage, AuditRow, ConnectedApp,
+    ConnectionSummary, Plan, Role, TicketView, UsageOverview,
+};
 use leptos::prelude::*;
 
 use super::error::ApiError;
@@ -207,6 +210,223 @@ pub async fn admin_set_status(email: String, suspended: bool) -> Result<(), ApiE
         ip: &ip,
     };
     accounts::set_status(&state.db, state.clock.as_ref(), actor, &email, status)
+        .await
+        .map_err(Into::into)
+}
+
+/// The overview's figures.
+#[server(prefix = "/api/admin", endpoint = "overview")]
+pub async fn admin_figures() -> Result<AdminOverview, ApiError> {
+    require_admin().await?;
+    let (state, _) = context()?;
+    crate::server::admin_overview::gather(&state.db, state.clock.now())
+        .await
+        .map_err(internal)
+}
+
+/// A page of the audit log: rows by an actor's address, about a subject (an address or id),
+/// of one action, between two days (`YYYY-MM-DD`, inclusive); empty values mean "any".
+#[server(prefix = "/api/admin", endpoint = "audit")]
+pub async fn admin_audit(
+    page: u32,
+    actor: Option<String>,
+    subject: Option<String>,
+    action: Option<String>,
+    from: Option<String>,
+    until: Option<String>,
+) -> Result<AuditPage, ApiError> {
+    use crate::domain::{AUDIT_PER_PAGE, AuditSearch, RawAuditSearch};
+    use crate::server::audit_review;
+    require_admin().await?;
+    let (state, _) = context()?;
+    let search = AuditSearch::parse(RawAuditSearch {
+        actor: actor.as_deref().unwrap_or_default(),
+        subject: subject.as_deref().unwrap_or_default(),
+        action: action.as_deref().unwrap_or_default(),
+        from: from.as_deref().unwrap_or_default(),
+        until: until.as_deref().unwrap_or_default(),
+        page,
+    })
+    .map_err(|e| refuse(http::StatusCode::UNPROCESSABLE_ENTITY, &e.to_string()))?;
+    let (rows, total) = audit_review::search(&state.db, &search)
+        .await
+        .map_err(internal)?;
+    let retention_days =
+        audit_review::retention_days(&state.db, state.settings.jobs.audit_retention_days)
+            .await
+            .map_err(internal)?;
+    let per_page = i64::from(AUDIT_PER_PAGE);
+    Ok(AuditPage {
+        rows,
+        total,
+        page,
+        pages: u32::try_from((total + per_page - 1) / per_page).unwrap_or(u32::MAX),
+        retention_days,
+    })
+}
+
+/// Sets how many days audit rows are kept (the clean-up job deletes older ones).
+#[server(prefix = "/api/admin", endpoint = "audit/retention")]
+pub async fn admin_set_audit_retention(days: u32) -> Result<(), ApiError> {
+    use crate::server::{
+        audit::Actor,
+        audit_review::{self, RetentionError},
+    };
+    let admin = require_admin().await?;
+    let (state, parts) = context()?;
+    let ip = client_ip(&parts);
+    let actor = Actor::User {
+        id: &admin.user.id,
+        ip: &ip,
+    };
+    let default = state.settings.jobs.audit_retention_days;
+    match audit_review::set_retention_days(&state.db, state.clock.as_ref(), actor, default, days)
+        .await
+    {
+        Ok(()) => Ok(()),
+        Err(e @ RetentionError::OutOfRange) => Err(refuse(
+            http::StatusCode::UNPROCESSABLE_ENTITY,
+            &e.to_string(),
+        )),
+        Err(RetentionError::Db(e)) => Err(internal(e)),
+    }
+}
+
+/// Everything the admin's page about one account shows.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct AdminUserDetail {
+    pub user: UserSummary,
+    pub last_login: Option<i64>,
+    pub connections: Vec<ConnectionSummary>,
+    pub keys: Vec<ApiKeySummary>,
+    pub apps: Vec<ConnectedApp>,
+    /// This month against the quota, and the last 30 days.
+    pub usage: UsageOverview,
+    pub tickets: Vec<TicketView>,
+    /// The newest audit rows about the account (by address or id).
+    pub audit: Vec<AuditRow>,
+}
+
+/// The admin's page about one account.
+#[server(prefix = "/api/admin", endpoint = "user")]
+pub async fn admin_user(user_id: String) -> Result<AdminUserDetail, ApiError> {
+    use crate::domain::{AuditSearch, RawAuditSearch};
+    use crate::server::{
+        account_admin, accounts, api_keys, audit_review, authorization, connections, tickets, usage,
+    };
+    require_admin().await?;
+    let (state, _) = context()?;
+    let user = existing_user(&state, &user_id).await?;
+    let db = &state.db;
+    let admins = &state.settings.admin_emails;
+    let now = state.clock.now();
+    let usage = usage::overview(db, &state.settings.usage, &user.id, user.plan, now)
+        .await
+        .map_err(internal)?;
+    let connections = connections::list(&state, &user.id).await?;
+    let keys = api_keys::list_for_user(db, &user.id)
+        .await
+        .map_err(internal)?;
+    let apps = authorization::list_apps(db, &user.id)
+        .await
+        .map_err(internal)?;
+    let tickets = tickets::of_user(db, &user.id).await.map_err(internal)?;
+    let about = AuditSearch::parse(RawAuditSearch {
+        subject: &user.email,
+        ..Default::default()
+    })
+    .map_err(internal)?;
+    let (audit, _) = audit_review::search(db, &about).await.map_err(internal)?;
+    let last_login = account_admin::last_login(db, &user)
+        .await
+        .map_err(internal)?;
+    let needs_reconsent = connections
+        .iter()
+        .any(|c| c.status == crate::domain::ConnectionStatus::NeedsReauth);
+    let summary = UserSummary {
+        role: accounts::role_of(admins, &user),
+        verified: user.email_verified_at.is_some(),
+        calls_used: i64::try_from(usage.summary.calls_this_month).unwrap_or(i64::MAX),
+        needs_reconsent,
+        connected_apps: i64::try_from(apps.len()).unwrap_or(i64::MAX),
+        id: user.id,
+        email: user.email,
+        display_name: user.display_name,
+        plan: user.plan,
+        status: user.status,
+        created_at: user.created_at,
+    };
+    Ok(AdminUserDetail {
+        user: summary,
+        last_login,
+        connections,
+        keys,
+        apps,
+        usage,
+        tickets,
+        audit,
+    })
+}
+
+/// Revokes one of an account's API keys.
+#[server(prefix = "/api/admin", endpoint = "revoke-key")]
+pub async fn admin_revoke_key(user_id: String, key_id: String) -> Result<(), ApiError> {
+    use crate::server::{account_admin, audit::Actor};
+    let admin = require_admin().await?;
+    let (state, parts) = context()?;
+    let user = existing_user(&state, &user_id).await?;
+    let ip = client_ip(&parts);
+    let actor = Actor::User {
+        id: &admin.user.id,
+        ip: &ip,
+    };
+    account_admin::revoke_key(&state.db, state.clock.as_ref(), actor, &user, key_id.trim())
+        .await
+        .map_err(Into::into)
+}
+
+/// Revokes one of an account's connected apps (OAuth grants).
+#[server(prefix = "/api/admin", endpoint = "revoke-app")]
+pub async fn admin_revoke_app(user_id: String, grant_id: String) -> Result<(), ApiError> {
+    use crate::server::{
+        account_admin, audit::Actor, authorization::AppError, locale::current_texts,
+    };
+    let admin = require_admin().await?;
+    let (state, parts) = context()?;
+    let user = existing_user(&state, &user_id).await?;
+    let ip = client_ip(&parts);
+    let actor = Actor::User {
+        id: &admin.user.id,
+        ip: &ip,
+    };
+    account_admin::revoke_app(
+        &state.db,
+        state.clock.as_ref(),
+        actor,
+        &user,
+        grant_id.trim(),
+    )
+    .await
+    .map_err(|e| match e {
+        AppError::NotFound => refuse(http::StatusCode::NOT_FOUND, current_texts().apps.not_found),
+        AppError::Internal(e) => internal(e),
+    })
+}
+
+/// Mails the account a password-reset link.
+#[server(prefix = "/api/admin", endpoint = "send-password-reset")]
+pub async fn admin_send_password_reset(user_id: String) -> Result<(), ApiError> {
+    use crate::server::{account_admin, audit::Actor};
+    let admin = require_admin().await?;
+    let (state, parts) = context()?;
+    let user = existing_user(&state, &user_id).await?;
+    let ip = client_ip(&parts);
+    let actor = Actor::User {
+        id: &admin.user.id,
+        ip: &ip,
+    };
+    let base = state.settings.public_base();
+    account_admin::send_password_reset(&state.db, state.clock.as_ref(), &base, actor, &ip, &user)
         .await
         .map_err(Into::into)
 }

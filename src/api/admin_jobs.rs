@@ -1,6 +1,6 @@
 //! Admin server functions for the scheduled jobs: `POST /api/admin/jobs` (every job, its
 //! schedule and last runs), `POST /api/admin/jobs/run` (run one now, in a manual slot,
-//! audited) and `POST /api/admin/tickets` (the open tickets the jobs raised).
+//! audited).
 //! `require_admin` first: 401 signed out, 403 for non-admins.
 
 use leptos::prelude::*;
@@ -97,34 +97,4 @@ pub async fn run_job(name: String) -> Result<JobRunView, ApiError> {
     )
     .await?;
     Ok(view_of(run))
-}
-
-/// An open ticket, as admins see it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct TicketView {
-    pub kind: String,
-    pub subject: String,
-    pub user_email: String,
-    pub created_at: i64,
-}
-
-/// How many open tickets the admin view shows, newest first.
-pub const TICKETS_SHOWN: i64 = 50;
-
-#[server(prefix = "/api/admin", endpoint = "tickets")]
-pub async fn list_tickets() -> Result<Vec<TicketView>, ApiError> {
-    require_admin().await?;
-    let (state, _) = context()?;
-    let tickets = crate::server::jobs::open_tickets(&state.db, TICKETS_SHOWN)
-        .await
-        .map_err(internal)?;
-    Ok(tickets
-        .into_iter()
-        .map(|t| TicketView {
-            kind: t.kind,
-            subject: t.subject,
-            user_email: t.user_email,
-            created_at: t.created_at,
-        })
-        .collect())
 }

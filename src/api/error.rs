@@ -122,6 +122,27 @@ mod mapping {
         }
     }
 
+    impl From<crate::server::tickets::TicketError> for ApiError {
+        fn from(e: crate::server::tickets::TicketError) -> Self {
+            use crate::server::tickets::TicketError;
+            let t = current_texts();
+            match e {
+                TicketError::NotFound => refuse(StatusCode::NOT_FOUND, t.support.no_such_ticket),
+                TicketError::Invalid(p) => {
+                    refuse(StatusCode::UNPROCESSABLE_ENTITY, t.support.problem(p))
+                }
+                TicketError::Throttled => {
+                    refuse(StatusCode::TOO_MANY_REQUESTS, t.support.throttled)
+                }
+                TicketError::AssigneeNotAdmin => refuse(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    t.admin_panel.ticket_assignee_not_admin,
+                ),
+                TicketError::Db(e) => internal(e),
+            }
+        }
+    }
+
     impl From<ConnectionError> for ApiError {
         fn from(e: ConnectionError) -> Self {
             let t = current_texts();

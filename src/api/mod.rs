@@ -8,6 +8,7 @@ pub mod auth;
 pub mod connections;
 pub mod keys;
 pub mod settings;
+pub mod tickets;
 pub mod usage;
 
 pub mod error;

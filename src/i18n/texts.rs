@@ -4,7 +4,7 @@
 //! stays plain data, and the rule around a text (which of two sentences a level needs) is written
 //! once here, not once per language.
 
-use crate::domain::{KeyNameProblem, PasswordProblem, Plan, Problem};
+use crate::domain::{KeyNameProblem, PasswordProblem, Plan, Problem, TicketProblem, TicketStatus};
 use std::fmt::Display;
 
 /// A text with named holes such as `{name}`, filled by the method that owns it. Holes it does not
@@ -62,6 +62,8 @@ pub struct Texts {
     pub quota: QuotaTexts,
     pub notifications: NotificationsTexts,
     pub admin: AdminTexts,
+    pub admin_panel: AdminPanelTexts,
+    pub support: SupportTexts,
     pub expiry: ExpiryTexts,
     pub error_pages: ErrorPagesTexts,
 }
@@ -635,6 +637,149 @@ impl AdminTexts {
     }
 }
 
+/// The admin panel's sections beyond the user list: navigation, overview, tickets, audit log.
+#[derive(Debug)]
+pub struct AdminPanelTexts {
+    pub nav: &'static str,
+    pub nav_overview: &'static str,
+    pub nav_users: &'static str,
+    pub nav_tickets: &'static str,
+    pub nav_audit: &'static str,
+    pub nav_jobs: &'static str,
+    pub users_total: &'static str,
+    pub users_new_week: &'static str,
+    pub users_on_plan: &'static str,
+    pub connections_active: &'static str,
+    pub connections_reconsent: &'static str,
+    pub calls_today: &'static str,
+    pub calls_month: &'static str,
+    pub error_rate_today: &'static str,
+    pub rate_limited_today: &'static str,
+    pub refresh_failures: &'static str,
+    pub open_tickets: &'static str,
+    pub jobs_last_runs: &'static str,
+    pub never_ran: &'static str,
+    pub tickets_any_status: &'static str,
+    pub ticket_from: &'static str,
+    pub ticket_assignee: &'static str,
+    pub ticket_assignee_hint: &'static str,
+    pub ticket_note: &'static str,
+    pub ticket_save: &'static str,
+    pub ticket_reply: &'static str,
+    pub ticket_send_reply: &'static str,
+    pub ticket_saved: &'static str,
+    pub ticket_replied: &'static str,
+    pub ticket_assignee_not_admin: &'static str,
+    pub tickets_none: &'static str,
+    pub audit_actor: &'static str,
+    pub audit_subject: &'static str,
+    pub audit_action: &'static str,
+    pub audit_from: &'static str,
+    pub audit_until: &'static str,
+    pub audit_filter: &'static str,
+    pub audit_export: &'static str,
+    pub audit_col_time: &'static str,
+    pub audit_col_target: &'static str,
+    pub audit_col_detail: &'static str,
+    pub audit_col_ip: &'static str,
+    pub audit_none: &'static str,
+    pub audit_retention_label: &'static str,
+    pub audit_retention_save: &'static str,
+    pub user_details: &'static str,
+    pub user_back: &'static str,
+    pub user_verified: &'static str,
+    pub user_not_verified: &'static str,
+    pub user_last_login: &'static str,
+    pub user_connections: &'static str,
+    pub user_keys: &'static str,
+    pub user_apps: &'static str,
+    pub user_usage: &'static str,
+    pub user_tickets: &'static str,
+    pub user_audit: &'static str,
+    pub user_revoke: &'static str,
+    pub user_send_reset: &'static str,
+    pub user_reset_sent: &'static str,
+    pub user_revoked: &'static str,
+    pub user_none: &'static str,
+    pub user_never: &'static str,
+    pub col_region: &'static str,
+    pub col_refresh_expires: &'static str,
+    pub col_divisions: &'static str,
+    pub col_last_used: &'static str,
+    pub col_prefix: &'static str,
+    pub col_name: &'static str,
+    pub(super) audit_retention_now: Template,
+    pub(super) rows_of: Template,
+}
+
+impl AdminPanelTexts {
+    /// "Rows are kept 365 days."
+    pub fn audit_retention_now(&self, days: u32) -> String {
+        self.audit_retention_now.fill(&[("days", &days)])
+    }
+
+    /// "Page 2 of 7 (321 rows)"; pages count from 1 here.
+    pub fn rows_of(&self, page: u32, pages: u32, total: i64) -> String {
+        self.rows_of
+            .fill(&[("page", &page), ("pages", &pages), ("total", &total)])
+    }
+}
+
+/// The dashboard's Support page, and the reply that reaches a person by notification and mail.
+#[derive(Debug)]
+pub struct SupportTexts {
+    pub section: &'static str,
+    pub lead: &'static str,
+    pub subject_label: &'static str,
+    pub text_label: &'static str,
+    pub send: &'static str,
+    pub sent: &'static str,
+    pub throttled: &'static str,
+    pub mine_heading: &'static str,
+    pub none: &'static str,
+    pub reply_from: &'static str,
+    pub status_open: &'static str,
+    pub status_in_progress: &'static str,
+    pub status_resolved: &'static str,
+    pub empty_subject: &'static str,
+    pub subject_too_long: &'static str,
+    pub empty_text: &'static str,
+    pub text_too_long: &'static str,
+    pub no_such_ticket: &'static str,
+    pub(super) reply_notification: Template,
+    pub(super) reply_mail_body: Template,
+}
+
+impl SupportTexts {
+    pub fn status(&self, s: TicketStatus) -> &'static str {
+        match s {
+            TicketStatus::Open => self.status_open,
+            TicketStatus::InProgress => self.status_in_progress,
+            TicketStatus::Resolved => self.status_resolved,
+        }
+    }
+
+    pub fn problem(&self, p: TicketProblem) -> &'static str {
+        match p {
+            TicketProblem::EmptySubject => self.empty_subject,
+            TicketProblem::SubjectTooLong => self.subject_too_long,
+            TicketProblem::EmptyText => self.empty_text,
+            TicketProblem::TextTooLong => self.text_too_long,
+            TicketProblem::UnknownStatus => self.no_such_ticket,
+        }
+    }
+
+    /// The notification's title and the mail's subject.
+    pub fn reply_notification(&self, subject: &str) -> String {
+        self.reply_notification.fill(&[("subject", &subject)])
+    }
+
+    pub fn reply_mail_body(&self, subject: &str, reply: &str, link: &str) -> String {
+        self.reply_mail_body
+            .fill(&[("subject", &subject), ("reply", &reply), ("link", &link)])
+    }
+}
+
 /// The warning that an Exact connection expires soon (ticket, notification, mail).
 #[derive(Debug)]
 pub struct ExpiryTexts {
@@ -766,6 +911,16 @@ mod tests {
                 (t.admin.jobs_ran("S1", "S2"), &["S1", "S2"]),
                 (t.admin.page_of(9114, 9115, 9116), &["9114", "9115", "9116"]),
                 (t.expiry.body("N3", "D5"), &["N3", "D5"]),
+                (t.admin_panel.audit_retention_now(9117), &["9117"]),
+                (
+                    t.admin_panel.rows_of(9118, 9119, 9120),
+                    &["9118", "9119", "9120"],
+                ),
+                (t.support.reply_notification("S3"), &["S3"]),
+                (
+                    t.support.reply_mail_body("S4", "R1", "L5"),
+                    &["S4", "R1", "L5"],
+                ),
                 (t.expiry.mail_body("N4", "D6", "L3"), &["N4", "D6", "L3"]),
             ];
             for (text, values) in cases {

@@ -1,14 +1,17 @@
 //! What an administrator does to someone's account, from the admin panel or the command line:
-//! find accounts, reset this month's usage, delete an account. One function per action writes
+//! find accounts, reset this month's usage, delete an account, revoke its keys and apps, send it
+//! a password reset. One function per action writes
 //! the change and its audit row (actor, subject, old and new values), so both edges record the
 //! same row. Plan and status changes live beside the other account rules in `accounts`.
 
 use super::{
-    accounts::AccountError,
+    accounts::{self, AccountError},
+    api_keys::{self, KeyError},
     audit::{self, Actor, Change},
+    authorization::{self, AppError},
     clock::Clock,
     db::{
-        Db, DbError, account_data,
+        Db, DbError, account_data, audit_log,
         users::{self, ListedUser, UsageBefore, UserRow},
     },
 };
@@ -94,5 +97,75 @@ pub async fn delete(
     )
     .await?;
     tracing::info!(target: "security", user_id = %user.id, "account deleted by an administrator");
+    Ok(())
+}
+
+/// When the account last signed in (its newest `login.succeeded` row), if the audit trail still
+/// holds one.
+pub async fn last_login(db: &Db, user: &UserRow) -> Result<Option<i64>, DbError> {
+    audit_log::latest_at(db, "login.succeeded", &user.id).await
+}
+
+/// Revokes one of the account's API keys; the next request with it gets 401. The audit row is
+/// the one a person's own revocation writes, with the admin as actor.
+pub async fn revoke_key(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: Actor<'_>,
+    user: &UserRow,
+    key_id: &str,
+) -> Result<(), KeyError> {
+    api_keys::revoke(db, clock, &user.id, key_id).await?;
+    let change = Change {
+        action: "api_key.revoke",
+        target_type: "api_key",
+        target_id: key_id,
+        detail: json!({ "user": user.email, "by_admin": true }),
+    };
+    audit::record(db, clock.now(), actor, change).await?;
+    Ok(())
+}
+
+/// Revokes one of the account's connected apps (an OAuth grant); its tokens stop working.
+pub async fn revoke_app(
+    db: &Db,
+    clock: &dyn Clock,
+    actor: Actor<'_>,
+    user: &UserRow,
+    grant_id: &str,
+) -> Result<(), AppError> {
+    authorization::revoke_app(db, clock, &user.id, grant_id).await?;
+    let change = Change {
+        action: "oauth_grant.revoke",
+        target_type: "oauth_grant",
+        target_id: grant_id,
+        detail: json!({ "user": user.email, "by_admin": true }),
+    };
+    audit::record(db, clock.now(), actor, change).await?;
+    Ok(())
+}
+
+/// Mails the account a password-reset link in its language (the same link and limits as "forgot
+/// password"), and records who asked.
+pub async fn send_password_reset(
+    db: &Db,
+    clock: &dyn Clock,
+    public_base: &str,
+    actor: Actor<'_>,
+    ip: &str,
+    user: &UserRow,
+) -> Result<(), AccountError> {
+    let email = Email::parse(&user.email).map_err(|e| AccountError::Validation(e.into()))?;
+    let texts = crate::i18n::Lang::parse(&user.locale)
+        .unwrap_or_default()
+        .texts();
+    accounts::request_password_reset(db, clock, public_base, texts, &email, ip).await?;
+    let change = Change {
+        action: "user.password_reset_sent",
+        target_type: "user",
+        target_id: &user.id,
+        detail: json!({ "email": user.email }),
+    };
+    audit::record(db, clock.now(), actor, change).await?;
     Ok(())
 }

@@ -3,7 +3,7 @@
 //! the OAuth callback or the command line.
 
 use super::db::{
-    Db, DbError,
+    Db, DbError, Tx,
     audit_log::{self, AuditEntry},
 };
 
@@ -17,6 +17,8 @@ pub enum Actor<'a> {
     Anonymous { ip: &'a str },
     /// An operator at the command line: no account and no address, so both stay empty.
     CommandLine,
+    /// The service itself (a scheduled job, a token refresh): no account, no address.
+    Service,
 }
 
 /// What changed: the action's name (`user.set_plan`), the kind and id of its target, details.
@@ -34,22 +36,31 @@ pub async fn record(
     actor: Actor<'_>,
     change: Change<'_>,
 ) -> Result<(), DbError> {
+    audit_log::insert(db.pool(), entry(actor, change), now).await
+}
+
+/// Adds one row inside the transaction of the change it records, so both land or neither.
+pub async fn record_in(
+    tx: &mut Tx,
+    now: i64,
+    actor: Actor<'_>,
+    change: Change<'_>,
+) -> Result<(), DbError> {
+    audit_log::insert(&mut **tx, entry(actor, change), now).await
+}
+
+fn entry<'a>(actor: Actor<'a>, change: Change<'a>) -> AuditEntry<'a> {
     let (actor_user_id, ip) = match actor {
         Actor::User { id, ip } => (Some(id), ip),
         Actor::Anonymous { ip } => (None, ip),
-        Actor::CommandLine => (None, ""),
+        Actor::CommandLine | Actor::Service => (None, ""),
     };
-    audit_log::insert(
-        db,
-        AuditEntry {
-            actor_user_id,
-            action: change.action,
-            target_type: change.target_type,
-            target_id: change.target_id,
-            detail: change.detail,
-            ip,
-        },
-        now,
-    )
-    .await
+    AuditEntry {
+        actor_user_id,
+        action: change.action,
+        target_type: change.target_type,
+        target_id: change.target_id,
+        detail: change.detail,
+        ip,
+    }
 }

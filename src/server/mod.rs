@@ -3,9 +3,11 @@
 
 pub mod account_admin;
 pub mod accounts;
+pub mod admin_overview;
 pub mod api_keys;
 pub mod app;
 pub mod audit;
+pub mod audit_review;
 pub mod auth;
 pub mod authorization;
 pub mod cli;
@@ -27,6 +29,7 @@ pub mod plain_html;
 pub mod request_id;
 pub mod state;
 pub mod telemetry;
+pub mod tickets;
 pub mod timings;
 pub mod usage;
 pub mod vault;

@@ -1,7 +1,7 @@
 //! The admin panel's scheduled jobs: each job, its schedule and newest runs, and "run now".
 
 use super::account::error_text;
-use crate::api::admin_jobs::{JobRunView, RunJob, list_jobs, list_tickets};
+use crate::api::admin_jobs::{JobRunView, RunJob, list_jobs};
 use crate::domain::format_utc;
 use crate::i18n::{Texts, use_texts};
 use leptos::prelude::*;
@@ -21,7 +21,6 @@ pub fn AdminJobs() -> impl IntoView {
     let t = use_texts();
     let run = ServerAction::<RunJob>::new();
     let jobs = Resource::new(move || run.version().get(), |_| list_jobs());
-    let tickets = Resource::new(move || run.version().get(), |_| list_tickets());
     let th = "px-3 py-2 text-left font-semibold";
     let td = "px-3 py-2 align-top";
     let result = move || {
@@ -72,7 +71,7 @@ pub fn AdminJobs() -> impl IntoView {
         .into_any()
     };
     view! {
-        <h2 class="mt-10 text-lg font-semibold">{t.admin.jobs_heading}</h2>
+        <h2 class="text-lg font-semibold">{t.admin.jobs_heading}</h2>
         <p class="mt-2 text-sm text-slate-600 dark:text-slate-400">{t.admin.jobs_lead}</p>
         {result}
         <Suspense fallback=move || view! { <p class="mt-4 text-slate-500">{t.common.loading}</p> }>
@@ -108,36 +107,6 @@ pub fn AdminJobs() -> impl IntoView {
                                             <td class=td colspan="3">{runs_view(j.runs)}</td>
                                         </tr>
                                     }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
-                }
-                .into_any(),
-                Err(e) => view! { <p role="alert" class="mt-4 text-red-600">{error_text(t, &e)}</p> }.into_any(),
-            })}
-        </Suspense>
-        <h2 class="mt-10 text-lg font-semibold">{t.admin.tickets_heading}</h2>
-        <Suspense fallback=move || view! { <p class="mt-4 text-slate-500">{t.common.loading}</p> }>
-            {move || tickets.get().map(|r| match r {
-                Ok(list) if list.is_empty() => view! { <p class="mt-4 text-slate-500">{t.admin.tickets_none}</p> }.into_any(),
-                Ok(list) => view! {
-                    <div class="mt-4 overflow-x-auto rounded-xl border border-slate-200 dark:border-slate-800">
-                        <table id="admin-tickets" class="min-w-full text-sm">
-                            <thead class="bg-slate-50 dark:bg-slate-900">
-                                <tr>
-                                    <th scope="col" class=th>{t.admin.tickets_col_subject}</th>
-                                    <th scope="col" class=th>{t.admin.tickets_col_user}</th>
-                                    <th scope="col" class=th>{t.admin.jobs_col_started}</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {list.into_iter().map(|k| view! {
-                                    <tr class="border-t border-slate-200 dark:border-slate-800" data-kind=k.kind>
-                                        <td class=td>{k.subject}</td>
-                                        <td class=td>{k.user_email}</td>
-                                        <td class=td>{format_utc(k.created_at)}</td>
-                                    </tr>
                                 }).collect_view()}
                             </tbody>
                         </table>

@@ -11,6 +11,7 @@ use crate::api::admin::{
 use crate::domain::{AccountStatus, Plan, format_utc};
 use crate::i18n::{Texts, use_texts};
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 
 /// What the list shows: the search form's values and the page.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -36,22 +37,21 @@ fn given(s: &str) -> Option<String> {
 #[component]
 pub fn AdminUsers() -> impl IntoView {
     let t = use_texts();
-    let query = RwSignal::new(Query::default());
-    let draft = RwSignal::new(Query::default());
-    let set_plan = ServerAction::<AdminSetPlan>::new();
-    let set_status = ServerAction::<AdminSetStatus>::new();
-    let reset = ServerAction::<AdminResetUsage>::new();
-    let delete = ServerAction::<AdminDeleteUser>::new();
-    let changed = move || {
-        (
-            set_plan.version().get(),
-            set_status.version().get(),
-            reset.version().get(),
-            delete.version().get(),
-        )
-    };
+    // The overview's figures link here with their filter in the address.
+    let initial = use_query_map().with_untracked(|q| Query {
+        search: q.get("search").unwrap_or_default(),
+        plan: q.get("plan").unwrap_or_default(),
+        status: q.get("status").unwrap_or_default(),
+        role: q.get("role").unwrap_or_default(),
+        needs_reconsent: q.get("reconsent").is_some_and(|v| v == "1"),
+        sort: q.get("sort").unwrap_or_default(),
+        page: 0,
+    });
+    let query = RwSignal::new(initial.clone());
+    let draft = RwSignal::new(initial);
+    let actions = RowActions::new();
     let users = Resource::new(
-        move || (query.get(), changed()),
+        move || (query.get(), actions.version()),
         |(q, _)| {
             list_users(
                 q.page,
@@ -64,24 +64,7 @@ pub fn AdminUsers() -> impl IntoView {
             )
         },
     );
-    // The outcome of the latest action of each kind, as a toast line.
-    let outcome = move || {
-        let errors = [
-            set_plan.value().get().and_then(Result::err),
-            set_status.value().get().and_then(Result::err),
-            reset.value().get().and_then(Result::err),
-            delete.value().get().and_then(Result::err),
-        ];
-        let any_done = set_plan.value().get().is_some()
-            || set_status.value().get().is_some()
-            || reset.value().get().is_some()
-            || delete.value().get().is_some();
-        match errors.into_iter().flatten().next() {
-            Some(e) => Some(view! { <p id="admin-result" role="alert" class="mt-4 text-sm text-red-600">{error_text(t, &e)}</p> }.into_any()),
-            None if any_done => Some(view! { <p id="admin-result" role="status" class="mt-4 text-sm text-emerald-700">{t.admin.done}</p> }.into_any()),
-            None => None,
-        }
-    };
+    let outcome = move || actions.outcome(t);
     let search = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         query.set(Query {
@@ -92,40 +75,34 @@ pub fn AdminUsers() -> impl IntoView {
     let edit = move |f: fn(&mut Query, String)| {
         move |ev: leptos::ev::Event| draft.update(|d| f(d, event_target_value(&ev)))
     };
-    let actions = RowActions {
-        set_plan,
-        set_status,
-        reset,
-        delete,
-    };
     view! {
-        <h2 class="mt-8 text-lg font-semibold">{t.admin.users_heading}</h2>
-        <form id="admin-user-search" class="mt-4 flex flex-wrap items-end gap-3" on:submit=search>
+        <form id="admin-user-search" class="flex flex-wrap items-end gap-3" on:submit=search>
             <label class="text-sm">
                 <span class="block text-slate-600 dark:text-slate-400">{t.admin.search_label}</span>
                 <input id="admin-search" class=FIELD type="search" maxlength="100"
+                    prop:value=move || draft.with(|d| d.search.clone())
                     on:input=edit(|d, v| d.search = v)/>
             </label>
-            <select id="admin-filter-plan" class=FIELD aria-label=t.admin.col_plan on:change=edit(|d, v| d.plan = v)>
+            <select id="admin-filter-plan" class=FIELD aria-label=t.admin.col_plan prop:value=move || draft.with(|d| d.plan.clone()) on:change=edit(|d, v| d.plan = v)>
                 <option value="">{t.admin.any_plan}</option>
                 {Plan::ALL.into_iter().map(|p| view! { <option value=p.as_str()>{p.display_name()}</option> }).collect_view()}
             </select>
-            <select id="admin-filter-status" class=FIELD aria-label=t.admin.col_status on:change=edit(|d, v| d.status = v)>
+            <select id="admin-filter-status" class=FIELD aria-label=t.admin.col_status prop:value=move || draft.with(|d| d.status.clone()) on:change=edit(|d, v| d.status = v)>
                 <option value="">{t.admin.any_status}</option>
                 <option value="active">"active"</option>
                 <option value="suspended">"suspended"</option>
             </select>
-            <select id="admin-filter-role" class=FIELD aria-label=t.admin.col_role on:change=edit(|d, v| d.role = v)>
+            <select id="admin-filter-role" class=FIELD aria-label=t.admin.col_role prop:value=move || draft.with(|d| d.role.clone()) on:change=edit(|d, v| d.role = v)>
                 <option value="">{t.admin.any_role}</option>
                 <option value="user">"user"</option>
                 <option value="admin">"admin"</option>
             </select>
             <label class="flex items-center gap-1 text-sm">
-                <input id="admin-filter-reconsent" type="checkbox"
+                <input id="admin-filter-reconsent" type="checkbox" prop:checked=move || draft.with(|d| d.needs_reconsent)
                     on:change=move |ev| draft.update(|d| d.needs_reconsent = event_target_checked(&ev))/>
                 {t.admin.needs_reconsent_filter}
             </label>
-            <select id="admin-sort" class=FIELD aria-label=t.admin.sort_label on:change=edit(|d, v| d.sort = v)>
+            <select id="admin-sort" class=FIELD aria-label=t.admin.sort_label prop:value=move || draft.with(|d| if d.sort.is_empty() { "newest".to_string() } else { d.sort.clone() }) on:change=edit(|d, v| d.sort = v)>
                 <option value="newest">{t.admin.sort_newest}</option>
                 <option value="oldest">{t.admin.sort_oldest}</option>
                 <option value="email">{t.admin.sort_email}</option>
@@ -143,13 +120,53 @@ pub fn AdminUsers() -> impl IntoView {
     }
 }
 
-/// The row actions' server actions, shared by every row.
+/// The account actions' server actions, shared by every row (and the account's own page).
 #[derive(Clone, Copy)]
-struct RowActions {
-    set_plan: ServerAction<AdminSetPlan>,
-    set_status: ServerAction<AdminSetStatus>,
-    reset: ServerAction<AdminResetUsage>,
-    delete: ServerAction<AdminDeleteUser>,
+pub(super) struct RowActions {
+    pub set_plan: ServerAction<AdminSetPlan>,
+    pub set_status: ServerAction<AdminSetStatus>,
+    pub reset: ServerAction<AdminResetUsage>,
+    pub delete: ServerAction<AdminDeleteUser>,
+}
+
+impl RowActions {
+    pub fn new() -> RowActions {
+        RowActions {
+            set_plan: ServerAction::new(),
+            set_status: ServerAction::new(),
+            reset: ServerAction::new(),
+            delete: ServerAction::new(),
+        }
+    }
+
+    /// Changes whenever one of the actions completes.
+    pub fn version(self) -> (usize, usize, usize, usize) {
+        (
+            self.set_plan.version().get(),
+            self.set_status.version().get(),
+            self.reset.version().get(),
+            self.delete.version().get(),
+        )
+    }
+
+    /// The latest outcome, as a status line (`#admin-result`).
+    pub fn outcome(self, t: &'static Texts) -> Option<AnyView> {
+        let errors = [
+            self.set_plan.value().get().and_then(Result::err),
+            self.set_status.value().get().and_then(Result::err),
+            self.reset.value().get().and_then(Result::err),
+            self.delete.value().get().and_then(Result::err),
+        ];
+        let any_done = self.set_plan.value().get().is_some()
+            || self.set_status.value().get().is_some()
+            || self.reset.value().get().is_some()
+            || self.delete.value().get().is_some();
+        match errors.into_iter().flatten().next() {
+            Some(e) => Some(view! { <p id="admin-result" role="alert" class="mt-4 text-sm text-red-600">{error_text(t, &e)}</p> }.into_any()),
+            None if any_done => Some(view! { <p id="admin-result" role="status" class="mt-4 text-sm text-emerald-700">{t.admin.done}</p> }.into_any()),
+            None => None,
+        }
+    }
 }
 
 fn user_table(
@@ -199,60 +216,76 @@ fn user_table(
 
 fn user_row(t: &'static Texts, u: UserSummary, a: RowActions) -> impl IntoView {
     let td = "px-3 py-2 align-top";
-    let suspended = u.status == AccountStatus::Suspended;
-    // Each form owns its copies.
-    let (plan_email, status_email) = (u.email.clone(), u.email.clone());
-    let (reset_id, delete_id) = (u.id.clone(), u.id.clone());
+    let details = format!("/admin/users/{}", u.id);
     view! {
         <tr class="border-t border-slate-200 dark:border-slate-800" data-email=u.email.clone()>
             <td class=td>
-                <span class="font-medium">{u.email.clone()}</span>
+                <a class="user-link font-medium underline" href=details>{u.email.clone()}</a>
                 <p class="text-xs text-slate-500">{u.display_name.clone()}</p>
                 {u.needs_reconsent.then(|| view! { <span class="reconsent text-xs text-amber-700">{t.admin.reconsent_badge}</span> })}
             </td>
             <td class=td>{u.role.as_str()}</td>
-            <td class=td>
-                <ActionForm action=a.set_plan attr:class="flex gap-1">
-                    <input type="hidden" name="email" value=plan_email/>
-                    <select name="plan" class=FIELD aria-label=t.admin.change_plan>
-                        {Plan::ALL.into_iter().map(|p| view! { <option value=p.as_str() selected=p == u.plan>{p.display_name()}</option> }).collect_view()}
-                    </select>
-                    <button type="submit" class=format!("set-plan {BUTTON}")>{t.admin.change_plan}</button>
-                </ActionForm>
-            </td>
+            <td class=td>{plan_form(t, u.clone(), a)}</td>
             <td class="status px-3 py-2 align-top">{u.status.as_str()}</td>
             <td class="usage px-3 py-2 align-top">{u.calls_used}</td>
             <td class="admin-apps px-3 py-2 align-top">{u.connected_apps}</td>
             <td class=td>{format_utc(u.created_at)}</td>
-            <td class=td>
-                <details class="mb-1">
-                    <summary class="cursor-pointer text-xs">{t.admin.reset_usage}</summary>
-                    <ActionForm action=a.reset>
-                        <p class="text-xs text-slate-600">{t.admin.confirm_reset}</p>
-                        <input type="hidden" name="user_id" value=reset_id/>
-                        <button type="submit" class=format!("reset-usage {BUTTON}")>{t.admin.reset_usage}</button>
-                    </ActionForm>
-                </details>
-                <details class="mb-1">
-                    <summary class="cursor-pointer text-xs">{if suspended { t.admin.reactivate } else { t.admin.suspend }}</summary>
-                    <ActionForm action=a.set_status>
-                        {(!suspended).then(|| view! { <p class="text-xs text-slate-600">{t.admin.confirm_suspend}</p> })}
-                        <input type="hidden" name="email" value=status_email/>
-                        <input type="hidden" name="suspended" value=(!suspended).to_string()/>
-                        <button type="submit" class=format!("set-status {BUTTON}")>{if suspended { t.admin.reactivate } else { t.admin.suspend }}</button>
-                    </ActionForm>
-                </details>
-                <details>
-                    <summary class="cursor-pointer text-xs text-red-700">{t.admin.delete}</summary>
-                    <ActionForm action=a.delete>
-                        <input type="hidden" name="user_id" value=delete_id/>
-                        <label class="block text-xs">{t.admin.delete_confirm_label}
-                            <input name="confirm_email" type="email" autocomplete="off" required class=FIELD/>
-                        </label>
-                        <button type="submit" class="delete-user mt-1 rounded-md bg-red-600 px-2 py-1 text-xs text-white hover:bg-red-700">{t.admin.delete}</button>
-                    </ActionForm>
-                </details>
-            </td>
+            <td class=td>{action_menu(t, u.clone(), a)}</td>
         </tr>
+    }
+}
+
+/// Change the account's plan.
+pub(super) fn plan_form(t: &'static Texts, u: UserSummary, a: RowActions) -> impl IntoView {
+    let current = u.plan;
+    let email = u.email;
+    view! {
+        <ActionForm action=a.set_plan attr:class="flex gap-1">
+            <input type="hidden" name="email" value=email/>
+            <select name="plan" class=FIELD aria-label=t.admin.change_plan>
+                {Plan::ALL.into_iter().map(|p| view! { <option value=p.as_str() selected=p == current>{p.display_name()}</option> }).collect_view()}
+            </select>
+            <button type="submit" class=format!("set-plan {BUTTON}")>{t.admin.change_plan}</button>
+        </ActionForm>
+    }
+}
+
+/// Reset usage, suspend or reactivate, delete: each behind a disclosure that asks first.
+pub(super) fn action_menu(t: &'static Texts, u: UserSummary, a: RowActions) -> impl IntoView {
+    let suspended = u.status == AccountStatus::Suspended;
+    let (reset_id, delete_id, email) = (u.id.clone(), u.id, u.email);
+    let toggle = if suspended {
+        t.admin.reactivate
+    } else {
+        t.admin.suspend
+    };
+    view! {
+        <details class="mb-1">
+            <summary class="cursor-pointer text-xs">{t.admin.reset_usage}</summary>
+            <ActionForm action=a.reset>
+                <p class="text-xs text-slate-600">{t.admin.confirm_reset}</p>
+                <input type="hidden" name="user_id" value=reset_id/>
+                <button type="submit" class=format!("reset-usage {BUTTON}")>{t.admin.reset_usage}</button>
+            </ActionForm>
+        </details>
+        <details class="mb-1">
+            <summary class="cursor-pointer text-xs">{toggle}</summary>
+            <ActionForm action=a.set_status>
+                {(!suspended).then(|| view! { <p class="text-xs text-slate-600">{t.admin.confirm_suspend}</p> })}
+                <input type="hidden" name="email" value=email/>
+                <input type="hidden" name="suspended" value=(!suspended).to_string()/>
+                <button type="submit" class=format!("set-status {BUTTON}")>{toggle}</button>
+            </ActionForm>
+        </details>
+        <details>
+            <summary class="cursor-pointer text-xs text-red-700">{t.admin.delete}</summary>
+            <ActionForm action=a.delete>
+                <input type="hidden" name="user_id" value=delete_id/>
+                <label class="block text-xs">{t.admin.delete_confirm_label}
+                    <input name="confirm_email" type="email" autocomplete="off" required class=FIELD/>
+                </label>
+                <button type="submit" class="delete-user mt-1 rounded-md bg-red-600 px-2 py-1 text-xs text-white hover:bg-red-700">{t.admin.delete}</button>
+            </ActionForm>
+        </details>
     }
 }

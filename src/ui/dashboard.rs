@@ -27,16 +27,18 @@ pub enum DashboardSection {
     Connections,
     Keys,
     Usage,
+    Support,
     Settings,
 }
 
 impl DashboardSection {
     /// In the order of the navigation.
-    pub const ALL: [DashboardSection; 5] = [
+    pub const ALL: [DashboardSection; 6] = [
         DashboardSection::Overview,
         DashboardSection::Connections,
         DashboardSection::Keys,
         DashboardSection::Usage,
+        DashboardSection::Support,
         DashboardSection::Settings,
     ];
 
@@ -46,6 +48,7 @@ impl DashboardSection {
             DashboardSection::Connections => "/dashboard/connections",
             DashboardSection::Keys => "/dashboard/keys",
             DashboardSection::Usage => "/dashboard/usage",
+            DashboardSection::Support => "/dashboard/support",
             DashboardSection::Settings => "/dashboard/settings",
         }
     }
@@ -56,6 +59,7 @@ impl DashboardSection {
             DashboardSection::Connections => t.dashboard.section_connections,
             DashboardSection::Keys => t.dashboard.section_keys,
             DashboardSection::Usage => t.dashboard.section_usage,
+            DashboardSection::Support => t.support.section,
             DashboardSection::Settings => t.dashboard.section_settings,
         }
     }
@@ -109,6 +113,7 @@ pub fn DashboardPage(section: DashboardSection) -> impl IntoView {
                 </Suspense>
                 {match section {
                     DashboardSection::Settings => view! { <SettingsPanel/> }.into_any(),
+                    DashboardSection::Support => view! { <super::support::SupportPanel/> }.into_any(),
                     DashboardSection::Connections => view! { <super::connections::ConnectionsPanel/> }.into_any(),
                     DashboardSection::Keys => view! { <super::keys::KeysPanel/> }.into_any(),
                     DashboardSection::Usage => view! { <super::usage::UsagePanel/> }.into_any(),
@@ -121,22 +126,6 @@ pub fn DashboardPage(section: DashboardSection) -> impl IntoView {
                 }}
             </section>
         </div>
-    }
-}
-
-/// The admin panel: the user list with its actions, and the jobs. The page guard answers 403 to
-/// non-admins before this renders, and every server function checks again on its own.
-#[component]
-pub fn AdminPage() -> impl IntoView {
-    let t = use_texts();
-    view! {
-        <Title text=t.admin.title/>
-        <section class="mx-auto max-w-6xl px-4 py-10">
-            <h1 class="text-2xl font-bold text-slate-900 dark:text-white">{t.admin.title}</h1>
-            <p class="mt-4 text-slate-600 dark:text-slate-400">{t.admin.lead}</p>
-            <super::admin_users::AdminUsers/>
-            <super::admin_jobs::AdminJobs/>
-        </section>
     }
 }
 

@@ -2,7 +2,11 @@
 //! touches the database or secrets: server functions are the only bridge to the server.
 
 mod account;
+mod admin;
+mod admin_audit;
 mod admin_jobs;
+mod admin_tickets;
+mod admin_user;
 mod admin_users;
 mod connections;
 mod copy;
@@ -12,6 +16,7 @@ mod landing;
 mod layout;
 mod not_found;
 mod notifications;
+mod support;
 mod theme;
 mod usage;
 
@@ -50,7 +55,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/dashboard/keys") view=|| view! { <dashboard::DashboardPage section=dashboard::DashboardSection::Keys/> }/>
                     <Route path=path!("/dashboard/usage") view=|| view! { <dashboard::DashboardPage section=dashboard::DashboardSection::Usage/> }/>
                     <Route path=path!("/dashboard/settings") view=|| view! { <dashboard::DashboardPage section=dashboard::DashboardSection::Settings/> }/>
-                    <Route path=path!("/admin") view=dashboard::AdminPage/>
+                    <Route path=path!("/dashboard/support") view=|| view! { <dashboard::DashboardPage section=dashboard::DashboardSection::Support/> }/>
+                    <Route path=path!("/admin") view=|| view! { <admin::AdminPage section=admin::AdminSection::Overview/> }/>
+                    <Route path=path!("/admin/users") view=|| view! { <admin::AdminPage section=admin::AdminSection::Users/> }/>
+                    <Route path=path!("/admin/users/:id") view=|| view! { <admin::AdminPage section=admin::AdminSection::User/> }/>
+                    <Route path=path!("/admin/tickets") view=|| view! { <admin::AdminPage section=admin::AdminSection::Tickets/> }/>
+                    <Route path=path!("/admin/audit") view=|| view! { <admin::AdminPage section=admin::AdminSection::Audit/> }/>
+                    <Route path=path!("/admin/jobs") view=|| view! { <admin::AdminPage section=admin::AdminSection::Jobs/> }/>
                 </Routes>
             </Layout>
         </Router>

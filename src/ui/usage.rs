@@ -74,7 +74,7 @@ pub fn UsagePanel() -> impl IntoView {
 /// The month against the quota: a bar (SVG, so the page's CSP needs no inline styles) with a
 /// mark at 80 %, where the first warning goes out.
 #[component]
-fn MonthCard(s: UsageSummary, t: &'static Texts) -> impl IntoView {
+pub(super) fn MonthCard(s: UsageSummary, t: &'static Texts) -> impl IntoView {
     let pct = s.percent_used();
     let reset_day = format_utc(s.quota_resets_at)
         .split(' ')
@@ -136,7 +136,7 @@ fn RateCard(s: UsageSummary, t: &'static Texts) -> impl IntoView {
 /// Thirty bars, one per day, failed calls in red on top of the rest. The server draws it; once
 /// hydrated, hovering or focusing a bar shows that day's figures in a tooltip.
 #[component]
-fn Chart(
+pub(super) fn Chart(
     days: Vec<DailyUsage>,
     hovered: RwSignal<Option<usize>>,
     t: &'static Texts,

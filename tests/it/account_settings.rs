@@ -309,14 +309,50 @@ async fn every_admin_server_function_refuses_everyone_but_admins() {
     // The account the per-account functions (reset usage, delete) act on.
     create_user(&app, "temp@bakkerij.example", false).await;
     let temp = test_kit::mcp::user_id(&app, "temp@bakkerij.example").await;
+    // The ticket the ticket functions (triage, reply) act on.
+    let ticket = "0190aaaa-0000-7000-8000-00000000000a";
+    sqlx::query(
+        "INSERT INTO tickets (id, user_id, kind, subject, status, created_at, updated_at) \
+         VALUES ($1, $2, 'support', 'Help', 'open', 0, 0)",
+    )
+    .bind(ticket)
+    .bind(&temp)
+    .execute(app.state.db.pool())
+    .await
+    .unwrap();
+    // The key and the app the revocations act on.
+    sqlx::query(
+        "INSERT INTO api_keys (id, user_id, name, prefix, key_hash, created_at) \
+         VALUES ('k-temp', $1, 'k', 'emcp_temp', 'hash-temp', 0)",
+    )
+    .bind(&temp)
+    .execute(app.state.db.pool())
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO oauth_grants (id, user_id, client_id, client_name, client_host, scope, resource, created_at) \
+         VALUES ('g-temp', $1, 'c', 'App', 'app.example', 'mcp', 'http://x/mcp', 0)",
+    )
+    .bind(&temp)
+    .execute(app.state.db.pool())
+    .await
+    .unwrap();
     let form = [
         ("page", "0"),
+        ("key_id", "k-temp"),
+        ("grant_id", "g-temp"),
         ("email", "anna@bakkerij.example"),
         ("plan", "pro"),
         ("suspended", "false"),
         ("name", "cleanup"),
         ("user_id", temp.as_str()),
         ("confirm_email", "temp@bakkerij.example"),
+        ("days", "365"),
+        ("ticket_id", ticket),
+        ("ticket_status", "open"),
+        ("note", ""),
+        ("assignee", ""),
+        ("text", "Thanks for asking."),
     ];
 
     for path in &endpoints {
@@ -341,6 +377,11 @@ async fn every_admin_server_function_refuses_everyone_but_admins() {
         .await
         .unwrap();
     assert_eq!(temp_left, 1, "nothing deleted");
+    let replies: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM ticket_replies")
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(replies, 0, "no reply sent");
 
     let admin = test_kit::client();
     admin

@@ -10,7 +10,7 @@ use test_kit::{
     mcp::{key_for, post as mcp_post, user_id},
 };
 
-async fn signed_in(app: &TestApp, email: &str) -> reqwest::Client {
+pub(crate) async fn signed_in(app: &TestApp, email: &str) -> reqwest::Client {
     let client = test_kit::client();
     let res = client
         .post(app.at("/api/login"))
@@ -23,7 +23,7 @@ async fn signed_in(app: &TestApp, email: &str) -> reqwest::Client {
     client
 }
 
-async fn admin_post(
+pub(crate) async fn admin_post(
     app: &TestApp,
     admin: &reqwest::Client,
     path: &str,

@@ -24,6 +24,21 @@ async fn stored(app: &TestApp, id: &str) -> (String, String, i64, i64, String) {
 }
 
 /// `current/Me` through the connection (and so through the refresh path).
+/// The audit rows of failed refreshes: (action, connection id). Their details hold no token.
+async fn refresh_failures(app: &TestApp) -> Vec<(String, String)> {
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT action, target_id, detail FROM audit_log WHERE action LIKE 'connection.refresh%' \
+         ORDER BY created_at",
+    )
+    .fetch_all(app.state.db.pool())
+    .await
+    .unwrap();
+    for (_, _, detail) in &rows {
+        assert!(!detail.contains("token"), "{detail}");
+    }
+    rows.into_iter().map(|(a, t, _)| (a, t)).collect()
+}
+
 async fn me(app: &TestApp, id: &str) -> Result<serde_json::Value, ExactError> {
     app.state.exact.get_json(id, "current/Me", &[]).await
 }
@@ -195,6 +210,11 @@ async fn an_old_refresh_token_sets_needs_reauth_and_tells_the_owner_once() {
     assert_eq!(notes.len(), 1);
     assert_eq!(notes[0].0, "connection_needs_reauth");
     assert_eq!(notes[0].2.as_deref(), Some("/dashboard/connections"));
+    // The refusal is in the audit trail once (the admin overview counts it), without a token.
+    assert_eq!(
+        refresh_failures(&app).await,
+        vec![("connection.refresh_refused".to_string(), id.clone())]
+    );
 
     // A new consent brings the connection back.
     let flow = test_kit::exact::consent(&app, &app.client, "nl", true, &[101]).await;
@@ -225,6 +245,10 @@ async fn transient_refresh_failures_retry_and_leave_the_tokens_untouched() {
     let err = me(&app, &id).await.unwrap_err();
     assert!(matches!(err, ExactError::Unavailable(_)), "{err:?}");
     assert_eq!(stored(&app, &id).await, before);
+    assert_eq!(
+        refresh_failures(&app).await,
+        vec![("connection.refresh_failed".to_string(), id.clone())]
+    );
     // Two failures, then success within the bound.
     control(&app, "fail?status=500&count=2&path=oauth2/token").await;
     me(&app, &id).await.unwrap();

@@ -772,22 +772,27 @@ async fn admins_list_and_run_jobs_others_get_403() {
     .execute(app.state.db.pool())
     .await
     .unwrap();
-    let tickets: serde_json::Value = test_kit::post_form(&app, &root, "/api/admin/tickets", &[])
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list: serde_json::Value =
+        test_kit::post_form(&app, &root, "/api/admin/tickets", &[("page", "0")])
+            .await
+            .json()
+            .await
+            .unwrap();
+    let tickets = &list["tickets"];
     assert_eq!(
         tickets[0]["user_email"], "anna@bakkerij.example",
         "{tickets}"
     );
     assert_eq!(tickets[0]["kind"], "token_expiry");
 
-    // The admin page shows the section.
-    let page = root.get(app.at("/admin")).send().await.unwrap();
+    // The admin panel's jobs section shows them.
+    let page = root.get(app.at("/admin/jobs")).send().await.unwrap();
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await.unwrap();
-    assert!(html.contains("Scheduled jobs"), "the section is on /admin");
+    assert!(
+        html.contains("Scheduled jobs"),
+        "the section is on /admin/jobs"
+    );
 }
 
 // CLI -------------------------------------------------------------------------------------------

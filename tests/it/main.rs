@@ -6,6 +6,7 @@ mod account_security;
 mod account_settings;
 mod accounts;
 mod admin_panel;
+mod admin_support;
 mod authorization;
 mod bounds;
 mod call_path;

@@ -8,6 +8,7 @@
 //! differ (row locks, schema introspection) the code asks [`Db::backend`] and says why.
 
 pub mod account_data;
+pub mod admin_figures;
 pub mod api_keys;
 pub mod audit_log;
 pub mod connections;
@@ -22,6 +23,7 @@ pub mod oauth;
 pub mod oauth_states;
 pub mod outbox;
 pub mod password_resets;
+pub mod service_settings;
 pub mod sessions;
 pub mod tickets;
 pub mod usage;

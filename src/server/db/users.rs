@@ -395,17 +395,14 @@ pub struct UsageBefore {
 pub async fn reset_usage(db: &Db, id: &str, now: i64) -> Result<Option<UsageBefore>, DbError> {
     let _turn = db.write_turn().await;
     let mut tx = db.begin_write().await?;
-    let lock = match db.backend() {
-        super::Backend::Postgres => {
-            "SELECT api_calls_used, rate_limit_warning_sent FROM users WHERE id = $1 FOR UPDATE"
-        }
-        super::Backend::Sqlite => {
-            "SELECT api_calls_used, rate_limit_warning_sent FROM users WHERE id = $1"
-        }
-    };
-    let Some(row) = sqlx::query(lock).bind(id).fetch_optional(&mut *tx).await? else {
+    if !lock(db, &mut tx, id).await? {
         return Ok(None);
-    };
+    }
+    let row =
+        sqlx::query("SELECT api_calls_used, rate_limit_warning_sent FROM users WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
     let before = UsageBefore {
         calls_used: row.try_get(0)?,
         warning_level: row.try_get(1)?,
@@ -420,4 +417,19 @@ pub async fn reset_usage(db: &Db, id: &str, now: i64) -> Result<Option<UsageBefo
     .await?;
     tx.commit().await?;
     Ok(Some(before))
+}
+
+/// Holds the account's row until the transaction ends, so checks and writes made about this
+/// account inside it are not interleaved with another request's (on SQLite the write
+/// transaction already excludes every other writer). False when the account is gone.
+pub async fn lock(db: &Db, tx: &mut super::Tx, id: &str) -> Result<bool, DbError> {
+    let sql = match db.backend() {
+        super::Backend::Postgres => "SELECT id FROM users WHERE id = $1 FOR UPDATE",
+        super::Backend::Sqlite => "SELECT id FROM users WHERE id = $1",
+    };
+    let found: Option<String> = sqlx::query_scalar(sql)
+        .bind(id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(found.is_some())
 }

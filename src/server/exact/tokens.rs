@@ -33,6 +33,7 @@ use super::{
 };
 use crate::domain::{ConnectionStatus, Region};
 use crate::server::{
+    audit,
     db::{connections, notifications},
     vault,
 };
@@ -376,6 +377,8 @@ impl Exact {
             Err(TokenError::Transient(reason)) => {
                 tracing::warn!(connection_id = %row.id, %reason, "token refresh failed; tokens left as they were");
                 self.release_lease(&row.id, holder).await;
+                self.record_refresh_failure(&row, "connection.refresh_failed")
+                    .await;
                 Err(ExactError::Unavailable(reason))
             }
         }
@@ -500,6 +503,16 @@ impl Exact {
         }
     }
 
+    /// Counts a failed refresh in the audit trail (the admin overview's "refresh failures");
+    /// a failure to write it is logged, not the caller's problem.
+    async fn record_refresh_failure(&self, row: &connections::TokenRow, action: &'static str) {
+        let change = refresh_change(action, row);
+        let recorded = audit::record(&self.0.db, self.now(), audit::Actor::Service, change).await;
+        if let Err(e) = recorded {
+            tracing::warn!(connection_id = %row.id, error = %e, "could not record the failed refresh");
+        }
+    }
+
     /// Exact refused the refresh token `refused` (stored form; empty when there was none): the
     /// connection needs a new consent and its owner is told, once. If the row no longer holds
     /// that token, someone stored a newer pair meanwhile, and that one is used.
@@ -529,6 +542,8 @@ impl Exact {
                 now,
             )
             .await?;
+            let change = refresh_change("connection.refresh_refused", &row);
+            audit::record_in(&mut tx, now, audit::Actor::Service, change).await?;
         }
         tx.commit().await?;
         if changed {
@@ -542,5 +557,16 @@ impl Exact {
         Err(ExactError::NeedsReauth {
             connection_id: row.id,
         })
+    }
+}
+
+/// The audit row of a failed refresh: the connection and its owner, never a token or Exact's
+/// words.
+fn refresh_change<'a>(action: &'a str, row: &'a connections::TokenRow) -> audit::Change<'a> {
+    audit::Change {
+        action,
+        target_type: "connection",
+        target_id: &row.id,
+        detail: serde_json::json!({ "user_id": row.user_id, "region": row.region.code() }),
     }
 }

@@ -2,6 +2,7 @@
 
 mod account_export;
 mod assets;
+mod audit_export;
 mod authorization;
 mod consent;
 mod dev;
@@ -40,6 +41,7 @@ pub fn router(state: AppState, extra: Option<Router<AppState>>) -> Router {
             "/dashboard/settings/export.json",
             get(account_export::export),
         )
+        .route("/admin/audit/export.csv", get(audit_export::export))
         .route("/lang/{code}", get(lang::switch))
         .route("/api/usage", get(usage::usage))
         .route("/connect/exact", get(oauth::connect))

@@ -2,7 +2,7 @@
 //! password-reset and email-change tokens, demo keys; raw usage events older than
 //! `USAGE_RETENTION_DAYS` (the daily rollups in `usage_daily` stay); job runs older than 90 days;
 //! rate windows older than a day; failed sign-ins older than a week; audit rows older than
-//! `AUDIT_RETENTION_DAYS`; sent mail older than a week and unsent mail older than 30 days; the key
+//! the audit retention (the admin panel's setting, else `AUDIT_RETENTION_DAYS`); sent mail older than a week and unsent mail older than 30 days; the key
 //! announcements of replicas gone for a day; the authorization server's expired codes and refresh
 //! tokens, and registered clients unused for 30 days. Every table that grows with traffic is here. Each
 //! table is one DELETE bounded by time, its own statement, so one failing table does not keep the
@@ -10,7 +10,7 @@
 
 use super::{JobError, Outcome, RUN_RETENTION_DAYS};
 use crate::server::{
-    authorization,
+    audit_review, authorization,
     db::{
         DbError, api_keys, audit_log, email_changes, job_runs, login_attempts, oauth, oauth_states,
         outbox, password_resets, sessions, usage, vault_replicas,
@@ -43,7 +43,10 @@ pub async fn run(state: &AppState) -> Result<Outcome, JobError> {
     let now = state.clock.now();
     let usage_before = now - i64::from(state.settings.usage.retention_days) * DAY;
     let runs_before = now - RUN_RETENTION_DAYS * DAY;
-    let audit_before = now - i64::from(state.settings.jobs.audit_retention_days) * DAY;
+    // An admin's setting, over the environment's default; read at every run.
+    let audit_days =
+        audit_review::retention_days(db, state.settings.jobs.audit_retention_days).await?;
+    let audit_before = now - i64::from(audit_days) * DAY;
     // (what, deletion): futures start when awaited, so the tables are cleaned one at a time.
     let steps: [(&str, Step<'_>); 15] = [
         (

@@ -22,7 +22,7 @@ use crate::server::{
 };
 use std::sync::OnceLock;
 
-pub use crate::server::db::{job_runs::JobRun, tickets::OpenTicket};
+pub use crate::server::db::job_runs::JobRun;
 
 /// A job's newest runs, newest first.
 pub async fn recent_runs(
@@ -31,14 +31,6 @@ pub async fn recent_runs(
     limit: i64,
 ) -> Result<Vec<JobRun>, DbError> {
     job_runs::recent(db, job.as_str(), limit).await
-}
-
-/// The open tickets (the token expiry check raises them), newest first.
-pub async fn open_tickets(
-    db: &crate::server::db::Db,
-    limit: i64,
-) -> Result<Vec<OpenTicket>, DbError> {
-    crate::server::db::tickets::open(db, limit).await
 }
 
 /// How long a runner holds a claimed run before another replica may take it over.
