@@ -64,6 +64,9 @@ if [ -n "${TEST_POSTGRES_URL:-}" ]; then
   TEST_DATABASE_BACKEND=postgres bench_smoke
 fi
 
+step "the admin search benchmark, briefly (debug build: it must run and find the right totals)"
+BENCH_ADMIN_USERS=500 BENCH_ADMIN_ROUNDS=3 cargo test -p exact-mcp --features "$dev_features" --bench admin
+
 step "E2E: build the site (wasm, CSS, assets) and serve it with the server the tests built"
 # The server binary is the one `cargo test` built above (ssr + simulator, the same sources):
 # letting cargo-leptos build it again with its own feature set would recompile the server and a

@@ -127,7 +127,7 @@ async fn flow(page: &Page, base: &str) -> Result<(), String> {
 
     // The ticket: answered from the admin panel, read by the person on the Support page.
     let reply = "Reconnect Exact under Connections; your invoices will show again.";
-    open_hydrated(page, &format!("{base}/admin/tickets?status=open")).await?;
+    open_hydrated(page, &format!("{base}/admin/tickets")).await?;
     let card = format!("li.ticket[data-subject=\"{subject}\"]");
     fill(
         page,
