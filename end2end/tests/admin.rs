@@ -37,6 +37,23 @@ async fn confirm(page: &Page, row: &str, nth: usize, button: &str) -> Result<(),
     click(page, &format!("{details} {button}")).await
 }
 
+/// The confirmation is a toast: it leaves the screen by itself after a few seconds.
+async fn toast_goes_away(page: &Page) -> Result<(), String> {
+    let started = std::time::Instant::now();
+    loop {
+        let shown = bounded(UI_TIMEOUT, page.locator(".toast").count())
+            .await
+            .map_err(|e| format!("count the toasts: {e}"))?;
+        if shown == 0 {
+            return Ok(());
+        }
+        if started.elapsed() > std::time::Duration::from_secs(20) {
+            return Err("the toast stayed for 20 s".into());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+}
+
 async fn flow(page: &Page, base: &str) -> Result<(), String> {
     let target = register(page, base, "admin-target").await?;
     // The new account asks for help on its Support page.
@@ -52,6 +69,7 @@ async fn flow(page: &Page, base: &str) -> Result<(), String> {
     click(page, "#support-send").await?;
     wait_for_text_containing(&page.locator("#support-result"), "was sent", NAVIGATION).await?;
     wait_for_text_containing(&page.locator("#my-tickets"), &subject, NAVIGATION).await?;
+    toast_goes_away(page).await?;
     click(page, "#sign-out").await?;
     wait_for_text_containing(&page.locator("h1"), "Ask your AI assistant", NAVIGATION).await?;
     sign_in(page, base, &admin_email()).await?;

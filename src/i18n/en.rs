@@ -33,6 +33,7 @@ pub static TEXTS: Texts = Texts {
         something_went_wrong: "Something went wrong; please try again.",
         please_sign_in: "Please sign in first.",
         admins_only: "This is for administrators only.",
+        dismiss: "Dismiss",
     },
     landing: LandingTexts {
         title: "Exact Online for your AI assistant",
@@ -562,6 +563,22 @@ pub static TEXTS: Texts = Texts {
         reply_mail_body: Template(
             "Hello,\n\nAn administrator replied to your ticket \"{subject}\":\n\n{reply}\n\nRead your tickets here: {link}\n\nexact-mcp\n",
         ),
+    },
+    glance: GlanceTexts {
+        connections_heading: "Exact Online",
+        no_connections: "No administration connected yet.",
+        connect: "Connect Exact Online",
+        status_active: "connected",
+        status_needs_consent: "needs a new consent",
+        needs_consent_note: "A connection needs your consent again before your assistants can read it.",
+        reconnect: "Reconnect",
+        connections_link: "Manage connections",
+        keys_heading: "Keys and apps",
+        keys_active: "API keys",
+        last_used: "Last used:",
+        apps_connected: "apps connected",
+        keys_link: "Manage keys and apps",
+        divisions: Template("{n} active administrations"),
     },
     expiry: ExpiryTexts {
         ticket_subject: "Exact Online connection expires soon",

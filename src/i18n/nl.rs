@@ -33,6 +33,7 @@ pub static TEXTS: Texts = Texts {
         something_went_wrong: "Er ging iets mis; probeer het opnieuw.",
         please_sign_in: "Log eerst in.",
         admins_only: "Dit is alleen voor beheerders.",
+        dismiss: "Sluiten",
     },
     landing: LandingTexts {
         title: "Exact Online voor je AI-assistent",
@@ -562,6 +563,22 @@ pub static TEXTS: Texts = Texts {
         reply_mail_body: Template(
             "Hallo,\n\nEen beheerder heeft je ticket \"{subject}\" beantwoord:\n\n{reply}\n\nLees je tickets hier: {link}\n\nexact-mcp\n",
         ),
+    },
+    glance: GlanceTexts {
+        connections_heading: "Exact Online",
+        no_connections: "Nog geen administratie gekoppeld.",
+        connect: "Exact Online koppelen",
+        status_active: "gekoppeld",
+        status_needs_consent: "nieuwe toestemming nodig",
+        needs_consent_note: "Een koppeling heeft opnieuw je toestemming nodig voordat je assistenten haar kunnen lezen.",
+        reconnect: "Opnieuw koppelen",
+        connections_link: "Koppelingen beheren",
+        keys_heading: "Sleutels en apps",
+        keys_active: "API-sleutels",
+        last_used: "Laatst gebruikt:",
+        apps_connected: "apps gekoppeld",
+        keys_link: "Sleutels en apps beheren",
+        divisions: Template("{n} actieve administraties"),
     },
     expiry: ExpiryTexts {
         ticket_subject: "Koppeling met Exact Online verloopt binnenkort",

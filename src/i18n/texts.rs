@@ -64,6 +64,7 @@ pub struct Texts {
     pub admin: AdminTexts,
     pub admin_panel: AdminPanelTexts,
     pub support: SupportTexts,
+    pub glance: GlanceTexts,
     pub expiry: ExpiryTexts,
     pub error_pages: ErrorPagesTexts,
 }
@@ -103,6 +104,7 @@ pub struct CommonTexts {
     pub something_went_wrong: &'static str,
     pub please_sign_in: &'static str,
     pub admins_only: &'static str,
+    pub dismiss: &'static str,
 }
 
 /// The landing page: hero, how it works, tools, plans, security and the demo.
@@ -780,6 +782,32 @@ impl SupportTexts {
     }
 }
 
+/// The dashboard overview's cards for connections and keys.
+#[derive(Debug)]
+pub struct GlanceTexts {
+    pub connections_heading: &'static str,
+    pub no_connections: &'static str,
+    pub connect: &'static str,
+    pub status_active: &'static str,
+    pub status_needs_consent: &'static str,
+    pub needs_consent_note: &'static str,
+    pub reconnect: &'static str,
+    pub connections_link: &'static str,
+    pub keys_heading: &'static str,
+    pub keys_active: &'static str,
+    pub last_used: &'static str,
+    pub apps_connected: &'static str,
+    pub keys_link: &'static str,
+    pub(super) divisions: Template,
+}
+
+impl GlanceTexts {
+    /// "3 active administrations"
+    pub fn divisions(&self, n: usize) -> String {
+        self.divisions.fill(&[("n", &n)])
+    }
+}
+
 /// The warning that an Exact connection expires soon (ticket, notification, mail).
 #[derive(Debug)]
 pub struct ExpiryTexts {
@@ -917,6 +945,7 @@ mod tests {
                     &["9118", "9119", "9120"],
                 ),
                 (t.support.reply_notification("S3"), &["S3"]),
+                (t.glance.divisions(9121), &["9121"]),
                 (
                     t.support.reply_mail_body("S4", "R1", "L5"),
                     &["S4", "R1", "L5"],

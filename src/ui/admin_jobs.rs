@@ -26,9 +26,7 @@ pub fn AdminJobs() -> impl IntoView {
     let result = move || {
         run.value().get().map(|r| match r {
             Ok(done) => view! {
-                <p id="job-run-result" role="status" class="mt-4 text-sm text-emerald-700">
-                    {t.admin.jobs_ran(&done.slot, &done.status)}
-                </p>
+                <super::toast::Toast id="job-run-result" text=t.admin.jobs_ran(&done.slot, &done.status)/>
             }
             .into_any(),
             Err(e) => view! {

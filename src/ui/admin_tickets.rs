@@ -52,8 +52,8 @@ pub fn AdminTickets() -> impl IntoView {
         .next();
         match (err, replied, triaged) {
             (Some(e), _, _) => Some(view! { <p id="ticket-result" role="alert" class="mt-4 text-sm text-red-600">{error_text(t, &e)}</p> }.into_any()),
-            (None, Some(_), _) => Some(view! { <p id="ticket-result" role="status" class="mt-4 text-sm text-emerald-700">{t.admin_panel.ticket_replied}</p> }.into_any()),
-            (None, None, Some(_)) => Some(view! { <p id="ticket-result" role="status" class="mt-4 text-sm text-emerald-700">{t.admin_panel.ticket_saved}</p> }.into_any()),
+            (None, Some(_), _) => Some(view! { <super::toast::Toast id="ticket-result" text=t.admin_panel.ticket_replied/> }.into_any()),
+            (None, None, Some(_)) => Some(view! { <super::toast::Toast id="ticket-result" text=t.admin_panel.ticket_saved/> }.into_any()),
             _ => None,
         }
     };

@@ -58,11 +58,14 @@ pub fn AdminUserPage() -> impl IntoView {
             return Some(view! { <p id="user-result" role="alert" class="mt-4 text-sm text-red-600">{error_text(t, &e)}</p> }.into_any());
         }
         if extra.send_reset.value().get().is_some() {
-            return Some(view! { <p id="user-result" role="status" class="mt-4 text-sm text-emerald-700">{t.admin_panel.user_reset_sent}</p> }.into_any());
+            return Some(view! { <super::toast::Toast id="user-result" text=t.admin_panel.user_reset_sent/> }.into_any());
         }
-        (extra.revoke_key.value().get().is_some() || extra.revoke_app.value().get().is_some()).then(|| {
-            view! { <p id="user-result" role="status" class="mt-4 text-sm text-emerald-700">{t.admin_panel.user_revoked}</p> }.into_any()
-        })
+        (extra.revoke_key.value().get().is_some() || extra.revoke_app.value().get().is_some()).then(
+            || {
+                view! { <super::toast::Toast id="user-result" text=t.admin_panel.user_revoked/> }
+                    .into_any()
+            },
+        )
     };
     view! {
         <a href="/admin/users" class="text-sm underline">{t.admin_panel.user_back}</a>

@@ -163,7 +163,7 @@ impl RowActions {
             || self.delete.value().get().is_some();
         match errors.into_iter().flatten().next() {
             Some(e) => Some(view! { <p id="admin-result" role="alert" class="mt-4 text-sm text-red-600">{error_text(t, &e)}</p> }.into_any()),
-            None if any_done => Some(view! { <p id="admin-result" role="status" class="mt-4 text-sm text-emerald-700">{t.admin.done}</p> }.into_any()),
+            None if any_done => Some(view! { <super::toast::Toast id="admin-result" text=t.admin.done/> }.into_any()),
             None => None,
         }
     }

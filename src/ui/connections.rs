@@ -64,7 +64,7 @@ pub fn ConnectionsPanel() -> impl IntoView {
                 <button id="connect-exact" type="submit" class=PRIMARY>{t.connections.connect_button}</button>
             </form>
             {move || message().map(|r| match r {
-                Ok(msg) => view! { <p id="connection-message" role="status" class="text-sm text-emerald-700">{msg}</p> }.into_any(),
+                Ok(msg) => view! { <super::toast::Toast id="connection-message" text=msg/> }.into_any(),
                 Err(e) => view! { <p id="connection-message" role="alert" class="text-sm text-red-600">{error_text(t, &e)}</p> }.into_any(),
             })}
             <Suspense fallback=move || view! { <p class="text-slate-500">{t.common.loading}</p> }>

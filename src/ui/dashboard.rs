@@ -119,7 +119,11 @@ pub fn DashboardPage(section: DashboardSection) -> impl IntoView {
                     DashboardSection::Usage => view! { <super::usage::UsagePanel/> }.into_any(),
                     DashboardSection::Overview => view! {
                         <div class="mt-8 space-y-8">
-                            <super::usage::UsageGlance/>
+                            <div class="grid gap-6 lg:grid-cols-3">
+                                <super::usage::UsageGlance/>
+                                <super::glance::ConnectionsGlance/>
+                                <super::glance::KeysGlance/>
+                            </div>
                             <super::keys::McpSetupHelp link_to_keys=true/>
                         </div>
                     }.into_any(),
@@ -140,7 +144,7 @@ fn SettingsPanel() -> impl IntoView {
     let change_email_result = move || {
         change_email.value().get().map(|r| match r {
             Ok(done) => view! {
-                <p id="change-email-result" role="status" class="text-sm text-emerald-700">{done.message}</p>
+                <super::toast::Toast id="change-email-result" text=done.message/>
                 <OutboxHint url=done.outbox_url/>
             }.into_any(),
             Err(e) => view! { <p id="change-email-result" role="alert" class="text-sm text-red-600">{error_text(t, &e)}</p> }.into_any(),
@@ -148,7 +152,7 @@ fn SettingsPanel() -> impl IntoView {
     };
     let change_result = move || {
         change.value().get().map(|r| match r {
-            Ok(msg) => view! { <p id="change-password-result" role="status" class="text-sm text-emerald-700">{msg}</p> }.into_any(),
+            Ok(msg) => view! { <super::toast::Toast id="change-password-result" text=msg/> }.into_any(),
             Err(e) => view! { <p id="change-password-result" role="alert" class="text-sm text-red-600">{error_text(t, &e)}</p> }.into_any(),
         })
     };

@@ -60,7 +60,7 @@ pub fn KeysPanel() -> impl IntoView {
     };
     let revoke_outcome = move || {
         revoke.value().get().map(|r| match r {
-            Ok(msg) => view! { <p id="revoke-message" role="status" class="text-sm text-emerald-700">{msg}</p> }.into_any(),
+            Ok(msg) => view! { <super::toast::Toast id="revoke-message" text=msg/> }.into_any(),
             Err(e) => view! { <p id="revoke-message" role="alert" class="text-sm text-red-600">{error_text(t, &e)}</p> }.into_any(),
         })
     };
@@ -186,7 +186,7 @@ fn ConnectedApps() -> impl IntoView {
     let confirming = RwSignal::new(None::<String>);
     let outcome = move || {
         revoke.value().get().map(|r| match r {
-            Ok(msg) => view! { <p id="revoke-app-message" role="status" class="text-sm text-emerald-700">{msg}</p> }.into_any(),
+            Ok(msg) => view! { <super::toast::Toast id="revoke-app-message" text=msg/> }.into_any(),
             Err(e) => view! { <p id="revoke-app-message" role="alert" class="text-sm text-red-600">{error_text(t, &e)}</p> }.into_any(),
         })
     };

@@ -11,6 +11,7 @@ mod admin_users;
 mod connections;
 mod copy;
 mod dashboard;
+mod glance;
 mod keys;
 mod landing;
 mod layout;
@@ -18,6 +19,7 @@ mod not_found;
 mod notifications;
 mod support;
 mod theme;
+mod toast;
 mod usage;
 
 use crate::i18n::Lang;

@@ -14,7 +14,7 @@ pub fn SupportPanel() -> impl IntoView {
     let tickets = Resource::new(move || open.version().get(), |_| my_tickets());
     let result = move || {
         open.value().get().map(|r| match r {
-            Ok(()) => view! { <p id="support-result" role="status" class="mt-3 text-sm text-emerald-700">{t.support.sent}</p> }.into_any(),
+            Ok(()) => view! { <super::toast::Toast id="support-result" text=t.support.sent/> }.into_any(),
             Err(e) => view! { <p id="support-result" role="alert" class="mt-3 text-sm text-red-600">{error_text(t, &e)}</p> }.into_any(),
         })
     };

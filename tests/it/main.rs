@@ -11,6 +11,7 @@ mod authorization;
 mod bounds;
 mod call_path;
 mod cli;
+mod dashboard;
 mod exact_connect;
 mod exact_refresh;
 mod exact_replicas;
