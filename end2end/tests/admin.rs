@@ -1,7 +1,8 @@
 //! The admin panel in the browser: an administrator (created by `scripts/test.sh` with the CLI,
 //! `E2E_ADMIN_EMAIL`) finds a new account by its address, changes its plan, resets its usage,
 //! suspends and reactivates it, each confirmed on the page and visible in the row; then answers
-//! the ticket the account opened on its Support page, and the person reads the reply there.
+//! the ticket the account opened on its Support page, and the person reads the reply there; and
+//! runs a job with "Run now" and sees the run.
 
 mod support;
 
@@ -142,6 +143,12 @@ async fn flow(page: &Page, base: &str) -> Result<(), String> {
     if plan != "pro" {
         return Err(format!("the plan shows {plan}, not pro"));
     }
+
+    // A job run by hand: confirmed, and listed among its runs.
+    open_hydrated(page, &format!("{base}/admin/jobs")).await?;
+    click(page, "#admin-jobs tr[data-job='cleanup'] .run-now").await?;
+    wait_for_text_containing(&page.locator("#job-run-result"), "manual@", NAVIGATION).await?;
+    wait_for_text_containing(&page.locator("#admin-jobs"), "manual@", NAVIGATION).await?;
 
     // The ticket: answered from the admin panel, read by the person on the Support page.
     let reply = "Reconnect Exact under Connections; your invoices will show again.";

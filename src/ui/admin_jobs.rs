@@ -86,9 +86,9 @@ pub fn AdminJobs() -> impl IntoView {
                             </thead>
                             <tbody>
                                 {jobs.into_iter().map(|j| {
-                                    let name = j.name.clone();
+                                    let (name, row) = (j.name.clone(), j.name.clone());
                                     view! {
-                                        <tr class="border-t border-slate-200 dark:border-slate-800">
+                                        <tr class="border-t border-slate-200 dark:border-slate-800" data-job=row>
                                             <td class=td>
                                                 <span class="font-mono">{j.name.clone()}</span>
                                                 <p class="text-xs text-slate-500">{describe(t, &j.name)}</p>
@@ -97,7 +97,7 @@ pub fn AdminJobs() -> impl IntoView {
                                             <td class=td>
                                                 <ActionForm action=run>
                                                     <input type="hidden" name="name" value=name/>
-                                                    <button type="submit" class="rounded-md border border-slate-300 px-3 py-1 text-xs hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-900">{t.admin.jobs_run_now}</button>
+                                                    <button type="submit" class="run-now rounded-md border border-slate-300 px-3 py-1 text-xs hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-900">{t.admin.jobs_run_now}</button>
                                                 </ActionForm>
                                             </td>
                                         </tr>

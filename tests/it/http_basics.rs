@@ -458,3 +458,17 @@ async fn draining_turns_readiness_off_before_the_listener_closes() {
     assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
     assert_eq!(app.get("/").await.status(), StatusCode::OK);
 }
+
+/// The deliberate fault the browser tests use to see the 500 page exists only in development
+/// with the simulator: its page says nothing of the panic, and production has no such route.
+#[tokio::test]
+async fn the_development_fault_route_shows_the_500_page_and_production_has_none() {
+    let app = TestApp::spawn().await;
+    let res = app.get("/dev/panic").await;
+    assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Something went wrong on our side"), "{html}");
+    assert!(!html.contains("deliberate") && !html.contains("panicked"));
+    let prod = TestApp::builder().production().spawn().await;
+    assert_eq!(prod.get("/dev/panic").await.status(), StatusCode::NOT_FOUND);
+}

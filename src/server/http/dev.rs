@@ -85,6 +85,13 @@ fn linkify(escaped: &str) -> String {
         .join("\n")
 }
 
+/// `GET /dev/panic` (development with the simulator only): a deliberate fault, to show the 500
+/// page the panic layer gives; the panic is logged, never shown.
+#[cfg(feature = "simulator")]
+pub async fn panic() -> Response {
+    panic!("a deliberate fault at /dev/panic (development only)")
+}
+
 #[cfg(test)]
 mod tests {
     use crate::server::{client_addr, config::TrustedProxies};

@@ -68,6 +68,8 @@ pub fn router(state: AppState, extra: Option<Router<AppState>>) -> Router {
         && !state.settings.is_production()
     {
         app = app.nest_service("/sim/exact", simulator::router(&state));
+        // A handler that panics, so the browser tests see the 500 page a real fault gives.
+        app = app.route("/dev/panic", get(dev::panic));
     }
     if let Some(extra) = extra {
         app = app.merge(extra);
