@@ -642,6 +642,9 @@ async fn the_overview_counts_what_the_tables_hold() {
         let user = signed_in(&app, "anna@bakkerij.example").await;
         let res = user.get(app.at(path)).send().await.unwrap();
         assert_eq!(res.status(), StatusCode::FORBIDDEN, "{path}");
+        let res = test_kit::client().get(app.at(path)).send().await.unwrap();
+        assert!(res.status().is_redirection(), "signed out: {path}");
+        assert_eq!(res.headers()["location"], "/login", "{path}");
     }
     let html = admin
         .get(app.at("/admin"))

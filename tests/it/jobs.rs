@@ -600,6 +600,19 @@ async fn manual_runs_use_their_own_slot_and_leave_the_scheduled_one() {
         panic!("the scheduled slot is still free");
     };
     assert_eq!(scheduled.slot, "2026-11");
+    // The scheduled run is in the audit trail, by the service (no actor).
+    let rows: Vec<(Option<String>, String, String)> = sqlx::query_as(
+        "SELECT actor_user_id, target_id, detail FROM audit_log WHERE action = 'job.run'",
+    )
+    .fetch_all(app.state.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(
+        (rows[0].0.as_deref(), rows[0].1.as_str()),
+        (None, "monthly_reset")
+    );
+    assert!(rows[0].2.contains("\"slot\":\"2026-11\"") && rows[0].2.contains("scheduled"));
 }
 
 #[tokio::test]

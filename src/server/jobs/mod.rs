@@ -17,6 +17,7 @@ pub mod token_expiry_check;
 pub mod token_keepalive;
 
 use crate::server::{
+    audit,
     db::{DbError, job_runs},
     state::AppState,
 };
@@ -263,10 +264,40 @@ pub async fn run_slot(
         failed = outcome.failed,
         "job run finished"
     );
+    if trigger == Trigger::Scheduled {
+        record_scheduled_run(state, job, slot, status, &outcome, now).await;
+    }
     let run = job_runs::by_id(&state.db, &id)
         .await?
         .ok_or(JobError::Db(DbError::row_missing()))?;
     Ok(SlotResult::Ran(run))
+}
+
+/// A scheduled run in the audit trail, by the service itself (a manual run is recorded by
+/// whoever asked for it); a failure to write it is logged, the run stands.
+async fn record_scheduled_run(
+    state: &AppState,
+    job: JobName,
+    slot: &str,
+    status: &str,
+    outcome: &Outcome,
+    now: i64,
+) {
+    let change = audit::Change {
+        action: "job.run",
+        target_type: "job",
+        target_id: job.as_str(),
+        detail: serde_json::json!({
+            "slot": slot,
+            "status": status,
+            "processed": outcome.processed,
+            "failed": outcome.failed,
+            "trigger": "scheduled",
+        }),
+    };
+    if let Err(e) = audit::record(&state.db, now, audit::Actor::Service, change).await {
+        tracing::warn!(job = %job, slot, error = %e, "could not record the job run in the audit log");
+    }
 }
 
 /// Runs a job's future so that a panic in it ends that run only (recorded as failed, retried
