@@ -3,7 +3,7 @@
 //! retention setting.
 
 use super::account::error_text;
-use super::admin::query_value;
+use super::query::query_value;
 use crate::api::admin::{AdminSetAuditRetention, admin_audit};
 use crate::domain::{AUDIT_RETENTION_RANGE, AuditPage, format_utc};
 use crate::i18n::{Texts, use_texts};

@@ -108,7 +108,7 @@ fn ticket_card(t: &'static Texts, k: TicketView, a: TicketActions) -> impl IntoV
     let (triage_id, reply_id) = (k.id.clone(), k.id.clone());
     let user_link = format!(
         "/admin/users?search={}",
-        super::admin::query_value(&k.user_email)
+        super::query::query_value(&k.user_email)
     );
     view! {
         <li class="ticket rounded-xl border border-slate-200 p-4 dark:border-slate-800"

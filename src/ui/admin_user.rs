@@ -273,7 +273,7 @@ fn audit(t: &'static Texts, d: &AdminUserDetail) -> AnyView {
                 <li data-action=r.action.clone()>{format_utc(r.created_at)}" "{r.action.clone()}" "{r.actor.clone()}" "{r.ip.clone()}</li>
             }).collect_view()}
         </ul>
-        <a class="mt-2 inline-block text-sm underline" href=format!("/admin/audit?subject={}", super::admin::query_value(&d.user.email))>{t.admin_panel.nav_audit}</a>
+        <a class="mt-2 inline-block text-sm underline" href=format!("/admin/audit?subject={}", super::query::query_value(&d.user.email))>{t.admin_panel.nav_audit}</a>
     }
     .into_any()
 }

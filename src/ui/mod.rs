@@ -17,6 +17,7 @@ mod landing;
 mod layout;
 mod not_found;
 mod notifications;
+mod query;
 mod support;
 mod theme;
 mod toast;
