@@ -6,7 +6,7 @@
 
 mod support;
 
-use playwright_rs::Page;
+use playwright_rs::{Page, WaitForOptions, WaitForState};
 use support::{
     NAVIGATION, PASSWORD, UI_TIMEOUT, bounded, click, fill, in_browser, open_hydrated, register,
     wait_for_text_containing,
@@ -38,21 +38,18 @@ async fn confirm(page: &Page, row: &str, nth: usize, button: &str) -> Result<(),
     click(page, &format!("{details} {button}")).await
 }
 
-/// The confirmation is a toast: it leaves the screen by itself after a few seconds.
+/// The confirmation is a toast: it leaves the screen by itself after a few seconds. Playwright
+/// waits for it to leave the page (bounded), no polling here.
 async fn toast_goes_away(page: &Page) -> Result<(), String> {
-    let started = std::time::Instant::now();
-    loop {
-        let shown = bounded(UI_TIMEOUT, page.locator(".toast").count())
-            .await
-            .map_err(|e| format!("count the toasts: {e}"))?;
-        if shown == 0 {
-            return Ok(());
-        }
-        if started.elapsed() > std::time::Duration::from_secs(20) {
-            return Err("the toast stayed for 20 s".into());
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
-    }
+    page.locator(".toast")
+        .wait_for(
+            WaitForOptions::builder()
+                .state(WaitForState::Detached)
+                .timeout(20_000.0)
+                .build(),
+        )
+        .await
+        .map_err(|e| format!("the toast stayed: {e}"))
 }
 
 async fn flow(page: &Page, base: &str) -> Result<(), String> {
