@@ -61,7 +61,7 @@ pub async fn list_users(
     sort: Option<String>,
 ) -> Result<UserList, ApiError> {
     use crate::domain::{RawSearch, USERS_PER_PAGE, UserSearch};
-    use crate::server::{account_admin, accounts};
+    use crate::server::account_admin;
     require_admin().await?;
     let (state, _) = context()?;
     let query = UserSearch::parse(RawSearch {
@@ -85,19 +85,13 @@ pub async fn list_users(
     let users = found
         .users
         .into_iter()
-        .map(|l| UserSummary {
-            connected_apps: apps.get(&l.user.id).copied().unwrap_or(0),
-            // The role the account has now, as every guard sees it.
-            role: accounts::role_of(admins, &l.user),
-            verified: l.user.email_verified_at.is_some(),
-            calls_used: l.calls_used,
-            needs_reconsent: l.needs_reconsent,
-            id: l.user.id,
-            email: l.user.email,
-            display_name: l.user.display_name,
-            plan: l.user.plan,
-            status: l.user.status,
-            created_at: l.user.created_at,
+        .map(|l| {
+            let figures = Figures {
+                calls_used: l.calls_used,
+                needs_reconsent: l.needs_reconsent,
+                connected_apps: apps.get(&l.user.id).copied().unwrap_or(0),
+            };
+            summary_of(admins, l.user, figures)
         })
         .collect();
     let per_page = i64::from(USERS_PER_PAGE);
@@ -152,6 +146,37 @@ pub async fn admin_delete_user(user_id: String, confirm_email: String) -> Result
     account_admin::delete(&state.db, state.clock.as_ref(), actor, &user, &typed)
         .await
         .map_err(Into::into)
+}
+
+/// What a summary counts beside the account row.
+#[cfg(feature = "ssr")]
+struct Figures {
+    calls_used: i64,
+    needs_reconsent: bool,
+    connected_apps: i64,
+}
+
+/// One account as the admin list and the account's page show it, with the role it has now, as
+/// every guard sees it.
+#[cfg(feature = "ssr")]
+fn summary_of(
+    admins: &[String],
+    user: crate::server::db::users::UserRow,
+    f: Figures,
+) -> UserSummary {
+    UserSummary {
+        role: crate::server::accounts::role_of(admins, &user),
+        verified: user.email_verified_at.is_some(),
+        calls_used: f.calls_used,
+        needs_reconsent: f.needs_reconsent,
+        connected_apps: f.connected_apps,
+        id: user.id,
+        email: user.email,
+        display_name: user.display_name,
+        plan: user.plan,
+        status: user.status,
+        created_at: user.created_at,
+    }
 }
 
 /// The account with this id (a UUID), or 404.
@@ -312,7 +337,7 @@ pub struct AdminUserDetail {
 pub async fn admin_user(user_id: String) -> Result<AdminUserDetail, ApiError> {
     use crate::domain::{AuditSearch, RawAuditSearch};
     use crate::server::{
-        account_admin, accounts, api_keys, audit_review, authorization, connections, tickets, usage,
+        account_admin, api_keys, audit_review, authorization, connections, tickets, usage,
     };
     require_admin().await?;
     let (state, _) = context()?;
@@ -343,19 +368,12 @@ pub async fn admin_user(user_id: String) -> Result<AdminUserDetail, ApiError> {
     let needs_reconsent = connections
         .iter()
         .any(|c| c.status == crate::domain::ConnectionStatus::NeedsReauth);
-    let summary = UserSummary {
-        role: accounts::role_of(admins, &user),
-        verified: user.email_verified_at.is_some(),
+    let figures = Figures {
         calls_used: i64::try_from(usage.summary.calls_this_month).unwrap_or(i64::MAX),
         needs_reconsent,
         connected_apps: i64::try_from(apps.len()).unwrap_or(i64::MAX),
-        id: user.id,
-        email: user.email,
-        display_name: user.display_name,
-        plan: user.plan,
-        status: user.status,
-        created_at: user.created_at,
     };
+    let summary = summary_of(admins, user, figures);
     Ok(AdminUserDetail {
         user: summary,
         last_login,
